@@ -1,0 +1,86 @@
+//! The command line: clap types only; `lib::run` dispatches them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::export::Format as ExportFormat;
+
+/// Guided, crash-safe runbooks for Exchange and AD FS federation remediation.
+#[derive(Debug, Parser)]
+#[command(name = "runbook", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// A directory of templates that overrides the shipped ones.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Text or JSON output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextFormat {
+    /// For people.
+    Text,
+    /// For tools.
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the shipped runbooks.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: TextFormat,
+    },
+    /// Show a runbook's parameters and steps.
+    Show {
+        /// A shipped runbook id or a path to a .yaml file.
+        runbook: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: TextFormat,
+    },
+    /// Check runbooks and report every problem as path:line:col.
+    Validate {
+        /// Shipped ids or paths.
+        #[arg(required = true)]
+        runbooks: Vec<String>,
+    },
+    /// Render the whole remediation as a PowerShell script or a Markdown change plan.
+    Export {
+        /// A shipped runbook id or a path to a .yaml file.
+        runbook: String,
+        /// Parameter values.
+        #[command(flatten)]
+        values: ValueArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "ps1")]
+        format: ExportFormat,
+        /// Write to FILE instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The header's time (RFC 3339); defaults to SOURCE_DATE_EPOCH, then now.
+        #[arg(long, value_name = "TIME")]
+        generated_at: Option<String>,
+    },
+    /// Print the JSON Schema of the runbook format.
+    Schema,
+}
+
+/// Where parameter values come from.
+#[derive(Debug, Args, Clone)]
+pub struct ValueArgs {
+    /// A YAML file mapping parameter names to values.
+    #[arg(long, value_name = "FILE")]
+    pub params: Option<PathBuf>,
+    /// NAME=VALUE (a list is comma-separated); repeatable, overrides --params.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub sets: Vec<String>,
+    /// Start from every parameter's example value.
+    #[arg(long)]
+    pub example: bool,
+}

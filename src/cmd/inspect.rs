@@ -1,0 +1,129 @@
+//! `runbook list`, `runbook show` and `runbook schema`: read-only views of the runbooks.
+
+use std::fmt::Write as _;
+
+use serde_json::json;
+
+use crate::cli::TextFormat;
+use crate::error::{Error, Result};
+use crate::loader::{self, Templates};
+use crate::param::ValueType;
+use crate::runbook::{Runbook, StepKind};
+
+fn json_text(value: &serde_json::Value) -> Result<String> {
+    serde_json::to_string_pretty(value)
+        .map(|s| s + "\n")
+        .map_err(|e| Error::Message(e.to_string()))
+}
+
+/// `runbook list`.
+pub fn list(format: TextFormat, templates: &Templates) -> Result<String> {
+    let mut rows = Vec::new();
+    for id in loader::shipped_ids() {
+        let loaded = loader::load(id, templates)?;
+        rows.push(loaded.runbook);
+    }
+    match format {
+        TextFormat::Json => json_text(&serde_json::Value::Array(
+            rows.iter()
+                .map(|r| json!({"id": r.id, "title": r.title, "version": r.version}))
+                .collect(),
+        )),
+        TextFormat::Text => {
+            let width = rows.iter().map(|r| r.id.len()).max().unwrap_or(0);
+            let mut s = String::new();
+            for r in &rows {
+                let _ = writeln!(s, "{:width$}  {:8}  {}", r.id, r.version, r.title);
+            }
+            Ok(s)
+        }
+    }
+}
+
+fn type_name(t: &ValueType) -> String {
+    t.to_string()
+}
+
+/// `runbook show`.
+pub fn show(name: &str, format: TextFormat, templates: &Templates) -> Result<String> {
+    let rb = loader::load(name, templates)?.runbook;
+    match format {
+        TextFormat::Json => json_text(&show_json(&rb)),
+        TextFormat::Text => Ok(show_text(&rb)),
+    }
+}
+
+fn show_json(rb: &Runbook) -> serde_json::Value {
+    json!({
+        "id": rb.id,
+        "title": rb.title,
+        "version": rb.version,
+        "description": rb.description,
+        "references": rb.references,
+        "params": rb.params.iter().map(|p| json!({
+            "name": p.name,
+            "type": type_name(&p.value_type),
+            "required": p.required,
+            "default": p.default,
+            "example": if p.secret { json!("********") } else { json!(p.example) },
+            "secret": p.secret,
+            "prompt": p.prompt,
+            "help": p.help,
+        })).collect::<Vec<_>>(),
+        "steps": rb.steps.iter().map(|s| json!({
+            "id": s.id,
+            "title": s.title,
+            "kind": s.kind.name(),
+            "impact": s.impact.name(),
+            "for_each": s.for_each.as_ref().map(|f| &f.list),
+            "when": s.when.as_ref().map(ToString::to_string),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn show_text(rb: &Runbook) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{} {}: {}\n", rb.id, rb.version, rb.title);
+    if !rb.description.is_empty() {
+        let _ = writeln!(s, "{}\n", rb.description.trim());
+    }
+    let _ = writeln!(s, "Parameters:");
+    for p in &rb.params {
+        let req = if p.required { "required" } else { "optional" };
+        let secret = if p.secret { ", secret" } else { "" };
+        let example = if p.secret { "********".into() } else { p.example.display() };
+        let _ = writeln!(s, "  {} ({}, {req}{secret}), e.g. {example}", p.name, type_name(&p.value_type));
+        if let Some(h) = &p.help {
+            let _ = writeln!(s, "      {}", h.trim());
+        }
+    }
+    let _ = writeln!(s, "\nSteps:");
+    for (i, st) in rb.steps.iter().enumerate() {
+        let mut extra = String::new();
+        if let StepKind::Check { gate: true, .. } = st.kind {
+            extra.push_str(", gate");
+        }
+        if let Some(f) = &st.for_each {
+            let _ = write!(extra, ", for each in {}", f.list);
+        }
+        if let Some(c) = &st.when {
+            let _ = write!(extra, ", when {c}");
+        }
+        let _ = writeln!(s, "  {:>2}. {:<40} {} [{}{extra}]", i + 1, st.id, st.kind.name(), st.impact.name());
+    }
+    if !rb.references.is_empty() {
+        let _ = writeln!(s, "\nReferences:");
+        for r in &rb.references {
+            let _ = writeln!(s, "  {r}");
+        }
+    }
+    s
+}
+
+/// `runbook schema`.
+pub fn schema() -> Result<String> {
+    let schema = schemars::schema_for!(crate::raw::RawRunbook);
+    serde_json::to_string_pretty(&schema)
+        .map(|s| s + "\n")
+        .map_err(|e| Error::Message(e.to_string()))
+}

@@ -1,0 +1,108 @@
+//! The library's errors and the exit codes they map to.
+
+use std::path::PathBuf;
+
+use crate::source::Diagnostic;
+
+/// Exit codes, documented in the README.
+pub mod exit {
+    /// Success.
+    pub const OK: i32 = 0;
+    /// An error: bad input, an invalid runbook, an unreadable file.
+    pub const ERROR: i32 = 1;
+    /// A usage error (bad command-line arguments).
+    pub const USAGE: i32 = 2;
+}
+
+/// A parameter value that was missing or did not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueProblem {
+    /// The parameter's name.
+    pub param: String,
+    /// The value as given, `None` when missing.
+    pub value: Option<String>,
+    /// What went wrong and what form is expected.
+    pub message: String,
+}
+
+impl std::fmt::Display for ValueProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.value {
+            Some(v) => write!(
+                f,
+                "parameter `{}`: value {:?} {}",
+                self.param, v, self.message
+            ),
+            None => write!(f, "parameter `{}`: {}", self.param, self.message),
+        }
+    }
+}
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A runbook (or params file) is invalid; every problem found is listed.
+    #[error("{}", render_diagnostics(diagnostics))]
+    Invalid {
+        /// The problems, in file order.
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// Parameter values were missing or malformed.
+    #[error("{}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Values {
+        /// One entry per bad parameter.
+        problems: Vec<ValueProblem>,
+    },
+    /// No shipped runbook has that id and no such file exists.
+    #[error("no runbook `{name}`: not a shipped id ({known}) and not a readable .yaml file")]
+    UnknownRunbook {
+        /// What the user typed.
+        name: String,
+        /// The shipped ids.
+        known: String,
+    },
+    /// A template failed to render.
+    #[error("{template}: {message}")]
+    Render {
+        /// Which template (step and field).
+        template: String,
+        /// Why.
+        message: String,
+    },
+    /// Anything else the user must fix, already phrased.
+    #[error("{0}")]
+    Message(String),
+}
+
+impl Error {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        exit::ERROR
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,133 @@
+//! Finds runbooks and templates: shipped (embedded) by default, from disk when a path or
+//! `--templates DIR` is given, and reads them into validated runbooks.
+
+use std::path::{Path, PathBuf};
+
+use crate::embedded;
+use crate::error::{Error, Result};
+use crate::raw::RawRunbook;
+use crate::render::Renderer;
+use crate::runbook::Runbook;
+use crate::source::Source;
+use crate::{validate, yaml};
+
+/// Where `template:` names are looked up.
+#[derive(Debug, Clone, Default)]
+pub struct Templates {
+    /// A directory that overrides the shipped templates.
+    pub dir: Option<PathBuf>,
+}
+
+impl Templates {
+    /// The template's origin (for messages) and text: the directory first, then the shipped set.
+    pub fn get(&self, name: &str) -> Option<(String, String)> {
+        if name.contains(['/', '\\']) || name.starts_with('.') {
+            return None;
+        }
+        if let Some(dir) = &self.dir {
+            let path = dir.join(name);
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                return Some((path.display().to_string(), text));
+            }
+        }
+        embedded::TEMPLATES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(n, t)| (format!("templates/{n}"), (*t).to_owned()))
+    }
+
+    /// Every template name available.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = embedded::TEMPLATES
+            .iter()
+            .map(|(n, _)| (*n).to_owned())
+            .collect();
+        if let Some(Ok(entries)) = self.dir.as_ref().map(std::fs::read_dir) {
+            names.extend(
+                entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned()),
+            );
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
+/// A validated runbook with its compiled templates.
+pub struct Loaded {
+    /// The runbook.
+    pub runbook: Runbook,
+    /// Its templates.
+    pub renderer: Renderer,
+}
+
+/// The ids of the shipped runbooks.
+pub fn shipped_ids() -> Vec<&'static str> {
+    embedded::RUNBOOKS
+        .iter()
+        .filter_map(|(name, _)| name.strip_suffix(".yaml"))
+        .collect()
+}
+
+/// Reads `name`: a shipped id, or a path to a `.yaml` file.
+pub fn source(name: &str) -> Result<Source> {
+    let path = Path::new(name);
+    let looks_like_path =
+        name.ends_with(".yaml") || name.ends_with(".yml") || name.contains(['/', '\\']);
+    if looks_like_path || path.is_file() {
+        return read_source(path);
+    }
+    match embedded::RUNBOOKS
+        .iter()
+        .find(|(n, _)| n.strip_suffix(".yaml") == Some(name))
+    {
+        Some((n, text)) => Ok(Source {
+            name: format!("runbooks/{n}"),
+            text: (*text).to_owned(),
+        }),
+        None => Err(Error::UnknownRunbook {
+            name: name.to_owned(),
+            known: shipped_ids().join(", "),
+        }),
+    }
+}
+
+/// Reads a text file as a [`Source`], refusing directories and invalid UTF-8 clearly.
+pub fn read_source(path: &Path) -> Result<Source> {
+    if path.is_dir() {
+        return Err(Error::Message(format!(
+            "{}: is a directory, not a file",
+            path.display()
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::Message(format!(
+            "{}: is not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    let text = text.strip_prefix('\u{FEFF}').map(str::to_owned).unwrap_or(text);
+    Ok(Source {
+        name: path.display().to_string(),
+        text,
+    })
+}
+
+/// Parses and validates a source.
+pub fn load_source(source: &Source, templates: &Templates) -> Result<Loaded> {
+    let raw: RawRunbook = yaml::runbook(source).map_err(|d| Error::Invalid {
+        diagnostics: vec![d],
+    })?;
+    let (runbook, renderer) = validate::validate(source, raw, templates)
+        .map_err(|diagnostics| Error::Invalid { diagnostics })?;
+    Ok(Loaded { runbook, renderer })
+}
+
+/// Reads, parses and validates `name`.
+pub fn load(name: &str, templates: &Templates) -> Result<Loaded> {
+    load_source(&source(name)?, templates)
+}

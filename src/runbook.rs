@@ -1,0 +1,269 @@
+//! The validated runbook: what the renderer, the exporter and the engine work from.
+//!
+//! Only `validate` builds these, so everything here already holds: ids are unique, jumps land,
+//! templates compile and name only known variables.
+
+use regex::Regex;
+
+pub use crate::raw::Impact;
+use crate::condition::Condition;
+use crate::param::{Value, ValueType};
+
+/// A validated runbook.
+#[derive(Debug, Clone)]
+pub struct Runbook {
+    /// Kebab-case id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// The runbook's own version.
+    pub version: String,
+    /// Description.
+    pub description: String,
+    /// KB / documentation URLs.
+    pub references: Vec<String>,
+    /// Parameters, in declaration order.
+    pub params: Vec<Param>,
+    /// Steps, in file order.
+    pub steps: Vec<Step>,
+    /// The file's display name.
+    pub source_name: String,
+    /// The exact source text.
+    pub source_text: String,
+    /// Lowercase hex sha256 of the source text.
+    pub sha256: String,
+}
+
+/// A parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Name used in templates.
+    pub name: String,
+    /// Declared type.
+    pub value_type: ValueType,
+    /// Whether a value must be given (false when there is a default).
+    pub required: bool,
+    /// Default value.
+    pub default: Option<Value>,
+    /// Example value.
+    pub example: Value,
+    /// Prompt text.
+    pub prompt: Option<String>,
+    /// Help text.
+    pub help: Option<String>,
+    /// Extra pattern.
+    pub pattern: Option<Regex>,
+    /// Masked in exports, never stored.
+    pub secret: bool,
+}
+
+impl Param {
+    /// Checks text supplied for this parameter.
+    pub fn parse_text(&self, text: &str) -> Result<Value, String> {
+        self.value_type.parse_text(text, self.pattern.as_ref())
+    }
+}
+
+/// A PowerShell (or message) template attached to a step.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// The Tera template name (unique per runbook).
+    pub name: String,
+    /// Where it came from, for messages: `templates/x.ps1` or `steps[3].command`.
+    pub origin: String,
+}
+
+/// A step.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// Unique id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Text for the operator.
+    pub instructions: Option<String>,
+    /// Read, change or destructive.
+    pub impact: Impact,
+    /// Skip condition.
+    pub when: Option<Condition>,
+    /// Loop over a list.
+    pub for_each: Option<ForEach>,
+    /// How to undo it.
+    pub rollback: Option<Rollback>,
+    /// Unconditional jump after the step.
+    pub next: Option<Target>,
+    /// Kind-specific data.
+    pub kind: StepKind,
+}
+
+/// The list a step loops over.
+#[derive(Debug, Clone)]
+pub struct ForEach {
+    /// A list param or captured list.
+    pub list: String,
+    /// The item variable's name.
+    pub item: String,
+    /// The items' type.
+    pub item_type: crate::param::Scalar,
+}
+
+/// How to undo a step.
+#[derive(Debug, Clone)]
+pub struct Rollback {
+    /// Text.
+    pub instructions: Option<String>,
+    /// Command.
+    pub command: Option<Template>,
+}
+
+/// Where a jump goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Step index.
+    Step(usize),
+    /// End of the run.
+    End,
+}
+
+/// A verification command.
+#[derive(Debug, Clone)]
+pub struct Verify {
+    /// The read-only command.
+    pub command: Template,
+    /// What a pass looks like.
+    pub expect: Option<String>,
+}
+
+/// A decision's answer.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    /// Choice id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// Where it goes; `None` continues with the next step.
+    pub goto: Option<Target>,
+}
+
+/// What a step is.
+#[derive(Debug, Clone)]
+pub enum StepKind {
+    /// A manual action.
+    Instruction,
+    /// A command.
+    Command {
+        /// The command.
+        command: Template,
+        /// Its verification.
+        verify: Option<Verify>,
+        /// For destructive steps: the variable to type to confirm.
+        confirm: Option<String>,
+    },
+    /// A read-only check.
+    Check {
+        /// The command.
+        command: Template,
+        /// What a pass looks like.
+        expect: Option<String>,
+        /// Whether later steps wait for it.
+        gate: bool,
+    },
+    /// A captured value.
+    Capture {
+        /// Variable name.
+        variable: String,
+        /// Type.
+        value_type: ValueType,
+        /// Example value.
+        example: Value,
+        /// Extra pattern.
+        pattern: Option<Regex>,
+        /// A command producing the value.
+        command: Option<Template>,
+    },
+    /// A question.
+    Decision {
+        /// The question.
+        question: String,
+        /// The answers.
+        choices: Vec<Choice>,
+    },
+    /// Waiting for the outside world.
+    Wait {
+        /// The check command.
+        command: Template,
+        /// What a pass looks like.
+        expect: Option<String>,
+        /// Suggested interval in seconds.
+        interval_secs: u64,
+    },
+    /// A named approval.
+    Approval {
+        /// Who approves.
+        approver: String,
+    },
+    /// A message to send.
+    Notify {
+        /// Recipient.
+        to: String,
+        /// Subject.
+        subject: Option<String>,
+        /// The message template.
+        message: Template,
+    },
+}
+
+impl StepKind {
+    /// The kind's name as written in YAML.
+    pub fn name(&self) -> &'static str {
+        match self {
+            StepKind::Instruction => "instruction",
+            StepKind::Command { .. } => "command",
+            StepKind::Check { .. } => "check",
+            StepKind::Capture { .. } => "capture",
+            StepKind::Decision { .. } => "decision",
+            StepKind::Wait { .. } => "wait",
+            StepKind::Approval { .. } => "approval",
+            StepKind::Notify { .. } => "notify",
+        }
+    }
+}
+
+impl Impact {
+    /// The impact's name as written in YAML.
+    pub fn name(self) -> &'static str {
+        match self {
+            Impact::Read => "read",
+            Impact::Change => "change",
+            Impact::Destructive => "destructive",
+        }
+    }
+}
+
+impl Runbook {
+    /// The capture step that defines `variable`, if any.
+    pub fn capture(&self, variable: &str) -> Option<(usize, &ValueType)> {
+        self.steps.iter().enumerate().find_map(|(i, s)| match &s.kind {
+            StepKind::Capture {
+                variable: v,
+                value_type,
+                ..
+            } if v == variable => Some((i, value_type)),
+            _ => None,
+        })
+    }
+
+    /// The parameter named `name`, if any.
+    pub fn param(&self, name: &str) -> Option<&Param> {
+        self.params.iter().find(|p| p.name == name)
+    }
+
+    /// Counts of read, change and destructive steps.
+    pub fn impact_counts(&self) -> [usize; 3] {
+        let mut counts = [0; 3];
+        for s in &self.steps {
+            counts[s.impact as usize] += 1;
+        }
+        counts
+    }
+}

@@ -1,0 +1,128 @@
+//! Checks across steps: cycles no decision breaks, variables each template may read, and a trial
+//! render of every template with the examples.
+
+use super::Validator;
+use crate::param::Value;
+use crate::raw::RawRunbook;
+use crate::render::{Binding, Renderer};
+use crate::runbook::{Runbook, Step, StepKind, Target, Template};
+use crate::scope::{self, Captures, Secrets};
+use crate::yaml::{did_you_mean, position};
+
+/// The templates of a step, in display order.
+pub fn step_templates(step: &Step) -> Vec<&Template> {
+    let mut out = Vec::new();
+    match &step.kind {
+        StepKind::Command {
+            command, verify, ..
+        } => {
+            out.push(command);
+            if let Some(v) = verify {
+                out.push(&v.command);
+            }
+        }
+        StepKind::Check { command, .. } | StepKind::Wait { command, .. } => out.push(command),
+        StepKind::Capture {
+            command: Some(c), ..
+        } => out.push(c),
+        StepKind::Notify { message, .. } => out.push(message),
+        _ => {}
+    }
+    if let Some(c) = step.rollback.as_ref().and_then(|r| r.command.as_ref()) {
+        out.push(c);
+    }
+    out
+}
+
+impl Validator<'_> {
+    /// A cycle made only of `next` jumps and fall-through would loop forever without asking.
+    pub(super) fn check_cycles(&mut self, raw: &RawRunbook, steps: &[Step]) {
+        let next = |i: usize| -> Option<usize> {
+            match &steps[i].next {
+                Some(Target::Step(j)) => Some(*j),
+                Some(Target::End) => None,
+                None => (i + 1 < steps.len()).then_some(i + 1),
+            }
+        };
+        for start in 0..steps.len() {
+            let mut seen = vec![false; steps.len()];
+            let mut i = start;
+            loop {
+                if matches!(steps[i].kind, StepKind::Decision { .. }) {
+                    break;
+                }
+                seen[i] = true;
+                match next(i) {
+                    Some(j) if j == start => {
+                        let at = raw.steps[i].next.as_ref().map_or_else(|| position(&raw.steps[i].id), position);
+                        self.diag(at.0, at.1, format!("steps `{}` .. `{}` form a cycle that no decision breaks: the run would never end", steps[start].id, steps[i].id));
+                        return;
+                    }
+                    Some(j) if !seen[j] => i = j,
+                    _ => break,
+                }
+            }
+        }
+    }
+
+    pub(super) fn check_variables(&mut self, rb: &Runbook, renderer: &Renderer) {
+        for (index, step) in rb.steps.iter().enumerate() {
+            let mut known: Vec<&str> = rb.params.iter().map(|p| p.name.as_str()).collect();
+            known.extend(rb.steps[..index].iter().filter_map(|s| match &s.kind {
+                StepKind::Capture { variable, .. } => Some(variable.as_str()),
+                _ => None,
+            }));
+            if let Some(f) = &step.for_each {
+                known.push(&f.item);
+            }
+            for t in step_templates(step) {
+                for var in renderer.variables(&t.name) {
+                    if known.contains(&var.as_str()) {
+                        continue;
+                    }
+                    let later = rb.steps[index..].iter().find(|s| matches!(&s.kind, StepKind::Capture { variable, .. } if *variable == var));
+                    let message = match later {
+                        Some(s) => format!("{} uses the captured value `{var}` before step `{}` captures it", t.origin, s.id),
+                        None => {
+                            let hint = did_you_mean(&var, known.iter().copied()).map(|b| format!("; did you mean `{b}`?")).unwrap_or_default();
+                            format!("{} uses the unknown variable `{var}`{hint}", t.origin)
+                        }
+                    };
+                    let (l, c) = self.template_spans.get(&t.name).copied().unwrap_or((1, 1));
+                    self.diag(l, c, message);
+                }
+            }
+        }
+    }
+
+    /// Renders every template with the examples, both as a live run and as an export.
+    pub(super) fn render_examples(&mut self, rb: &Runbook, renderer: &Renderer) {
+        let params = scope::example_values(rb);
+        let captured = scope::example_captures(rb);
+        for (index, step) in rb.steps.iter().enumerate() {
+            for captures in [Captures::Known(&captured), Captures::Deferred] {
+                let mut b = scope::bindings(rb, &params, captures, Secrets::Mask, index);
+                if let Some(f) = &step.for_each {
+                    let item = match (params.get(&f.list).or_else(|| captured.get(&f.list)), captures) {
+                        (_, Captures::Deferred) if rb.param(&f.list).is_none() => Binding::Deferred,
+                        (Some(Value::List(items)), _) if !items.is_empty() => Binding::Value(items[0].clone()),
+                        _ => Binding::Deferred,
+                    };
+                    b.insert(f.item.clone(), item);
+                }
+                let ctx = Renderer::context(&b);
+                for t in step_templates(step) {
+                    if let Err(e) = renderer.render(t, &ctx) {
+                        let (l, c) = self.template_spans.get(&t.name).copied().unwrap_or((1, 1));
+                        let message = match e {
+                            crate::Error::Render { message, .. } => message,
+                            other => other.to_string(),
+                        };
+                        self.diag(l, c, format!("{} does not render with the examples: {message}", t.origin));
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Gathers parameter values from `--example`, a `--params` file and `--set NAME=VALUE`, in that
+//! order of precedence (later wins), checking each against its declared type.
+
+use std::path::PathBuf;
+
+use crate::error::{Error, Result, ValueProblem};
+use crate::loader::read_source;
+use crate::raw::RawValue;
+use crate::runbook::Runbook;
+use crate::scope::Values;
+use crate::yaml::{self, did_you_mean};
+
+/// Where values come from.
+#[derive(Debug, Clone, Default)]
+pub struct ValueInputs {
+    /// Start from every parameter's `example`.
+    pub example: bool,
+    /// A YAML file mapping names to values.
+    pub params_file: Option<PathBuf>,
+    /// `NAME=VALUE` pairs; a list is comma-separated.
+    pub sets: Vec<String>,
+}
+
+/// Checked values, and the required parameters still missing (in declaration order).
+#[derive(Debug, Clone, Default)]
+pub struct Gathered {
+    /// Values by name (defaults included).
+    pub values: Values,
+    /// Required parameters without a value.
+    pub missing: Vec<String>,
+}
+
+/// Gathers and checks values; every bad value is reported, not just the first.
+pub fn gather(runbook: &Runbook, inputs: &ValueInputs) -> Result<Gathered> {
+    let mut values = Values::new();
+    let mut problems = Vec::new();
+    for p in &runbook.params {
+        if let Some(d) = &p.default {
+            values.insert(p.name.clone(), d.clone());
+        }
+        if inputs.example {
+            values.insert(p.name.clone(), p.example.clone());
+        }
+    }
+    let names: Vec<&str> = runbook.params.iter().map(|p| p.name.as_str()).collect();
+    let unknown = |name: &str| {
+        let hint = did_you_mean(name, names.iter().copied())
+            .map(|b| format!("; did you mean `{b}`?"))
+            .unwrap_or_default();
+        format!(
+            "is not a parameter of `{}`{hint} (parameters: {})",
+            runbook.id,
+            names.join(", ")
+        )
+    };
+    if let Some(path) = &inputs.params_file {
+        let source = read_source(path)?;
+        let map = yaml::params(&source).map_err(|d| Error::Invalid {
+            diagnostics: vec![d],
+        })?;
+        for (name, raw) in map {
+            let Some(param) = runbook.param(&name) else {
+                problems.push(ValueProblem {
+                    param: name.clone(),
+                    value: None,
+                    message: format!("{} {}", source.name, unknown(&name)),
+                });
+                continue;
+            };
+            let (text, result) = match &raw.value {
+                RawValue::Scalar(s) => (s.clone(), param.parse_text(s)),
+                RawValue::List(items) => (
+                    items.join(","),
+                    param
+                        .value_type
+                        .parse_items(items, param.pattern.as_ref()),
+                ),
+            };
+            match result {
+                Ok(v) => {
+                    values.insert(name, v);
+                }
+                Err(e) => {
+                    let (line, col) = yaml::position(&raw);
+                    problems.push(ValueProblem {
+                        param: name,
+                        value: Some(text),
+                        message: format!("{e} ({}:{line}:{col})", source.name),
+                    });
+                }
+            }
+        }
+    }
+    for set in &inputs.sets {
+        let Some((name, text)) = set.split_once('=') else {
+            problems.push(ValueProblem {
+                param: set.clone(),
+                value: None,
+                message: "`--set` takes NAME=VALUE".into(),
+            });
+            continue;
+        };
+        let name = name.trim();
+        let Some(param) = runbook.param(name) else {
+            problems.push(ValueProblem {
+                param: name.to_owned(),
+                value: None,
+                message: unknown(name),
+            });
+            continue;
+        };
+        match param.parse_text(text) {
+            Ok(v) => {
+                values.insert(name.to_owned(), v);
+            }
+            Err(e) => problems.push(ValueProblem {
+                param: name.to_owned(),
+                value: Some(text.to_owned()),
+                message: e,
+            }),
+        }
+    }
+    let missing = runbook
+        .params
+        .iter()
+        .filter(|p| p.required && !values.contains_key(&p.name))
+        .map(|p| p.name.clone())
+        .collect();
+    if problems.is_empty() {
+        Ok(Gathered { values, missing })
+    } else {
+        Err(Error::Values { problems })
+    }
+}
+
+/// Like [`gather`], but a missing required value is an error too (for export).
+pub fn gather_complete(runbook: &Runbook, inputs: &ValueInputs) -> Result<Values> {
+    let gathered = gather(runbook, inputs)?;
+    if gathered.missing.is_empty() {
+        return Ok(gathered.values);
+    }
+    Err(Error::Values {
+        problems: gathered
+            .missing
+            .iter()
+            .filter_map(|name| runbook.param(name))
+            .map(|p| ValueProblem {
+                param: p.name.clone(),
+                value: None,
+                message: format!(
+                    "is missing; {} (give it with `--set {}=...`, a `--params` file, or use `--example`)",
+                    match &p.value_type {
+                        crate::param::ValueType::Scalar(s) => s.expected(),
+                        crate::param::ValueType::List(s) =>
+                            format!("a comma-separated list, each {}", s.expected()),
+                    },
+                    p.name
+                ),
+            })
+            .collect(),
+    })
+}

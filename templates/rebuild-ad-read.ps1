@@ -1,0 +1,52 @@
+# KB2995731 section 2.3: read the federation objects straight from AD (read-only).
+# Exchange cmdlets do not show stale links to deleted trusts; these reads do.
+Import-Module ActiveDirectory -ErrorAction Stop
+$adServer = {{ dc_fqdn }}
+$adCfg = (Get-ADRootDSE -Server $adServer).configurationNamingContext
+$adOrgs = @(Get-ADObject -Server $adServer -SearchBase "CN=Microsoft Exchange,CN=Services,$adCfg" -SearchScope OneLevel -LDAPFilter '(objectClass=msExchOrganizationContainer)')
+if ($adOrgs.Count -ne 1) {
+    throw "Expected exactly one Exchange organization container, found $($adOrgs.Count). Stop: the DNs below would be wrong."
+}
+$adOrgDn = $adOrgs[0].DistinguishedName
+Write-Output "Exchange organization: $adOrgDn (read from $adServer)"
+$adStale = @()
+
+# KB part a: the federated organization identifier
+$adFed = $null
+try {
+    $adFed = Get-ADObject -Server $adServer -Identity "CN=Federation,$adOrgDn" -Properties msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedIsEnabled,msExchFedAcceptedDomainBL -ErrorAction Stop
+}
+catch {
+    Write-Warning "CN=Federation,$adOrgDn could not be read: $($_.Exception.Message)"
+}
+if ($adFed) {
+    $adFed | Format-List DistinguishedName,msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedIsEnabled,msExchFedAcceptedDomainBL
+    if ($adFed.msExchFedAccountNamespace) { $adStale += 'msExchFedAccountNamespace is not empty' }
+    if ($adFed.msExchFedDelegationTrust) {
+        $adStale += 'msExchFedDelegationTrust is not empty'
+        if ([string]$adFed.msExchFedDelegationTrust -match 'DEL:|CN=Deleted Objects') {
+            $adStale += 'msExchFedDelegationTrust points at a deleted object (the KB2995731 symptom)'
+        }
+    }
+    if ($adFed.msExchFedIsEnabled -ne $false) { $adStale += "msExchFedIsEnabled is '$($adFed.msExchFedIsEnabled)', not False" }
+}
+
+# KB part b: trust objects left behind
+$adTrusts = @(Get-ADObject -Server $adServer -SearchBase "CN=Federation Trusts,$adOrgDn" -SearchScope OneLevel -LDAPFilter '(objectClass=msExchFedTrust)' -Properties msExchFedApplicationUri,msExchFedOrgPrivCertificate,whenChanged)
+Write-Output "msExchFedTrust objects: $($adTrusts.Count)"
+$adTrusts | Format-List Name,DistinguishedName,msExchFedApplicationUri,msExchFedOrgPrivCertificate,whenChanged
+if ($adTrusts.Count -gt 0) { $adStale += "$($adTrusts.Count) msExchFedTrust object(s) remain (expected none before the new trust is created)" }
+
+# KB part c: accepted domains still linked to the federation object
+$adLinked = @(Get-ADObject -Server $adServer -SearchBase "CN=Accepted Domains,CN=Transport Settings,$adOrgDn" -SearchScope OneLevel -LDAPFilter '(&(objectClass=msExchAcceptedDomain)(msExchFedAcceptedDomainLink=*))' -Properties msExchAcceptedDomainName,msExchFedAcceptedDomainLink)
+Write-Output "Accepted domains with msExchFedAcceptedDomainLink: $($adLinked.Count)"
+$adLinked | Format-Table -AutoSize Name,msExchAcceptedDomainName,msExchFedAcceptedDomainLink
+if ($adLinked.Count -gt 0) { $adStale += "$($adLinked.Count) accepted domain(s) still carry msExchFedAcceptedDomainLink" }
+
+if ($adStale.Count -gt 0) {
+    foreach ($adReason in $adStale) { Write-Output "STALE: $adReason" }
+    Write-Output 'RESULT: STALE - the KB2995731 cleanup is needed (or has not replicated / not completed).'
+}
+else {
+    Write-Output 'RESULT: CLEAN - all KB2995731 clean-state criteria are met.'
+}
