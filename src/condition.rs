@@ -82,7 +82,9 @@ fn literal(text: &str) -> Result<String, String> {
         None if !t.is_empty() && t.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c)) => {
             Ok(t.to_owned())
         }
-        _ => Err(format!("`{t}` is not a value: write 'text', a number, true or false")),
+        _ => Err(format!(
+            "`{t}` is not a value: write 'text', a number, true or false"
+        )),
     }
 }
 
@@ -118,6 +120,10 @@ mod tests {
         let c = Condition::parse("flag == true").unwrap();
         assert!(c.holds(&Value::Bool(true)));
         assert!(!c.holds(&Value::Bool(false)));
-        assert!(Condition::parse("not l").unwrap().holds(&Value::List(vec![])));
+        assert!(
+            Condition::parse("not l")
+                .unwrap()
+                .holds(&Value::List(vec![]))
+        );
     }
 }

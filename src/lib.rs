@@ -39,7 +39,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
             let _ = e.print();
             return code;
         }
@@ -88,7 +92,13 @@ fn dispatch(command: Command, templates: &Templates) -> Result<i32> {
                 params_file: values.params,
                 sets: values.sets,
             };
-            let bytes = cmd::export::run(&runbook, &inputs, format, generated_at.as_deref(), templates)?;
+            let bytes = cmd::export::run(
+                &runbook,
+                &inputs,
+                format,
+                generated_at.as_deref(),
+                templates,
+            )?;
             match output {
                 Some(path) => {
                     std::fs::write(&path, &bytes).map_err(|e| Error::io(&path, e))?;

@@ -110,7 +110,10 @@ pub fn read_source(path: &Path) -> Result<Source> {
             e.utf8_error().valid_up_to()
         ))
     })?;
-    let text = text.strip_prefix('\u{FEFF}').map(str::to_owned).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{FEFF}')
+        .map(str::to_owned)
+        .unwrap_or(text);
     Ok(Source {
         name: path.display().to_string(),
         text,

@@ -329,7 +329,10 @@ mod tests {
         let v = Scalar::Thumbprint
             .parse("ab 12 cd 34 ef 56 78 90 ab cd ef 12 34 56 78 90 ab cd ef 12")
             .unwrap();
-        assert_eq!(v, Value::Text("AB12CD34EF567890ABCDEF1234567890ABCDEF12".into()));
+        assert_eq!(
+            v,
+            Value::Text("AB12CD34EF567890ABCDEF1234567890ABCDEF12".into())
+        );
     }
 
     #[test]
@@ -343,7 +346,14 @@ mod tests {
     #[test]
     fn domain_rules() {
         assert!(Scalar::Domain.parse("Contoso.COM.").is_ok());
-        for bad in ["contoso", "-a.com", "a..com", "a b.com", "a.com;", "$(calc).com"] {
+        for bad in [
+            "contoso",
+            "-a.com",
+            "a..com",
+            "a b.com",
+            "a.com;",
+            "$(calc).com",
+        ] {
             assert!(Scalar::Domain.parse(bad).is_err(), "{bad}");
         }
     }
@@ -359,7 +369,15 @@ mod tests {
     fn list_items_are_checked_and_unique() {
         let t = ValueType::List(Scalar::Domain);
         assert!(t.parse_text("a.com,b.com", None).is_ok());
-        assert!(t.parse_text("a.com,a.com", None).unwrap_err().contains("twice"));
-        assert!(t.parse_text("a.com,bad", None).unwrap_err().contains("item 2"));
+        assert!(
+            t.parse_text("a.com,a.com", None)
+                .unwrap_err()
+                .contains("twice")
+        );
+        assert!(
+            t.parse_text("a.com,bad", None)
+                .unwrap_err()
+                .contains("item 2")
+        );
     }
 }

@@ -79,7 +79,9 @@ mod tests {
 
     #[test]
     fn refuses_c0_and_c1_controls() {
-        for c in ['\0', '\n', '\r', '\t', '\u{1b}', '\u{7f}', '\u{85}', '\u{9f}'] {
+        for c in [
+            '\0', '\n', '\r', '\t', '\u{1b}', '\u{7f}', '\u{85}', '\u{9f}',
+        ] {
             let err = quote(&format!("ab{c}")).unwrap_err();
             assert_eq!(err.character, c);
             assert_eq!(err.position, 2);

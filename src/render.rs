@@ -117,7 +117,9 @@ fn value_to_tera(value: &Value) -> tera::Value {
         Value::Bool(true) => tera::Value::safe_string("$true"),
         Value::Bool(false) => tera::Value::safe_string("$false"),
         Value::Int(i) => tera::Value::from(*i),
-        Value::List(items) => tera::Value::from(items.iter().map(value_to_tera).collect::<Vec<_>>()),
+        Value::List(items) => {
+            tera::Value::from(items.iter().map(value_to_tera).collect::<Vec<_>>())
+        }
     }
 }
 
@@ -179,7 +181,10 @@ fn ps_array(value: &tera::Value, _: Kwargs, _: &State) -> tera::TeraResult<tera:
         };
         parts.push(literal_or_variable(&text).map_err(tera::Error::message)?);
     }
-    Ok(tera::Value::safe_string(&format!("@({})", parts.join(", "))))
+    Ok(tera::Value::safe_string(&format!(
+        "@({})",
+        parts.join(", ")
+    )))
 }
 
 /// `{{ value | ps }}`: one literal, for PowerShell lines inside a message template.
@@ -202,7 +207,7 @@ fn refuse_safe(_: &tera::Value, _: Kwargs, _: &State) -> tera::TeraResult<tera::
     ))
 }
 
-/// Tera's error text without the trailing blank lines, first line lowercased by Tera already.
+/// Tera's error as one line: its message, then where in the template (`name:line:col`).
 fn describe(e: &tera::Error) -> String {
     let mut text = e.to_string();
     let mut source = std::error::Error::source(e);
@@ -210,7 +215,20 @@ fn describe(e: &tera::Error) -> String {
         text.push_str(&format!(": {s}"));
         source = s.source();
     }
-    text.trim_end().to_owned()
+    let mut message = String::new();
+    let mut location = None;
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(at) = line.strip_prefix("--> ") {
+            location = Some(at.to_owned());
+        } else if message.is_empty() && !line.is_empty() {
+            message = line.strip_prefix("error: ").unwrap_or(line).to_owned();
+        }
+    }
+    match location {
+        Some(at) => format!("{message} (at {at})"),
+        None => message,
+    }
 }
 
 #[cfg(test)]
@@ -253,7 +271,10 @@ mod tests {
         let out = render("Remove-X -Identity {{ t }}", &[("t", Binding::Deferred)]).unwrap();
         assert_eq!(out, "Remove-X -Identity $t");
         let err = render("X {{ 'a' ~ t }}", &[("t", Binding::Deferred)]).unwrap_err();
-        assert!(err.to_string().contains("combined with other text"), "{err}");
+        assert!(
+            err.to_string().contains("combined with other text"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -271,7 +292,13 @@ mod tests {
 
     #[test]
     fn ps_array_quotes_each_item() {
-        let list = Binding::Value(Value::List(vec![Value::Text("a'b".into()), Value::Text("c".into())]));
-        assert_eq!(render("{{ l | ps_array }}", &[("l", list)]).unwrap(), "@('a''b', 'c')");
+        let list = Binding::Value(Value::List(vec![
+            Value::Text("a'b".into()),
+            Value::Text("c".into()),
+        ]));
+        assert_eq!(
+            render("{{ l | ps_array }}", &[("l", list)]).unwrap(),
+            "@('a''b', 'c')"
+        );
     }
 }

@@ -5,9 +5,9 @@
 
 use regex::Regex;
 
-pub use crate::raw::Impact;
 use crate::condition::Condition;
 use crate::param::{Value, ValueType};
+pub use crate::raw::Impact;
 
 /// A validated runbook.
 #[derive(Debug, Clone)]
@@ -243,14 +243,17 @@ impl Impact {
 impl Runbook {
     /// The capture step that defines `variable`, if any.
     pub fn capture(&self, variable: &str) -> Option<(usize, &ValueType)> {
-        self.steps.iter().enumerate().find_map(|(i, s)| match &s.kind {
-            StepKind::Capture {
-                variable: v,
-                value_type,
-                ..
-            } if v == variable => Some((i, value_type)),
-            _ => None,
-        })
+        self.steps
+            .iter()
+            .enumerate()
+            .find_map(|(i, s)| match &s.kind {
+                StepKind::Capture {
+                    variable: v,
+                    value_type,
+                    ..
+                } if v == variable => Some((i, value_type)),
+                _ => None,
+            })
     }
 
     /// The parameter named `name`, if any.

@@ -71,9 +71,7 @@ pub fn gather(runbook: &Runbook, inputs: &ValueInputs) -> Result<Gathered> {
                 RawValue::Scalar(s) => (s.clone(), param.parse_text(s)),
                 RawValue::List(items) => (
                     items.join(","),
-                    param
-                        .value_type
-                        .parse_items(items, param.pattern.as_ref()),
+                    param.value_type.parse_items(items, param.pattern.as_ref()),
                 ),
             };
             match result {

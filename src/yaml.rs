@@ -51,10 +51,7 @@ fn strip_position(message: &str) -> &str {
     let m = message.trim();
     let m = m.strip_prefix("error: ").unwrap_or(m);
     match m.strip_prefix("line ") {
-        Some(rest) => rest
-            .split_once(": ")
-            .map(|(_, tail)| tail)
-            .unwrap_or(rest),
+        Some(rest) => rest.split_once(": ").map(|(_, tail)| tail).unwrap_or(rest),
         None => m,
     }
     .lines()
@@ -92,7 +89,10 @@ fn improve(message: &str) -> String {
 }
 
 /// The closest candidate to `word`, if any is close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))

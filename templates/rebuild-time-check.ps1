@@ -5,7 +5,7 @@ $skewFailures = @()
 $skewWarnings = @()
 
 Write-Output '--- w32tm /query /status /verbose (this server) ---'
-$skewStatus = @(& w32tm.exe /query /status /verbose 2>&1 | ForEach-Object { [string]$_ })
+$skewStatus = @(& w32tm.exe /query /status /verbose | ForEach-Object { [string]$_ })
 $skewStatus
 if (($skewStatus -join "`n") -match 'Local CMOS Clock|Free-running') {
     $skewWarnings += 'This server syncs from Local CMOS Clock / Free-running: it has no real time source.'
@@ -13,7 +13,7 @@ if (($skewStatus -join "`n") -match 'Local CMOS Clock|Free-running') {
 
 foreach ($skewTarget in $skewTargets) {
     Write-Output "--- w32tm /stripchart /computer:$skewTarget /samples:5 /dataonly ---"
-    $skewLines = @(& w32tm.exe /stripchart "/computer:$skewTarget" /samples:5 /dataonly 2>&1 | ForEach-Object { [string]$_ })
+    $skewLines = @(& w32tm.exe /stripchart "/computer:$skewTarget" /samples:5 /dataonly | ForEach-Object { [string]$_ })
     $skewLines
     $skewOffsets = @()
     foreach ($skewLine in $skewLines) {

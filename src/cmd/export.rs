@@ -20,7 +20,9 @@ pub fn generated_at(flag: Option<&str>) -> Result<DateTime<Utc>> {
     }
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
         let secs: i64 = epoch.trim().parse().map_err(|_| {
-            Error::Message(format!("SOURCE_DATE_EPOCH {epoch:?} is not a number of seconds"))
+            Error::Message(format!(
+                "SOURCE_DATE_EPOCH {epoch:?} is not a number of seconds"
+            ))
         })?;
         return DateTime::from_timestamp(secs, 0)
             .ok_or_else(|| Error::Message(format!("SOURCE_DATE_EPOCH {epoch:?} is out of range")));

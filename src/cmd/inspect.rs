@@ -91,8 +91,17 @@ fn show_text(rb: &Runbook) -> String {
     for p in &rb.params {
         let req = if p.required { "required" } else { "optional" };
         let secret = if p.secret { ", secret" } else { "" };
-        let example = if p.secret { "********".into() } else { p.example.display() };
-        let _ = writeln!(s, "  {} ({}, {req}{secret}), e.g. {example}", p.name, type_name(&p.value_type));
+        let example = if p.secret {
+            "********".into()
+        } else {
+            p.example.display()
+        };
+        let _ = writeln!(
+            s,
+            "  {} ({}, {req}{secret}), e.g. {example}",
+            p.name,
+            type_name(&p.value_type)
+        );
         if let Some(h) = &p.help {
             let _ = writeln!(s, "      {}", h.trim());
         }
@@ -109,7 +118,14 @@ fn show_text(rb: &Runbook) -> String {
         if let Some(c) = &st.when {
             let _ = write!(extra, ", when {c}");
         }
-        let _ = writeln!(s, "  {:>2}. {:<40} {} [{}{extra}]", i + 1, st.id, st.kind.name(), st.impact.name());
+        let _ = writeln!(
+            s,
+            "  {:>2}. {:<40} {} [{}{extra}]",
+            i + 1,
+            st.id,
+            st.kind.name(),
+            st.impact.name()
+        );
     }
     if !rb.references.is_empty() {
         let _ = writeln!(s, "\nReferences:");

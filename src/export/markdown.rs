@@ -19,7 +19,11 @@ fn code_span(text: &str) -> String {
         }
     }
     let fence = "`".repeat(max_run + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
     format!("{fence}{pad}{text}{pad}{fence}")
 }
 
@@ -47,7 +51,10 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> String {
         meta.generator
     );
     let _ = writeln!(s, "## Purpose\n\n{}\n", rb.description.trim());
-    let _ = writeln!(s, "## Parameters\n\n| parameter | type | value |\n|---|---|---|");
+    let _ = writeln!(
+        s,
+        "## Parameters\n\n| parameter | type | value |\n|---|---|---|"
+    );
     for p in &rb.params {
         let _ = writeln!(
             s,
@@ -88,11 +95,19 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> String {
             },
             st.for_each
                 .as_ref()
-                .map(|f| format!(" · for each {} in {}", code_span(&f.item), code_span(&f.list)))
+                .map(|f| format!(
+                    " · for each {} in {}",
+                    code_span(&f.item),
+                    code_span(&f.list)
+                ))
                 .unwrap_or_default()
         );
         if let Some(c) = &st.when {
-            let verdict = if ps.included { "" } else { " (false for these parameters: skipped)" };
+            let verdict = if ps.included {
+                ""
+            } else {
+                " (false for these parameters: skipped)"
+            };
             let _ = writeln!(s, "Only when {}{verdict}.\n", code_span(&c.to_string()));
         }
         if let Some(i) = &st.instructions {
@@ -117,14 +132,29 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> String {
             StepKind::Approval { approver } => {
                 let _ = writeln!(s, "**Approval by:** {approver}\n");
             }
-            StepKind::Capture { variable, value_type, .. } => {
-                let _ = writeln!(s, "**Captures** {} ({value_type}).\n", code_span(&format!("${variable}")));
+            StepKind::Capture {
+                variable,
+                value_type,
+                ..
+            } => {
+                let _ = writeln!(
+                    s,
+                    "**Captures** {} ({value_type}).\n",
+                    code_span(&format!("${variable}"))
+                );
             }
             StepKind::Wait { interval_secs, .. } => {
                 let _ = writeln!(s, "**Wait**, checking every {interval_secs} s.\n");
             }
             StepKind::Notify { to, subject, .. } => {
-                let _ = writeln!(s, "**Notify:** {to}{}\n", subject.as_ref().map(|x| format!(" — {x}")).unwrap_or_default());
+                let _ = writeln!(
+                    s,
+                    "**Notify:** {to}{}\n",
+                    subject
+                        .as_ref()
+                        .map(|x| format!(" — {x}"))
+                        .unwrap_or_default()
+                );
             }
             _ => {}
         }
@@ -134,7 +164,9 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> String {
             .filter_map(|u| {
                 let c = u.command.as_ref()?;
                 Some(match &u.item {
-                    Some(Item::Known(v)) if ps.units.len() > 1 => format!("# {}\n{}", literal(v), c.trim_end()),
+                    Some(Item::Known(v)) if ps.units.len() > 1 => {
+                        format!("# {}\n{}", literal(v), c.trim_end())
+                    }
                     _ => c.trim_end().to_owned(),
                 })
             })
@@ -150,8 +182,14 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> String {
             }
         }
         let expect = match &st.kind {
-            StepKind::Command { verify: Some(v), .. } => {
-                let verifies: Vec<&str> = ps.units.iter().filter_map(|u| u.verify.as_deref()).collect();
+            StepKind::Command {
+                verify: Some(v), ..
+            } => {
+                let verifies: Vec<&str> = ps
+                    .units
+                    .iter()
+                    .filter_map(|u| u.verify.as_deref())
+                    .collect();
                 let _ = writeln!(s, "**Verify:**\n");
                 fenced(&mut s, &verifies.join("\n\n"));
                 v.expect.as_deref()
@@ -163,8 +201,16 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> String {
             let _ = writeln!(s, "**Pass:** {}\n", e.trim());
         }
         if let Some(r) = &st.rollback {
-            let _ = writeln!(s, "**Rollback:** {}\n", r.instructions.as_deref().unwrap_or("").trim());
-            let rollbacks: Vec<&str> = ps.units.iter().filter_map(|u| u.rollback.as_deref()).collect();
+            let _ = writeln!(
+                s,
+                "**Rollback:** {}\n",
+                r.instructions.as_deref().unwrap_or("").trim()
+            );
+            let rollbacks: Vec<&str> = ps
+                .units
+                .iter()
+                .filter_map(|u| u.rollback.as_deref())
+                .collect();
             if !rollbacks.is_empty() {
                 fenced(&mut s, &rollbacks.join("\n\n"));
             }
@@ -172,7 +218,11 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> String {
     }
     let _ = writeln!(s, "## Rollback notes\n");
     for st in rb.steps.iter().filter(|st| st.rollback.is_some()) {
-        let text = st.rollback.as_ref().and_then(|r| r.instructions.as_deref()).unwrap_or("see the step");
+        let text = st
+            .rollback
+            .as_ref()
+            .and_then(|r| r.instructions.as_deref())
+            .unwrap_or("see the step");
         let first = text.lines().next().unwrap_or_default();
         let _ = writeln!(s, "- {} ({}): {first}", code_span(&st.id), st.impact.name());
     }

@@ -87,9 +87,11 @@ impl<'a> Plan<'a> {
             let items: Vec<Option<Item>> = match &step.for_each {
                 None => vec![None],
                 Some(f) => match values.get(&f.list) {
-                    Some(Value::List(items)) => {
-                        items.iter().cloned().map(|v| Some(Item::Known(v))).collect()
-                    }
+                    Some(Value::List(items)) => items
+                        .iter()
+                        .cloned()
+                        .map(|v| Some(Item::Known(v)))
+                        .collect(),
                     _ => {
                         runtime_loop = Some((f.list.clone(), f.item.clone()));
                         vec![Some(Item::Deferred(f.item.clone()))]
@@ -183,7 +185,9 @@ fn render_unit(
         } => {
             unit.command = Some(render(command)?);
             unit.verify = verify.as_ref().map(|v| render(&v.command)).transpose()?;
-            unit.confirm = confirm.as_ref().map(|name| confirm_expr(name, base, step, &item));
+            unit.confirm = confirm
+                .as_ref()
+                .map(|name| confirm_expr(name, base, step, &item));
         }
         K::Check { command, .. } | K::Wait { command, .. } => unit.command = Some(render(command)?),
         K::Capture { command, .. } => unit.command = command.as_ref().map(render).transpose()?,

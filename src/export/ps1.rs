@@ -7,8 +7,8 @@
 
 use std::fmt::Write as _;
 
-use super::plan::{Item, Plan, PlannedStep, Unit, literal};
 use super::Meta;
+use super::plan::{Item, Plan, PlannedStep, Unit, literal};
 use crate::quote::quote;
 use crate::runbook::{StepKind, Target};
 
@@ -197,13 +197,24 @@ fn render_step(s: &mut String, plan: &Plan<'_>, ps: &PlannedStep<'_>) {
     if let Some(c) = &step.when {
         let _ = writeln!(s, "    # When: {c}");
     }
-    let _ = writeln!(s, "    if (Enter-Step {} {}) {{", lit(&step.id), lit(&step.title));
+    let _ = writeln!(
+        s,
+        "    if (Enter-Step {} {}) {{",
+        lit(&step.id),
+        lit(&step.title)
+    );
     if !ps.included {
-        let c = step.when.as_ref().map(ToString::to_string).unwrap_or_default();
+        let c = step
+            .when
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         let _ = writeln!(
             s,
             "        Write-Host {}",
-            lit(&format!("Skipped: the condition `{c}` is false for these parameters."))
+            lit(&format!(
+                "Skipped: the condition `{c}` is false for these parameters."
+            ))
         );
     } else {
         let mut indent = "        ".to_owned();
@@ -220,10 +231,14 @@ fn render_step(s: &mut String, plan: &Plan<'_>, ps: &PlannedStep<'_>) {
         }
         let many = ps.units.len() > 1;
         for (i, unit) in ps.units.iter().enumerate() {
-            if many {
-                if let Some(Item::Known(v)) = &unit.item {
-                    let _ = writeln!(s, "{indent}# Item {}/{}: {}", i + 1, ps.units.len(), literal(v));
-                }
+            if let (true, Some(Item::Known(v))) = (many, &unit.item) {
+                let _ = writeln!(
+                    s,
+                    "{indent}# Item {}/{}: {}",
+                    i + 1,
+                    ps.units.len(),
+                    literal(v)
+                );
             }
             body(s, &indent, plan, ps, unit);
         }
@@ -238,7 +253,11 @@ fn render_step(s: &mut String, plan: &Plan<'_>, ps: &PlannedStep<'_>) {
     }
     match &step.next {
         Some(Target::Step(i)) => {
-            let _ = writeln!(s, "        $script:Goto = {}", lit(&plan.runbook.steps[*i].id));
+            let _ = writeln!(
+                s,
+                "        $script:Goto = {}",
+                lit(&plan.runbook.steps[*i].id)
+            );
         }
         Some(Target::End) => {
             let _ = writeln!(s, "        $script:Goto = 'end'");
@@ -277,7 +296,10 @@ fn body(s: &mut String, indent: &str, plan: &Plan<'_>, ps: &PlannedStep<'_>, uni
     let step = ps.step;
     match &step.kind {
         StepKind::Instruction => {
-            let _ = writeln!(s, "{indent}Wait-Operator 'Do the manual action described above, then press Enter'");
+            let _ = writeln!(
+                s,
+                "{indent}Wait-Operator 'Do the manual action described above, then press Enter'"
+            );
         }
         StepKind::Command { verify, .. } => {
             if let Some(c) = &unit.confirm {
@@ -289,7 +311,10 @@ fn body(s: &mut String, indent: &str, plan: &Plan<'_>, ps: &PlannedStep<'_>, uni
             if let Some(v) = &unit.verify {
                 let _ = writeln!(s, "{indent}# Verify:");
                 code(s, indent, v);
-                let expect = verify.as_ref().and_then(|v| v.expect.as_deref()).unwrap_or("the verification shows the change");
+                let expect = verify
+                    .as_ref()
+                    .and_then(|v| v.expect.as_deref())
+                    .unwrap_or("the verification shows the change");
                 let _ = writeln!(s, "{indent}Assert-Passed {}", lit(expect));
             }
         }
@@ -301,21 +326,39 @@ fn body(s: &mut String, indent: &str, plan: &Plan<'_>, ps: &PlannedStep<'_>, uni
                 code(s, indent, c);
             }
             if *gate {
-                let _ = writeln!(s, "{indent}Assert-Passed {}", lit(expect.as_deref().unwrap_or("the check passes")));
+                let _ = writeln!(
+                    s,
+                    "{indent}Assert-Passed {}",
+                    lit(expect.as_deref().unwrap_or("the check passes"))
+                );
             } else {
-                let _ = writeln!(s, "{indent}Wait-Operator 'Review the output above, then press Enter'");
+                let _ = writeln!(
+                    s,
+                    "{indent}Wait-Operator 'Review the output above, then press Enter'"
+                );
             }
         }
-        StepKind::Capture { variable, value_type, example, .. } => match &unit.command {
+        StepKind::Capture {
+            variable,
+            value_type,
+            example,
+            ..
+        } => match &unit.command {
             Some(c) => {
                 let _ = writeln!(s, "{indent}${variable} = & {{");
                 code(s, &format!("{indent}    "), c);
                 let _ = writeln!(s, "{indent}}}");
                 let _ = writeln!(s, "{indent}Assert-Captured {} ${variable}", lit(variable));
-                let _ = writeln!(s, "{indent}Write-Host ('{variable} = {{0}}' -f ${variable})");
+                let _ = writeln!(
+                    s,
+                    "{indent}Write-Host ('{variable} = {{0}}' -f ${variable})"
+                );
             }
             None => {
-                let prompt = format!("Enter {variable} ({value_type}, for example {})", example.display());
+                let prompt = format!(
+                    "Enter {variable} ({value_type}, for example {})",
+                    example.display()
+                );
                 let _ = writeln!(s, "{indent}${variable} = Read-Host {}", lit(&prompt));
                 let _ = writeln!(s, "{indent}Assert-Captured {} ${variable}", lit(variable));
             }
@@ -331,7 +374,12 @@ fn body(s: &mut String, indent: &str, plan: &Plan<'_>, ps: &PlannedStep<'_>, uni
                 comment(s, indent, &format!("  {}: {} -> {target}", c.id, c.label));
             }
             let ids: Vec<String> = choices.iter().map(|c| lit(&c.id)).collect();
-            let _ = writeln!(s, "{indent}$choice = Read-Choice {} @({})", lit(question), ids.join(", "));
+            let _ = writeln!(
+                s,
+                "{indent}$choice = Read-Choice {} @({})",
+                lit(question),
+                ids.join(", ")
+            );
             for c in choices {
                 let goto = match &c.goto {
                     Some(Target::Step(i)) => lit(&step_id(*i)),
@@ -343,7 +391,11 @@ fn body(s: &mut String, indent: &str, plan: &Plan<'_>, ps: &PlannedStep<'_>, uni
                 let _ = writeln!(s, "{indent}}}");
             }
         }
-        StepKind::Wait { expect, interval_secs, .. } => {
+        StepKind::Wait {
+            expect,
+            interval_secs,
+            ..
+        } => {
             let expect = expect.as_deref().unwrap_or("the condition holds");
             let _ = writeln!(s, "{indent}do {{");
             if let Some(c) = &unit.command {
@@ -352,7 +404,9 @@ fn body(s: &mut String, indent: &str, plan: &Plan<'_>, ps: &PlannedStep<'_>, uni
             let _ = writeln!(
                 s,
                 "{indent}    $done = Read-Host {}",
-                lit(&format!("Expected: {expect}. Done? [y = yes, Enter = check again in {interval_secs} s]"))
+                lit(&format!(
+                    "Expected: {expect}. Done? [y = yes, Enter = check again in {interval_secs} s]"
+                ))
             );
             let _ = writeln!(s, "{indent}    if ($done -notmatch '^(y|yes)$') {{");
             let _ = writeln!(s, "{indent}        Start-Sleep -Seconds {interval_secs}");
@@ -370,7 +424,10 @@ fn body(s: &mut String, indent: &str, plan: &Plan<'_>, ps: &PlannedStep<'_>, uni
             if let Some(m) = &unit.command {
                 comment(s, indent, &format!("Message:\n{m}"));
             }
-            let _ = writeln!(s, "{indent}Wait-Operator 'Send the message above, then press Enter'");
+            let _ = writeln!(
+                s,
+                "{indent}Wait-Operator 'Send the message above, then press Enter'"
+            );
         }
     }
     if let Some(rb) = &step.rollback {
@@ -390,4 +447,3 @@ fn body(s: &mut String, indent: &str, plan: &Plan<'_>, ps: &PlannedStep<'_>, uni
         comment(s, indent, &text);
     }
 }
-

@@ -54,7 +54,10 @@ impl Validator<'_> {
                 seen[i] = true;
                 match next(i) {
                     Some(j) if j == start => {
-                        let at = raw.steps[i].next.as_ref().map_or_else(|| position(&raw.steps[i].id), position);
+                        let at = raw.steps[i]
+                            .next
+                            .as_ref()
+                            .map_or_else(|| position(&raw.steps[i].id), position);
                         self.diag(at.0, at.1, format!("steps `{}` .. `{}` form a cycle that no decision breaks: the run would never end", steps[start].id, steps[i].id));
                         return;
                     }
@@ -82,9 +85,14 @@ impl Validator<'_> {
                     }
                     let later = rb.steps[index..].iter().find(|s| matches!(&s.kind, StepKind::Capture { variable, .. } if *variable == var));
                     let message = match later {
-                        Some(s) => format!("{} uses the captured value `{var}` before step `{}` captures it", t.origin, s.id),
+                        Some(s) => format!(
+                            "{} uses the captured value `{var}` before step `{}` captures it",
+                            t.origin, s.id
+                        ),
                         None => {
-                            let hint = did_you_mean(&var, known.iter().copied()).map(|b| format!("; did you mean `{b}`?")).unwrap_or_default();
+                            let hint = did_you_mean(&var, known.iter().copied())
+                                .map(|b| format!("; did you mean `{b}`?"))
+                                .unwrap_or_default();
                             format!("{} uses the unknown variable `{var}`{hint}", t.origin)
                         }
                     };
@@ -103,9 +111,14 @@ impl Validator<'_> {
             for captures in [Captures::Known(&captured), Captures::Deferred] {
                 let mut b = scope::bindings(rb, &params, captures, Secrets::Mask, index);
                 if let Some(f) = &step.for_each {
-                    let item = match (params.get(&f.list).or_else(|| captured.get(&f.list)), captures) {
+                    let item = match (
+                        params.get(&f.list).or_else(|| captured.get(&f.list)),
+                        captures,
+                    ) {
                         (_, Captures::Deferred) if rb.param(&f.list).is_none() => Binding::Deferred,
-                        (Some(Value::List(items)), _) if !items.is_empty() => Binding::Value(items[0].clone()),
+                        (Some(Value::List(items)), _) if !items.is_empty() => {
+                            Binding::Value(items[0].clone())
+                        }
                         _ => Binding::Deferred,
                     };
                     b.insert(f.item.clone(), item);
@@ -118,7 +131,11 @@ impl Validator<'_> {
                             crate::Error::Render { message, .. } => message,
                             other => other.to_string(),
                         };
-                        self.diag(l, c, format!("{} does not render with the examples: {message}", t.origin));
+                        self.diag(
+                            l,
+                            c,
+                            format!("{} does not render with the examples: {message}", t.origin),
+                        );
                         return;
                     }
                 }

@@ -16,9 +16,7 @@ use crate::loader::Templates;
 use crate::param::{Scalar, Value, ValueType};
 use crate::raw::{RawRunbook, RawStep, RawValue, Span, TypeName};
 use crate::render::Renderer;
-use crate::runbook::{
-    Param, Runbook, Target, Template,
-};
+use crate::runbook::{Param, Runbook, Target, Template};
 use crate::source::{Diagnostic, Source};
 use crate::yaml::{did_you_mean, position};
 
@@ -87,7 +85,13 @@ impl Validator<'_> {
 
     fn runbook(&mut self, raw: RawRunbook, templates: &Templates) -> Option<Runbook> {
         if !id_ok(&raw.id.value) {
-            self.at(&raw.id, format!("runbook id `{}` must be kebab-case: lowercase letters, digits and `-`", raw.id.value));
+            self.at(
+                &raw.id,
+                format!(
+                    "runbook id `{}` must be kebab-case: lowercase letters, digits and `-`",
+                    raw.id.value
+                ),
+            );
         }
         if raw.version.value.trim().is_empty() {
             self.at(&raw.version, "`version` is empty");
@@ -160,7 +164,8 @@ impl Validator<'_> {
                 TypeName::List => return None,
             })
         };
-        let uses_enum = type_.value == TypeName::Enum || items.is_some_and(|i| i.value == TypeName::Enum);
+        let uses_enum =
+            type_.value == TypeName::Enum || items.is_some_and(|i| i.value == TypeName::Enum);
         if uses_enum && values.is_empty() {
             self.at(type_, format!("{what} is an `enum` without `values`"));
             return None;
@@ -177,7 +182,10 @@ impl Validator<'_> {
                 }
             },
             (TypeName::List, None) => {
-                self.at(type_, format!("{what} is a `list` without `items` (the element type)"));
+                self.at(
+                    type_,
+                    format!("{what} is a `list` without `items` (the element type)"),
+                );
                 None
             }
             (t, Some(i)) => {
@@ -225,27 +233,43 @@ impl Validator<'_> {
         for p in &raw.params {
             let name = &p.name.value;
             if !is_name(name) {
-                self.at(&p.name, format!("parameter name `{name}` must match [a-z][a-z0-9_]*"));
+                self.at(
+                    &p.name,
+                    format!("parameter name `{name}` must match [a-z][a-z0-9_]*"),
+                );
             }
             if out.iter().any(|q| &q.name == name) {
                 self.at(&p.name, format!("duplicate parameter `{name}`"));
             }
             let what = format!("parameter `{name}`");
-            let Some(value_type) = self.value_type(&p.type_, p.items.as_ref(), &p.values, &what) else {
+            let Some(value_type) = self.value_type(&p.type_, p.items.as_ref(), &p.values, &what)
+            else {
                 continue;
             };
             let pattern = self.pattern(p.pattern.as_ref());
             let example = match &p.example {
-                Some(e) => self.typed_value(e, &value_type, pattern.as_ref(), &format!("the example of {what}:")),
+                Some(e) => self.typed_value(
+                    e,
+                    &value_type,
+                    pattern.as_ref(),
+                    &format!("the example of {what}:"),
+                ),
                 None => {
-                    self.at(&p.name, format!("{what} has no `example` (every parameter needs one)"));
+                    self.at(
+                        &p.name,
+                        format!("{what} has no `example` (every parameter needs one)"),
+                    );
                     None
                 }
             };
-            let default = p
-                .default
-                .as_ref()
-                .and_then(|d| self.typed_value(d, &value_type, pattern.as_ref(), &format!("the default of {what}:")));
+            let default = p.default.as_ref().and_then(|d| {
+                self.typed_value(
+                    d,
+                    &value_type,
+                    pattern.as_ref(),
+                    &format!("the default of {what}:"),
+                )
+            });
             if p.default.is_some() && default.is_none() {
                 continue;
             }
@@ -277,7 +301,10 @@ impl Validator<'_> {
         let id = &step.id.value;
         match (inline, file) {
             (Some(c), Some(_)) => {
-                self.at(c, format!("step `{id}` has both an inline {field} and `template`; keep one"));
+                self.at(
+                    c,
+                    format!("step `{id}` has both an inline {field} and `template`; keep one"),
+                );
                 None
             }
             (Some(c), None) => {
@@ -287,7 +314,7 @@ impl Validator<'_> {
                 self.texts.push((name.clone(), c.value.clone()));
                 Some(Template {
                     name,
-                    origin: format!("{}: step `{id}` {field}", self.source.name),
+                    origin: format!("step `{id}` {field}"),
                 })
             }
             (None, Some(f)) => {
@@ -298,7 +325,11 @@ impl Validator<'_> {
                     file_name.ends_with(".txt") || file_name.ends_with(".md")
                 };
                 if !ok_ext {
-                    let want = if ps1 { "`.ps1` (PowerShell, quoted)" } else { "`.txt` or `.md` (a message)" };
+                    let want = if ps1 {
+                        "`.ps1` (PowerShell, quoted)"
+                    } else {
+                        "`.txt` or `.md` (a message)"
+                    };
                     self.at(f, format!("template `{file_name}` must end in {want}"));
                     return None;
                 }

@@ -11,10 +11,37 @@ use crate::runbook::{Choice, ForEach, Param, Rollback, Step, StepKind, Verify};
 
 /// PowerShell automatic variables a capture must not shadow in the exported script.
 const RESERVED: &[&str] = &[
-    "args", "input", "host", "error", "true", "false", "null", "this", "home", "pid", "pwd",
-    "profile", "matches", "foreach", "switch", "event", "sender", "psitem", "lastexitcode",
-    "myinvocation", "executioncontext", "ofs", "shellid", "stacktrace", "psboundparameters",
-    "goto", "item", "c", "ski", "rp", "rule",
+    "args",
+    "input",
+    "host",
+    "error",
+    "true",
+    "false",
+    "null",
+    "this",
+    "home",
+    "pid",
+    "pwd",
+    "profile",
+    "matches",
+    "foreach",
+    "switch",
+    "event",
+    "sender",
+    "psitem",
+    "lastexitcode",
+    "myinvocation",
+    "executioncontext",
+    "ofs",
+    "shellid",
+    "stacktrace",
+    "psboundparameters",
+    "goto",
+    "item",
+    "c",
+    "ski",
+    "rp",
+    "rule",
 ];
 
 impl Validator<'_> {
@@ -29,29 +56,46 @@ impl Validator<'_> {
     ) -> Option<Step> {
         let id = &s.id.value;
         if !id_ok(id) {
-            self.at(&s.id, format!("step id `{id}` must be kebab-case: lowercase letters, digits and `-`"));
+            self.at(
+                &s.id,
+                format!("step id `{id}` must be kebab-case: lowercase letters, digits and `-`"),
+            );
         }
         let kind = s.kind.value;
         self.unused_keys(s);
         let impact = s.impact.as_ref().map_or(Impact::Read, |i| i.value);
         if kind == StepKindName::Command && s.impact.is_none() {
-            self.at(&s.kind, format!("command step `{id}` must state its `impact` (read, change or destructive)"));
+            self.at(
+                &s.kind,
+                format!(
+                    "command step `{id}` must state its `impact` (read, change or destructive)"
+                ),
+            );
         }
         if impact == Impact::Destructive {
-            if s.instructions.as_deref().is_none_or(|t| t.trim().is_empty()) {
-                self.at(&s.id, format!("destructive step `{id}` has no `instructions`"));
+            if s.instructions
+                .as_deref()
+                .is_none_or(|t| t.trim().is_empty())
+            {
+                self.at(
+                    &s.id,
+                    format!("destructive step `{id}` has no `instructions`"),
+                );
             }
             if s.rollback.is_none() {
                 self.at(&s.id, format!("destructive step `{id}` has no `rollback`"));
             }
         }
-        let when = s.when.as_ref().and_then(|w| match Condition::parse(&w.value) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                self.at(w, e);
-                None
-            }
-        });
+        let when = s
+            .when
+            .as_ref()
+            .and_then(|w| match Condition::parse(&w.value) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    self.at(w, e);
+                    None
+                }
+            });
         if let Some(c) = &when {
             let known = params.iter().any(|p| p.name == c.variable)
                 || self.capture_before(raw, index, &c.variable).is_some();
@@ -67,11 +111,27 @@ impl Validator<'_> {
             }
             Rollback {
                 instructions: r.instructions.clone(),
-                command: self.template(s, "rollback", r.command.as_ref(), r.template.as_ref(), templates, true),
+                command: self.template(
+                    s,
+                    "rollback",
+                    r.command.as_ref(),
+                    r.template.as_ref(),
+                    templates,
+                    true,
+                ),
             }
         });
         let next = s.next.as_ref().and_then(|n| self.target(n, ids));
-        let kind = self.kind(s, ids, templates, impact, for_each.as_ref(), params, raw, index)?;
+        let kind = self.kind(
+            s,
+            ids,
+            templates,
+            impact,
+            for_each.as_ref(),
+            params,
+            raw,
+            index,
+        )?;
         Some(Step {
             id: id.clone(),
             title: s.title.clone(),
@@ -86,22 +146,43 @@ impl Validator<'_> {
     }
 
     /// The capture step before `index` that defines `variable`, in file order.
-    pub(super) fn capture_before<'r>(&self, raw: &'r RawRunbook, index: usize, variable: &str) -> Option<&'r RawStep> {
+    pub(super) fn capture_before<'r>(
+        &self,
+        raw: &'r RawRunbook,
+        index: usize,
+        variable: &str,
+    ) -> Option<&'r RawStep> {
         raw.steps[..index].iter().find(|s| {
-            s.kind.value == StepKindName::Capture && s.variable.as_ref().is_some_and(|v| v.value == variable)
+            s.kind.value == StepKindName::Capture
+                && s.variable.as_ref().is_some_and(|v| v.value == variable)
         })
     }
 
-    fn for_each(&mut self, index: usize, s: &RawStep, raw: &RawRunbook, params: &[Param]) -> Option<ForEach> {
+    fn for_each(
+        &mut self,
+        index: usize,
+        s: &RawStep,
+        raw: &RawRunbook,
+        params: &[Param],
+    ) -> Option<ForEach> {
         let Some(fe) = &s.for_each else {
             if let Some(a) = &s.as_ {
-                self.at(a, "`as` names the item of a `for_each`, and this step has none");
+                self.at(
+                    a,
+                    "`as` names the item of a `for_each`, and this step has none",
+                );
             }
             return None;
         };
-        let item = s.as_.as_ref().map_or_else(|| "item".to_owned(), |a| a.value.clone());
+        let item = s
+            .as_
+            .as_ref()
+            .map_or_else(|| "item".to_owned(), |a| a.value.clone());
         if !is_name(&item) {
-            self.at(s.as_.as_ref().unwrap_or(fe), format!("item name `{item}` must match [a-z][a-z0-9_]*"));
+            self.at(
+                s.as_.as_ref().unwrap_or(fe),
+                format!("item name `{item}` must match [a-z][a-z0-9_]*"),
+            );
         }
         let list_type = params
             .iter()
@@ -137,8 +218,16 @@ impl Validator<'_> {
         use StepKindName as K;
         let kind = s.kind.value;
         let checks: [(&str, bool, &[K]); 14] = [
-            ("command", s.command.is_some(), &[K::Command, K::Check, K::Capture, K::Wait]),
-            ("template", s.template.is_some(), &[K::Command, K::Check, K::Capture, K::Wait, K::Notify]),
+            (
+                "command",
+                s.command.is_some(),
+                &[K::Command, K::Check, K::Capture, K::Wait],
+            ),
+            (
+                "template",
+                s.template.is_some(),
+                &[K::Command, K::Check, K::Capture, K::Wait, K::Notify],
+            ),
             ("verify", s.verify.is_some(), &[K::Command]),
             ("expect", s.expect.is_some(), &[K::Check, K::Wait]),
             ("gate", s.gate.is_some(), &[K::Check]),
@@ -150,18 +239,42 @@ impl Validator<'_> {
             ("choices", s.choices.is_some(), &[K::Decision]),
             ("interval", s.interval.is_some(), &[K::Wait]),
             ("approver", s.approver.is_some(), &[K::Approval]),
-            ("message", s.message.is_some() || s.to.is_some() || s.subject.is_some(), &[K::Notify]),
+            (
+                "message",
+                s.message.is_some() || s.to.is_some() || s.subject.is_some(),
+                &[K::Notify],
+            ),
         ];
         for (key, present, kinds) in checks {
             if present && !kinds.contains(&kind) {
-                self.at(&s.kind, format!("`{key}` is not used by `{}` steps (step `{}`)", kind_name(kind), s.id.value));
+                self.at(
+                    &s.kind,
+                    format!(
+                        "`{key}` is not used by `{}` steps (step `{}`)",
+                        kind_name(kind),
+                        s.id.value
+                    ),
+                );
             }
         }
         if (s.items.is_some() || s.pattern.is_some()) && kind != K::Capture {
-            self.at(&s.kind, format!("`items`/`pattern` are not used by `{}` steps (step `{}`)", kind_name(kind), s.id.value));
+            self.at(
+                &s.kind,
+                format!(
+                    "`items`/`pattern` are not used by `{}` steps (step `{}`)",
+                    kind_name(kind),
+                    s.id.value
+                ),
+            );
         }
         if s.next.is_some() && kind == K::Decision {
-            self.at(&s.kind, format!("decision `{}` chooses its next step with `goto` in each choice, not `next`", s.id.value));
+            self.at(
+                &s.kind,
+                format!(
+                    "decision `{}` chooses its next step with `goto` in each choice, not `next`",
+                    s.id.value
+                ),
+            );
         }
     }
 
@@ -179,9 +292,22 @@ impl Validator<'_> {
     ) -> Option<StepKind> {
         let id = &s.id.value;
         let required_command = |v: &mut Self, field: &str| {
-            let t = v.template(s, field, s.command.as_ref(), s.template.as_ref(), templates, true);
+            let t = v.template(
+                s,
+                field,
+                s.command.as_ref(),
+                s.template.as_ref(),
+                templates,
+                true,
+            );
             if t.is_none() && s.command.is_none() && s.template.is_none() {
-                v.at(&s.kind, format!("{} step `{id}` needs `command` or `template`", kind_name(s.kind.value)));
+                v.at(
+                    &s.kind,
+                    format!(
+                        "{} step `{id}` needs `command` or `template`",
+                        kind_name(s.kind.value)
+                    ),
+                );
             }
             t
         };
@@ -190,11 +316,24 @@ impl Validator<'_> {
             StepKindName::Command => {
                 let command = required_command(self, "command");
                 let verify = s.verify.as_ref().and_then(|v| {
-                    let command = self.template(s, "verify", v.command.as_ref(), v.template.as_ref(), templates, true);
+                    let command = self.template(
+                        s,
+                        "verify",
+                        v.command.as_ref(),
+                        v.template.as_ref(),
+                        templates,
+                        true,
+                    );
                     if command.is_none() && v.command.is_none() && v.template.is_none() {
-                        self.at(&s.id, format!("the `verify` of step `{id}` needs `command` or `template`"));
+                        self.at(
+                            &s.id,
+                            format!("the `verify` of step `{id}` needs `command` or `template`"),
+                        );
                     }
-                    Some(Verify { command: command?, expect: v.expect.clone() })
+                    Some(Verify {
+                        command: command?,
+                        expect: v.expect.clone(),
+                    })
                 });
                 let confirm = match (&s.confirm, for_each) {
                     (Some(c), _) => {
@@ -213,7 +352,11 @@ impl Validator<'_> {
                     }
                     (None, _) => None,
                 };
-                StepKind::Command { command: command?, verify, confirm }
+                StepKind::Command {
+                    command: command?,
+                    verify,
+                    confirm,
+                }
             }
             StepKindName::Check => StepKind::Check {
                 command: required_command(self, "command")?,
@@ -228,23 +371,48 @@ impl Validator<'_> {
                 if !is_name(&var.value) || RESERVED.contains(&var.value.as_str()) {
                     self.at(var, format!("capture variable `{}` must match [a-z][a-z0-9_]* and not be a PowerShell automatic variable", var.value));
                 }
-                if params.iter().any(|p| p.name == var.value) || self.capture_before(raw, index, &var.value).is_some() {
-                    self.at(var, format!("`{}` is already a parameter or captured by an earlier step", var.value));
+                if params.iter().any(|p| p.name == var.value)
+                    || self.capture_before(raw, index, &var.value).is_some()
+                {
+                    self.at(
+                        var,
+                        format!(
+                            "`{}` is already a parameter or captured by an earlier step",
+                            var.value
+                        ),
+                    );
                 }
                 let Some(t) = &s.type_ else {
                     self.at(&s.kind, format!("capture step `{id}` needs `type`"));
                     return None;
                 };
-                let value_type = self.value_type(t, s.items.as_ref(), &[], &format!("capture `{}`", var.value))?;
+                let value_type = self.value_type(
+                    t,
+                    s.items.as_ref(),
+                    &[],
+                    &format!("capture `{}`", var.value),
+                )?;
                 let pattern = self.pattern(s.pattern.as_ref());
                 let Some(ex) = &s.example else {
                     self.at(&s.kind, format!("capture step `{id}` needs an `example`"));
                     return None;
                 };
-                let example = self.typed_value(ex, &value_type, pattern.as_ref(), &format!("the example of capture `{}`:", var.value))?;
+                let example = self.typed_value(
+                    ex,
+                    &value_type,
+                    pattern.as_ref(),
+                    &format!("the example of capture `{}`:", var.value),
+                )?;
                 StepKind::Capture {
                     variable: var.value.clone(),
-                    command: self.template(s, "command", s.command.as_ref(), s.template.as_ref(), templates, true),
+                    command: self.template(
+                        s,
+                        "command",
+                        s.command.as_ref(),
+                        s.template.as_ref(),
+                        templates,
+                        true,
+                    ),
                     value_type,
                     example,
                     pattern,
@@ -257,12 +425,18 @@ impl Validator<'_> {
                 }
                 let raw_choices = s.choices.as_deref().unwrap_or_default();
                 if raw_choices.len() < 2 {
-                    self.at(&s.kind, format!("decision `{id}` needs at least two `choices`"));
+                    self.at(
+                        &s.kind,
+                        format!("decision `{id}` needs at least two `choices`"),
+                    );
                 }
                 let mut choices: Vec<Choice> = Vec::new();
                 for c in raw_choices {
                     if !id_ok(&c.id.value) {
-                        self.at(&c.id, format!("choice id `{}` must be kebab-case", c.id.value));
+                        self.at(
+                            &c.id,
+                            format!("choice id `{}` must be kebab-case", c.id.value),
+                        );
                     }
                     if choices.iter().any(|d| d.id == c.id.value) {
                         self.at(&c.id, format!("duplicate choice `{}`", c.id.value));
@@ -277,34 +451,60 @@ impl Validator<'_> {
             }
             StepKindName::Wait => {
                 let interval_secs = match &s.interval {
-                    Some(i) => match parse_interval(&i.value) {
-                        Some(secs) => secs,
-                        None => {
-                            self.at(i, format!("interval `{}` is not a duration such as `30s`, `5m` or `1h`", i.value));
-                            60
+                    Some(i) => {
+                        match parse_interval(&i.value) {
+                            Some(secs) => secs,
+                            None => {
+                                self.at(i, format!("interval `{}` is not a duration such as `30s`, `5m` or `1h`", i.value));
+                                60
+                            }
                         }
-                    },
+                    }
                     None => 60,
                 };
-                StepKind::Wait { command: required_command(self, "command")?, expect: s.expect.clone(), interval_secs }
+                StepKind::Wait {
+                    command: required_command(self, "command")?,
+                    expect: s.expect.clone(),
+                    interval_secs,
+                }
             }
             StepKindName::Approval => {
                 let approver = s.approver.clone().unwrap_or_default();
                 if approver.trim().is_empty() {
-                    self.at(&s.kind, format!("approval `{id}` needs an `approver` (who must approve)"));
+                    self.at(
+                        &s.kind,
+                        format!("approval `{id}` needs an `approver` (who must approve)"),
+                    );
                 }
                 StepKind::Approval { approver }
             }
             StepKindName::Notify => {
                 let to = s.to.clone().unwrap_or_default();
                 if to.trim().is_empty() {
-                    self.at(&s.kind, format!("notify step `{id}` needs `to` (who receives the message)"));
+                    self.at(
+                        &s.kind,
+                        format!("notify step `{id}` needs `to` (who receives the message)"),
+                    );
                 }
-                let message = self.template(s, "message", s.message.as_ref(), s.template.as_ref(), templates, false);
+                let message = self.template(
+                    s,
+                    "message",
+                    s.message.as_ref(),
+                    s.template.as_ref(),
+                    templates,
+                    false,
+                );
                 if s.message.is_none() && s.template.is_none() {
-                    self.at(&s.kind, format!("notify step `{id}` needs `message` or `template`"));
+                    self.at(
+                        &s.kind,
+                        format!("notify step `{id}` needs `message` or `template`"),
+                    );
                 }
-                StepKind::Notify { to, subject: s.subject.clone(), message: message? }
+                StepKind::Notify {
+                    to,
+                    subject: s.subject.clone(),
+                    message: message?,
+                }
             }
         })
     }

@@ -91,6 +91,34 @@ pub fn string_literals(script: &str) -> Vec<String> {
     literals
 }
 
+/// The script with every verbatim string literal and every comment blanked out: what is left is
+/// the code PowerShell would execute, so a hostile value must never show up in it.
+pub fn code_outside_literals_and_comments(script: &str) -> String {
+    let source = strip_bom(script);
+    let tree = parse(source);
+    let mut ranges = Vec::new();
+    visit(tree.root_node(), |node| {
+        if matches!(
+            node.kind(),
+            VERBATIM_STRING | VERBATIM_HERE_STRING | "comment"
+        ) {
+            ranges.push(node.byte_range());
+            false
+        } else {
+            true
+        }
+    });
+    let mut out = String::with_capacity(source.len());
+    let mut at = 0;
+    for r in ranges {
+        out.push_str(&source[at..r.start]);
+        out.push(' ');
+        at = r.end;
+    }
+    out.push_str(&source[at..]);
+    out
+}
+
 fn strip_bom(script: &str) -> &str {
     script.strip_prefix('\u{FEFF}').unwrap_or(script)
 }

@@ -1,0 +1,218 @@
+//! The command line: list, show, schema, exit codes, closed pipes, and value errors.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+use crate::support::{Test, shipped_ids};
+
+#[test]
+fn list_json_has_every_shipped_runbook() {
+    let run = Test::new()
+        .args(["list", "--format", "json"])
+        .go()
+        .success();
+    let rows: serde_json::Value = serde_json::from_str(&run.stdout()).expect("json");
+    let ids: Vec<&str> = rows
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|r| r["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(ids, shipped_ids());
+    for r in rows.as_array().expect("array") {
+        assert!(r["title"].is_string() && r["version"].is_string(), "{r}");
+    }
+}
+
+#[test]
+fn show_json_has_the_documented_shape() {
+    let run = Test::new()
+        .args([
+            "show",
+            "exchange-federation-trust-rebuild",
+            "--format",
+            "json",
+        ])
+        .go()
+        .success();
+    let v: serde_json::Value = serde_json::from_str(&run.stdout()).expect("json");
+    for key in [
+        "id",
+        "title",
+        "version",
+        "description",
+        "references",
+        "params",
+        "steps",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    let p = &v["params"][0];
+    for key in [
+        "name", "type", "required", "default", "example", "secret", "prompt", "help",
+    ] {
+        assert!(p.get(key).is_some(), "param missing {key}: {p}");
+    }
+    let s = &v["steps"][0];
+    for key in ["id", "title", "kind", "impact", "for_each", "when"] {
+        assert!(s.get(key).is_some(), "step missing {key}: {s}");
+    }
+}
+
+#[test]
+fn show_text_lists_params_and_steps() {
+    let out = Test::new()
+        .args(["show", "exchange-federation-trust-rebuild"])
+        .go()
+        .success()
+        .stdout();
+    assert!(
+        out.contains("Parameters:") && out.contains("primary_domain"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Steps:") && out.contains("destructive"),
+        "{out}"
+    );
+}
+
+#[test]
+fn schema_is_json_schema_of_the_format() {
+    let out = Test::new().args(["schema"]).go().success().stdout();
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert!(
+        v["$schema"]
+            .as_str()
+            .is_some_and(|s| s.contains("json-schema.org"))
+    );
+    assert!(v["properties"]["steps"].is_object(), "{v}");
+}
+
+#[test]
+fn unknown_runbook_names_the_shipped_ones() {
+    let run = Test::new()
+        .args(["show", "no-such-runbook"])
+        .go()
+        .failure(1);
+    assert!(
+        run.stderr().contains("exchange-federation-trust-rebuild"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    Test::new().args(["export"]).go().failure(2);
+    Test::new().args(["frobnicate"]).go().failure(2);
+}
+
+#[test]
+fn missing_values_are_named_with_the_expected_form() {
+    let run = Test::new()
+        .args([
+            "export",
+            "exchange-federation-trust-rebuild",
+            "--set",
+            "primary_domain=contoso.com",
+        ])
+        .go()
+        .failure(1);
+    let err = run.stderr();
+    assert!(
+        err.contains("parameter `user_smtp`: is missing; expected an e-mail address"),
+        "{err}"
+    );
+    assert!(
+        err.contains("parameter `dc_fqdn`: is missing; expected a DNS name"),
+        "{err}"
+    );
+    assert!(!err.contains("parameter `primary_domain`"), "{err}");
+}
+
+#[test]
+fn every_bad_value_is_reported_with_its_parameter_and_value() {
+    let run = Test::new()
+        .args(["export", "exchange-federation-trust-rebuild", "--example"])
+        .args([
+            "--set",
+            "primary_domain=contoso com",
+            "--set",
+            "user_smtp=nobody",
+        ])
+        .args(["--set", "no_such=1"])
+        .go()
+        .failure(1);
+    let err = run.stderr();
+    assert!(
+        err.contains(
+            "parameter `primary_domain`: value \"contoso com\" is not valid; expected a DNS name"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("parameter `user_smtp`: value \"nobody\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("parameter `no_such`: is not a parameter"),
+        "{err}"
+    );
+}
+
+#[test]
+fn params_file_values_override_examples_and_set_overrides_the_file() {
+    let (run, _d) = Test::new()
+        .file("p.yaml", "primary_domain: woodgrove.com\nadditional_domains: [a.woodgrove.com, b.woodgrove.com]\n")
+        .args(["export", "exchange-federation-trust-rebuild", "--example", "--params", "p.yaml"])
+        .args(["--set", "additional_domains=c.woodgrove.com", "--format", "markdown"])
+        .run();
+    let out = run.success().stdout();
+    assert!(out.contains("'woodgrove.com'"), "{out}");
+    assert!(out.contains("@('c.woodgrove.com')"), "{out}");
+    assert!(!out.contains("a.woodgrove.com"), "{out}");
+}
+
+#[test]
+fn a_bad_params_file_points_at_the_line() {
+    let (run, _d) = Test::new()
+        .file(
+            "p.yaml",
+            "primary_domain: woodgrove.com\nuser_smtp: not-an-address\n",
+        )
+        .args([
+            "export",
+            "exchange-federation-trust-rebuild",
+            "--example",
+            "--params",
+            "p.yaml",
+        ])
+        .run();
+    let err = run.failure(1).stderr();
+    assert!(
+        err.contains("parameter `user_smtp`") && err.contains("p.yaml:2:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("runbook"))
+        .args(["export", "exchange-federation-trust-rebuild", "--example"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("some output");
+    // The read end is dropped here: the rest of the write hits a closed pipe.
+    let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}

@@ -1,0 +1,8 @@
+//! The one integration-test binary: one module per feature, sharing `support`.
+
+mod cli;
+mod errors;
+mod export;
+mod hostile;
+mod quote;
+mod support;

@@ -1,0 +1,128 @@
+//! Test support: a small builder around the `runbook` binary, and the PowerShell grammar check.
+
+pub mod powershell;
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use assert_cmd::Command;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every shipped runbook id, read from the `runbooks/` folder (not from the binary).
+pub fn shipped_ids() -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(root().join("runbooks"))
+        .expect("runbooks/ exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| {
+            p.file_stem()
+                .expect("a stem")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// One invocation of the binary: `Test::new().args([...]).run().success()`.
+pub struct Test {
+    cmd: Command,
+    dir: tempfile::TempDir,
+}
+
+/// A finished invocation.
+pub struct Run {
+    /// The process output.
+    pub output: Output,
+}
+
+impl Test {
+    /// A fresh invocation running in an empty temporary directory.
+    pub fn new() -> Test {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut cmd = Command::cargo_bin("runbook").expect("binary built");
+        cmd.current_dir(dir.path()).env_remove("SOURCE_DATE_EPOCH");
+        Test { cmd, dir }
+    }
+
+    /// Adds arguments.
+    pub fn args<I, S>(mut self, args: I) -> Test
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.cmd.args(args);
+        self
+    }
+
+    /// Writes a file into the working directory and returns its path.
+    pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Test {
+        let path = self.dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create parent");
+        }
+        std::fs::write(&path, contents).expect("write test file");
+        self
+    }
+
+    /// Runs with no stdin, and keeps the directory alive for inspection.
+    pub fn run(mut self) -> (Run, tempfile::TempDir) {
+        let output = self.cmd.write_stdin(Vec::new()).output().expect("runs");
+        (Run { output }, self.dir)
+    }
+
+    /// Runs and returns the result only.
+    pub fn go(self) -> Run {
+        self.run().0
+    }
+}
+
+impl Run {
+    /// Standard output as text.
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    /// Standard error as text.
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    /// The exit code.
+    pub fn code(&self) -> i32 {
+        self.output.status.code().expect("exited, not killed")
+    }
+
+    /// Asserts exit 0 and returns self.
+    pub fn success(self) -> Run {
+        assert_eq!(
+            self.code(),
+            0,
+            "expected success; stderr:\n{}",
+            self.stderr()
+        );
+        self
+    }
+
+    /// Asserts the exit code and that nothing panicked.
+    pub fn failure(self, code: i32) -> Run {
+        assert_eq!(
+            self.code(),
+            code,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout(),
+            self.stderr()
+        );
+        assert!(
+            !self.stderr().contains("panicked"),
+            "panic: {}",
+            self.stderr()
+        );
+        self
+    }
+}
