@@ -92,20 +92,30 @@ fn dispatch(command: Command, templates: &Templates) -> Result<i32> {
                 params_file: values.params,
                 sets: values.sets,
             };
-            let bytes = cmd::export::run(
-                &runbook,
-                &inputs,
-                format,
-                generated_at.as_deref(),
-                templates,
-            )?;
+            let render = |out: &mut dyn Write| {
+                cmd::export::run(
+                    &runbook,
+                    &inputs,
+                    format,
+                    generated_at.as_deref(),
+                    templates,
+                    out,
+                )
+            };
             match output {
-                Some(path) => {
-                    std::fs::write(&path, &bytes).map_err(|e| Error::io(&path, e))?;
-                    Ok(exit::OK)
+                Some(path) => cmd::export::to_file(&path, render)?,
+                None => {
+                    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout());
+                    let result = render(&mut out)
+                        .and_then(|()| out.flush().map_err(|e| Error::io("<output>", e)));
+                    match result {
+                        Err(Error::Io { source, .. })
+                            if source.kind() == std::io::ErrorKind::BrokenPipe => {}
+                        other => other?,
+                    }
                 }
-                None => emit(&bytes),
             }
+            Ok(exit::OK)
         }
     }
 }

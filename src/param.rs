@@ -256,12 +256,13 @@ impl ValueType {
         pattern: Option<&Regex>,
     ) -> Result<Value, String> {
         let mut out = Vec::with_capacity(items.len());
+        let mut seen = std::collections::HashSet::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let value = scalar
                 .parse(item)
                 .map_err(|e| format!("item {} {item:?} {e}", i + 1))?;
             check_pattern(&value, pattern).map_err(|e| format!("item {} {item:?} {e}", i + 1))?;
-            if out.contains(&value) {
+            if !seen.insert(value.display()) {
                 return Err(format!("item {} {item:?} is listed twice", i + 1));
             }
             out.push(value);

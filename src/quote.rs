@@ -41,15 +41,28 @@ pub fn quote(value: &str) -> Result<String, QuoteError> {
 
 /// Like [`quote`], appending to `out`; on error `out` is left unchanged.
 pub fn quote_into(value: &str, out: &mut String) -> Result<(), QuoteError> {
-    if let Some((position, character)) = value.chars().enumerate().find(|(_, c)| c.is_control()) {
-        return Err(QuoteError {
-            character,
-            position,
-        });
+    // Fast path: plain ASCII without quotes or controls is copied as it is.
+    if value
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'\'')
+    {
+        out.reserve(value.len() + 2);
+        out.push('\'');
+        out.push_str(value);
+        out.push('\'');
+        return Ok(());
     }
-    out.reserve(value.len() + 2);
+    let start = out.len();
+    out.reserve(value.len() + 8);
     out.push('\'');
-    for c in value.chars() {
+    for (position, c) in value.chars().enumerate() {
+        if c.is_control() {
+            out.truncate(start);
+            return Err(QuoteError {
+                character: c,
+                position,
+            });
+        }
         if SINGLE_QUOTES.contains(&c) {
             out.push(c);
         }

@@ -103,7 +103,7 @@ impl Renderer {
 }
 
 /// Binds one variable as Tera sees it.
-fn to_tera(name: &str, binding: &Binding) -> tera::Value {
+pub fn to_tera(name: &str, binding: &Binding) -> tera::Value {
     match binding {
         Binding::Value(v) => value_to_tera(v),
         Binding::Masked => tera::Value::safe_string("'********' <# secret: supply at run time #>"),

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use super::Meta;
 use super::plan::{Item, Plan, literal};
+use crate::error::Result;
 use crate::runbook::{StepKind, Target};
 
 /// An inline code span that survives backticks in the text.
@@ -36,7 +37,7 @@ fn fenced(s: &mut String, text: &str) {
 }
 
 /// Renders the change plan.
-pub fn render(plan: &Plan<'_>, meta: &Meta) -> String {
+pub fn render(plan: &Plan<'_>, meta: &Meta) -> Result<String> {
     let rb = plan.runbook;
     let mut s = String::with_capacity(8192);
     let [read, change, destructive] = rb.impact_counts();
@@ -116,6 +117,11 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> String {
         if !ps.included {
             continue;
         }
+        let units = ps
+            .items
+            .iter()
+            .map(|item| plan.unit(ps, item))
+            .collect::<Result<Vec<_>>>()?;
         match &st.kind {
             StepKind::Decision { question, choices } => {
                 let _ = writeln!(s, "**Decision:** {question}\n");
@@ -158,13 +164,12 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> String {
             }
             _ => {}
         }
-        let commands: Vec<String> = ps
-            .units
+        let commands: Vec<String> = units
             .iter()
             .filter_map(|u| {
                 let c = u.command.as_ref()?;
                 Some(match &u.item {
-                    Some(Item::Known(v)) if ps.units.len() > 1 => {
+                    Some(Item::Known(v)) if units.len() > 1 => {
                         format!("# {}\n{}", literal(v), c.trim_end())
                     }
                     _ => c.trim_end().to_owned(),
@@ -185,11 +190,8 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> String {
             StepKind::Command {
                 verify: Some(v), ..
             } => {
-                let verifies: Vec<&str> = ps
-                    .units
-                    .iter()
-                    .filter_map(|u| u.verify.as_deref())
-                    .collect();
+                let verifies: Vec<&str> =
+                    units.iter().filter_map(|u| u.verify.as_deref()).collect();
                 let _ = writeln!(s, "**Verify:**\n");
                 fenced(&mut s, &verifies.join("\n\n"));
                 v.expect.as_deref()
@@ -206,11 +208,7 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> String {
                 "**Rollback:** {}\n",
                 r.instructions.as_deref().unwrap_or("").trim()
             );
-            let rollbacks: Vec<&str> = ps
-                .units
-                .iter()
-                .filter_map(|u| u.rollback.as_deref())
-                .collect();
+            let rollbacks: Vec<&str> = units.iter().filter_map(|u| u.rollback.as_deref()).collect();
             if !rollbacks.is_empty() {
                 fenced(&mut s, &rollbacks.join("\n\n"));
             }
@@ -230,5 +228,5 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> String {
     for r in &rb.references {
         let _ = writeln!(s, "- <{r}>");
     }
-    s
+    Ok(s)
 }

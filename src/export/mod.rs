@@ -32,11 +32,21 @@ pub struct Meta {
     pub generator: String,
 }
 
-/// Renders `loaded` with `values` in `format`.
-pub fn export(loaded: &Loaded, values: &Values, format: Format, meta: &Meta) -> Result<Vec<u8>> {
+/// Renders `loaded` with `values` in `format` into `out`.
+pub fn export(
+    loaded: &Loaded,
+    values: &Values,
+    format: Format,
+    meta: &Meta,
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
     let plan = Plan::build(loaded, values)?;
-    Ok(match format {
-        Format::Ps1 => ps1::render(&plan, meta),
-        Format::Markdown => markdown::render(&plan, meta).into_bytes(),
-    })
+    match format {
+        Format::Ps1 => ps1::render(&plan, meta, out),
+        Format::Markdown => {
+            let text = markdown::render(&plan, meta)?;
+            out.write_all(text.as_bytes())
+                .map_err(|e| crate::Error::io("<output>", e))
+        }
+    }
 }

@@ -1,13 +1,15 @@
 //! The export plan: every step rendered for every item, with captured values deferred to the
 //! PowerShell variables that the script itself fills in.
 
+use std::cell::RefCell;
+
 use crate::condition::Condition;
 use crate::error::Result;
 use crate::loader::Loaded;
 use crate::param::Value;
 use crate::quote::quote;
 use crate::render::{Binding, Renderer};
-use crate::runbook::{Param, Runbook, Step};
+use crate::runbook::{Param, Runbook, Step, StepKind};
 use crate::scope::{self, Captures, Secrets, Values};
 
 /// A runbook rendered for export.
@@ -16,6 +18,8 @@ pub struct Plan<'a> {
     pub runbook: &'a Runbook,
     /// Parameter values.
     pub values: &'a Values,
+    /// The compiled templates.
+    renderer: &'a Renderer,
     /// Steps in file order.
     pub steps: Vec<PlannedStep<'a>>,
 }
@@ -32,10 +36,12 @@ pub struct PlannedStep<'a> {
     pub runtime_condition: Option<&'a Condition>,
     /// Captured variables the step's templates read (the script checks they are set).
     pub uses_captures: Vec<String>,
-    /// One unit per item (one unit without item for plain steps).
-    pub units: Vec<Unit>,
+    /// One entry per unit: the item of a `for_each` step, or `None` for a plain step.
+    pub items: Vec<Option<Item>>,
     /// A `for_each` over a captured list: the script loops over `$list` with `$item`.
     pub runtime_loop: Option<(String, String)>,
+    /// The step's template context; the loop item is overwritten per unit, so no copy per item.
+    ctx: RefCell<tera::Context>,
 }
 
 /// The item of a unit.
@@ -63,12 +69,21 @@ pub struct Unit {
 }
 
 impl<'a> Plan<'a> {
-    /// Renders every step of `loaded` with `values`.
+    /// Prepares every step of `loaded` with `values`; units are rendered on demand by
+    /// [`Plan::unit`], so a large export never holds every rendered command at once.
     pub fn build(loaded: &'a Loaded, values: &'a Values) -> Result<Plan<'a>> {
         let rb = &loaded.runbook;
         let mut steps = Vec::with_capacity(rb.steps.len());
+        // Grows as capture steps are passed: each capture is visible to the steps after it.
+        let mut running = Renderer::context(&scope::bindings(
+            rb,
+            values,
+            Captures::Deferred,
+            Secrets::Mask,
+            0,
+        ));
+        let mut deferred: Vec<&str> = Vec::new();
         for (index, step) in rb.steps.iter().enumerate() {
-            let base = scope::bindings(rb, values, Captures::Deferred, Secrets::Mask, index);
             let (included, runtime_condition) = match &step.when {
                 Some(c) => match values.get(&c.variable) {
                     Some(v) if rb.param(&c.variable).is_some() => (c.holds(v), None),
@@ -79,7 +94,7 @@ impl<'a> Plan<'a> {
             let mut uses_captures: Vec<String> = crate::validate::step_templates(step)
                 .iter()
                 .flat_map(|t| loaded.renderer.variables(&t.name))
-                .filter(|v| matches!(base.get(v), Some(Binding::Deferred)))
+                .filter(|v| deferred.contains(&v.as_str()))
                 .collect();
             uses_captures.sort();
             uses_captures.dedup();
@@ -98,28 +113,92 @@ impl<'a> Plan<'a> {
                     }
                 },
             };
-            let mut units = Vec::with_capacity(items.len());
-            if included {
-                let base_ctx = Renderer::context(&base);
-                for item in items {
-                    units.push(render_unit(loaded, step, &base, &base_ctx, item)?);
-                }
-            }
             steps.push(PlannedStep {
                 number: index + 1,
                 step,
                 included,
                 runtime_condition,
                 uses_captures,
-                units,
+                items: if included { items } else { Vec::new() },
                 runtime_loop,
+                ctx: RefCell::new(running.clone()),
             });
+            if let StepKind::Capture { variable, .. } = &step.kind {
+                running.insert_value(
+                    variable.clone(),
+                    crate::render::to_tera(variable, &Binding::Deferred),
+                );
+                deferred.push(variable);
+            }
         }
         Ok(Plan {
             runbook: rb,
             values,
+            renderer: &loaded.renderer,
             steps,
         })
+    }
+
+    /// Renders one unit of `ps`.
+    pub fn unit(&self, ps: &PlannedStep<'_>, item: &Option<Item>) -> Result<Unit> {
+        let step = ps.step;
+        let mut ctx = ps.ctx.borrow_mut();
+        if let (Some(f), Some(it)) = (&step.for_each, item) {
+            let binding = match it {
+                Item::Known(v) => Binding::Value(v.clone()),
+                Item::Deferred(_) => Binding::Deferred,
+            };
+            // insert_value replaces the previous item in place; `extend` would rebuild the map.
+            ctx.insert_value(f.item.clone(), crate::render::to_tera(&f.item, &binding));
+        }
+        let render = |t: &crate::runbook::Template| self.renderer.render(t, &ctx);
+        let mut unit = Unit {
+            item: item.clone(),
+            ..Unit::default()
+        };
+        match &step.kind {
+            StepKind::Command {
+                command,
+                verify,
+                confirm,
+            } => {
+                unit.command = Some(render(command)?);
+                unit.verify = verify.as_ref().map(|v| render(&v.command)).transpose()?;
+                unit.confirm = confirm
+                    .as_ref()
+                    .map(|name| self.confirm_expr(name, step, item));
+            }
+            StepKind::Check { command, .. } | StepKind::Wait { command, .. } => {
+                unit.command = Some(render(command)?)
+            }
+            StepKind::Capture { command, .. } => {
+                unit.command = command.as_ref().map(render).transpose()?
+            }
+            StepKind::Notify { message, .. } => unit.command = Some(render(message)?),
+            StepKind::Instruction | StepKind::Decision { .. } | StepKind::Approval { .. } => {}
+        }
+        unit.rollback = step
+            .rollback
+            .as_ref()
+            .and_then(|rb| rb.command.as_ref())
+            .map(render)
+            .transpose()?;
+        Ok(unit)
+    }
+
+    /// The PowerShell expression holding the value to type for a destructive confirmation.
+    fn confirm_expr(&self, name: &str, step: &Step, item: &Option<Item>) -> String {
+        if step.for_each.as_ref().is_some_and(|f| f.item == name) {
+            return match item {
+                Some(Item::Known(v)) => literal(v),
+                _ => format!("${name}"),
+            };
+        }
+        match (self.runbook.param(name), self.values.get(name)) {
+            (Some(p), _) if p.secret => "'********'".into(),
+            (Some(_), Some(v)) => literal(v),
+            _ => format!("${name}"),
+        }
     }
 
     /// A parameter's value as shown in headers: its PowerShell literal, or masked.
@@ -144,80 +223,5 @@ pub fn literal(v: &Value) -> String {
             "@({})",
             items.iter().map(literal).collect::<Vec<_>>().join(", ")
         ),
-    }
-}
-
-fn render_unit(
-    loaded: &Loaded,
-    step: &Step,
-    base: &crate::render::Bindings,
-    base_ctx: &tera::Context,
-    item: Option<Item>,
-) -> Result<Unit> {
-    use crate::runbook::StepKind as K;
-    let ctx = match (&step.for_each, &item) {
-        (Some(f), Some(it)) => {
-            let mut ctx = base_ctx.clone();
-            let mut one = crate::render::Bindings::new();
-            one.insert(
-                f.item.clone(),
-                match it {
-                    Item::Known(v) => Binding::Value(v.clone()),
-                    Item::Deferred(_) => Binding::Deferred,
-                },
-            );
-            ctx.extend(Renderer::context(&one));
-            ctx
-        }
-        _ => base_ctx.clone(),
-    };
-    let r = &loaded.renderer;
-    let render = |t: &crate::runbook::Template| r.render(t, &ctx);
-    let mut unit = Unit {
-        item: item.clone(),
-        ..Unit::default()
-    };
-    match &step.kind {
-        K::Command {
-            command,
-            verify,
-            confirm,
-        } => {
-            unit.command = Some(render(command)?);
-            unit.verify = verify.as_ref().map(|v| render(&v.command)).transpose()?;
-            unit.confirm = confirm
-                .as_ref()
-                .map(|name| confirm_expr(name, base, step, &item));
-        }
-        K::Check { command, .. } | K::Wait { command, .. } => unit.command = Some(render(command)?),
-        K::Capture { command, .. } => unit.command = command.as_ref().map(render).transpose()?,
-        K::Notify { message, .. } => unit.command = Some(render(message)?),
-        K::Instruction | K::Decision { .. } | K::Approval { .. } => {}
-    }
-    unit.rollback = step
-        .rollback
-        .as_ref()
-        .and_then(|rb| rb.command.as_ref())
-        .map(render)
-        .transpose()?;
-    Ok(unit)
-}
-
-/// The PowerShell expression holding the value to type for a destructive confirmation.
-fn confirm_expr(
-    name: &str,
-    base: &crate::render::Bindings,
-    step: &Step,
-    item: &Option<Item>,
-) -> String {
-    if step.for_each.as_ref().is_some_and(|f| f.item == name) {
-        return match item {
-            Some(Item::Known(v)) => literal(v),
-            _ => format!("${name}"),
-        };
-    }
-    match base.get(name) {
-        Some(Binding::Value(v)) => literal(v),
-        _ => format!("${name}"),
     }
 }

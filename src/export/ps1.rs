@@ -7,8 +7,19 @@
 
 use std::fmt::Write as _;
 
+/// `writeln!` with the CRLF line ending Windows tools expect, written directly (no second copy).
+macro_rules! line {
+    ($s:expr, $($arg:tt)*) => {{
+        let _ = write!($s, $($arg)*);
+        $s.push_str("\r\n");
+    }};
+}
+
 use super::Meta;
+use std::io::Write;
+
 use super::plan::{Item, Plan, PlannedStep, Unit, literal};
+use crate::error::{Error, Result};
 use crate::quote::quote;
 use crate::runbook::{StepKind, Target};
 
@@ -75,47 +86,50 @@ function Request-Approval {
 }
 "#;
 
-/// Renders the script bytes.
-pub fn render(plan: &Plan<'_>, meta: &Meta) -> Vec<u8> {
-    let mut s = String::with_capacity(4096 + plan.steps.len() * 512);
+/// Renders the script into `out`, in chunks, so memory stays flat however many items there are.
+pub fn render(plan: &Plan<'_>, meta: &Meta, out: &mut dyn Write) -> Result<()> {
+    let mut s = String::with_capacity(2 * CHUNK);
+    s.push('\u{FEFF}');
     header(&mut s, plan, meta);
-    s.push_str(PRELUDE);
-    s.push('\n');
-    let captures: Vec<&str> = plan
-        .runbook
-        .steps
-        .iter()
-        .filter_map(|st| match &st.kind {
-            StepKind::Capture { variable, .. } => Some(variable.as_str()),
-            _ => None,
-        })
-        .collect();
-    s.push_str("# Captured values, filled in by the capture steps below.\n");
-    for c in &captures {
-        let _ = writeln!(s, "${c} = $null");
+    s.push_str(&PRELUDE.replace('\n', "\r\n"));
+    s.push_str("\r\n");
+    line!(
+        s,
+        "# Captured values, filled in by the capture steps below."
+    );
+    for st in &plan.runbook.steps {
+        if let StepKind::Capture { variable, .. } = &st.kind {
+            line!(s, "${variable} = $null");
+        }
     }
-    s.push_str("$script:Goto = $null\n\ndo {\n");
+    line!(s, "$script:Goto = $null");
+    line!(s, "");
+    line!(s, "do {{");
     for step in &plan.steps {
-        render_step(&mut s, plan, step);
+        render_step(&mut s, plan, step, out)?;
     }
-    s.push_str("} while ($null -ne $script:Goto -and $script:Goto -ne 'end')\n\nWrite-Host ''\n");
-    let _ = writeln!(
+    line!(
+        s,
+        "}} while ($null -ne $script:Goto -and $script:Goto -ne 'end')"
+    );
+    line!(s, "");
+    line!(s, "Write-Host ''");
+    line!(
         s,
         "Write-Host {}",
         lit(&format!("Runbook {} finished.", plan.runbook.id))
     );
-    let mut out = Vec::with_capacity(s.len() + s.len() / 20 + 3);
-    out.extend_from_slice("\u{FEFF}".as_bytes());
-    for line in s.split_inclusive('\n') {
-        match line.strip_suffix('\n') {
-            Some(body) => {
-                out.extend_from_slice(body.trim_end_matches('\r').as_bytes());
-                out.extend_from_slice(b"\r\n");
-            }
-            None => out.extend_from_slice(line.as_bytes()),
-        }
-    }
-    out
+    drain(&mut s, out)
+}
+
+/// Output is handed on in chunks of about this size.
+const CHUNK: usize = 64 * 1024;
+
+fn drain(s: &mut String, out: &mut dyn Write) -> Result<()> {
+    out.write_all(s.as_bytes())
+        .map_err(|e| Error::io("<output>", e))?;
+    s.clear();
+    Ok(())
 }
 
 /// A literal for engine-built text (titles, prompts): the runbook's own text, never a value.
@@ -131,9 +145,9 @@ fn comment(s: &mut String, indent: &str, text: &str) {
     for line in text.lines() {
         let line = line.trim_end();
         if line.is_empty() {
-            let _ = writeln!(s, "{indent}#");
+            line!(s, "{indent}#");
         } else {
-            let _ = writeln!(s, "{indent}# {line}");
+            line!(s, "{indent}# {line}");
         }
     }
 }
@@ -142,27 +156,27 @@ fn header(s: &mut String, plan: &Plan<'_>, meta: &Meta) {
     let rb = plan.runbook;
     let [read, change, destructive] = rb.impact_counts();
     let rule = "# ".to_owned() + &"=".repeat(78);
-    let _ = writeln!(s, "{rule}");
-    let _ = writeln!(s, "# {}", rb.title);
-    let _ = writeln!(s, "#");
-    let _ = writeln!(s, "# Runbook:    {} {}", rb.id, rb.version);
-    let _ = writeln!(s, "# Sha256:     {}", rb.sha256);
-    let _ = writeln!(
+    line!(s, "{rule}");
+    line!(s, "# {}", rb.title);
+    line!(s, "#");
+    line!(s, "# Runbook:    {} {}", rb.id, rb.version);
+    line!(s, "# Sha256:     {}", rb.sha256);
+    line!(
         s,
         "# Generated:  {} by {}",
         meta.generated_at.format("%Y-%m-%dT%H:%M:%SZ"),
         meta.generator
     );
-    let _ = writeln!(
+    line!(
         s,
         "# Steps:      {} ({read} read, {change} change, {destructive} destructive)",
         rb.steps.len()
     );
-    let _ = writeln!(s, "# Parameters:");
+    line!(s, "# Parameters:");
     for p in &rb.params {
-        let _ = writeln!(s, "#   {} = {}", p.name, plan.shown_value(p));
+        line!(s, "#   {} = {}", p.name, plan.shown_value(p));
     }
-    let _ = writeln!(s, "#");
+    line!(s, "#");
     comment(
         s,
         "",
@@ -170,13 +184,18 @@ fn header(s: &mut String, plan: &Plan<'_>, meta: &Meta) {
          destructive steps ask you to type their target. Secret values are masked as\n\
          '********': supply them before running.",
     );
-    let _ = writeln!(s, "{rule}");
+    line!(s, "{rule}");
 }
 
-fn render_step(s: &mut String, plan: &Plan<'_>, ps: &PlannedStep<'_>) {
+fn render_step(
+    s: &mut String,
+    plan: &Plan<'_>,
+    ps: &PlannedStep<'_>,
+    out: &mut dyn Write,
+) -> Result<()> {
     let step = ps.step;
     let total = plan.steps.len();
-    let _ = writeln!(s, "    # {}", "-".repeat(74));
+    line!(s, "    # {}", "-".repeat(74));
     let mut tags = vec![step.kind.name().to_owned(), step.impact.name().to_owned()];
     if let StepKind::Check { gate: true, .. } = step.kind {
         tags.push("gate".into());
@@ -184,7 +203,7 @@ fn render_step(s: &mut String, plan: &Plan<'_>, ps: &PlannedStep<'_>) {
     if let Some(f) = &step.for_each {
         tags.push(format!("for each {} in {}", f.item, f.list));
     }
-    let _ = writeln!(
+    line!(
         s,
         "    # Step {}/{total}: {} [{}]",
         ps.number,
@@ -195,9 +214,9 @@ fn render_step(s: &mut String, plan: &Plan<'_>, ps: &PlannedStep<'_>) {
         comment(s, "    ", text);
     }
     if let Some(c) = &step.when {
-        let _ = writeln!(s, "    # When: {c}");
+        line!(s, "    # When: {c}");
     }
-    let _ = writeln!(
+    line!(
         s,
         "    if (Enter-Step {} {}) {{",
         lit(&step.id),
@@ -209,7 +228,7 @@ fn render_step(s: &mut String, plan: &Plan<'_>, ps: &PlannedStep<'_>) {
             .as_ref()
             .map(ToString::to_string)
             .unwrap_or_default();
-        let _ = writeln!(
+        line!(
             s,
             "        Write-Host {}",
             lit(&format!(
@@ -219,52 +238,94 @@ fn render_step(s: &mut String, plan: &Plan<'_>, ps: &PlannedStep<'_>) {
     } else {
         let mut indent = "        ".to_owned();
         for c in &ps.uses_captures {
-            let _ = writeln!(s, "{indent}Assert-Captured {} ${c}", lit(c));
+            line!(s, "{indent}Assert-Captured {} ${c}", lit(c));
         }
         if let Some(c) = ps.runtime_condition {
-            let _ = writeln!(s, "{indent}if ({}) {{", runtime_condition(c));
+            line!(s, "{indent}if ({}) {{", runtime_condition(c));
             indent.push_str("    ");
         }
         if let Some((list, item)) = &ps.runtime_loop {
-            let _ = writeln!(s, "{indent}foreach (${item} in ${list}) {{");
+            line!(s, "{indent}foreach (${item} in ${list}) {{");
             indent.push_str("    ");
         }
-        let many = ps.units.len() > 1;
-        for (i, unit) in ps.units.iter().enumerate() {
+        let many = ps.items.len() > 1;
+        let lits = StepLiterals::new(step);
+        for (i, item) in ps.items.iter().enumerate() {
+            let unit = plan.unit(ps, item)?;
+            let unit = &unit;
             if let (true, Some(Item::Known(v))) = (many, &unit.item) {
-                let _ = writeln!(
+                line!(
                     s,
                     "{indent}# Item {}/{}: {}",
                     i + 1,
-                    ps.units.len(),
+                    ps.items.len(),
                     literal(v)
                 );
             }
-            body(s, &indent, plan, ps, unit);
+            body(s, &indent, plan, ps, unit, &lits);
+            if s.len() > CHUNK {
+                drain(s, out)?;
+            }
         }
         if ps.runtime_loop.is_some() {
             indent.truncate(indent.len() - 4);
-            let _ = writeln!(s, "{indent}}}");
+            line!(s, "{indent}}}");
         }
         if ps.runtime_condition.is_some() {
             indent.truncate(indent.len() - 4);
-            let _ = writeln!(s, "{indent}}}");
+            line!(s, "{indent}}}");
         }
     }
     match &step.next {
         Some(Target::Step(i)) => {
-            let _ = writeln!(
+            line!(
                 s,
                 "        $script:Goto = {}",
                 lit(&plan.runbook.steps[*i].id)
             );
         }
         Some(Target::End) => {
-            let _ = writeln!(s, "        $script:Goto = 'end'");
+            line!(s, "        $script:Goto = 'end'");
         }
         None => {}
     }
-    let _ = writeln!(s, "    }}");
+    line!(s, "    }}");
+    Ok(())
+}
+
+/// Literals a step repeats for every item, quoted once.
+struct StepLiterals {
+    verify_expect: String,
+    check_expect: String,
+    wait_prompt: String,
+}
+
+impl StepLiterals {
+    fn new(step: &crate::runbook::Step) -> StepLiterals {
+        let (verify, check) = match &step.kind {
+            StepKind::Command { verify, .. } => {
+                (verify.as_ref().and_then(|v| v.expect.as_deref()), None)
+            }
+            StepKind::Check { expect, .. } => (None, expect.as_deref()),
+            _ => (None, None),
+        };
+        let wait_prompt = match &step.kind {
+            StepKind::Wait {
+                expect,
+                interval_secs,
+                ..
+            } => lit(&format!(
+                "Expected: {}. Done? [y = yes, Enter = check again in {interval_secs} s]",
+                expect.as_deref().unwrap_or("the condition holds")
+            )),
+            _ => String::new(),
+        };
+        StepLiterals {
+            verify_expect: lit(verify.unwrap_or("the verification shows the change")),
+            check_expect: lit(check.unwrap_or("the check passes")),
+            wait_prompt,
+        }
+    }
 }
 
 fn runtime_condition(c: &crate::condition::Condition) -> String {
@@ -283,39 +344,43 @@ fn runtime_condition(c: &crate::condition::Condition) -> String {
 fn code(s: &mut String, indent: &str, text: &str) {
     let here = text.contains("@'") || text.contains("@\"");
     for line in text.trim_end().lines() {
-        if here || line.trim().is_empty() {
-            let _ = writeln!(s, "{}", line.trim_end());
-        } else {
-            let _ = writeln!(s, "{indent}{}", line.trim_end());
+        let line = line.trim_end();
+        if !here && !line.is_empty() {
+            s.push_str(indent);
         }
+        s.push_str(line);
+        s.push_str("\r\n");
     }
 }
 
-fn body(s: &mut String, indent: &str, plan: &Plan<'_>, ps: &PlannedStep<'_>, unit: &Unit) {
+fn body(
+    s: &mut String,
+    indent: &str,
+    plan: &Plan<'_>,
+    ps: &PlannedStep<'_>,
+    unit: &Unit,
+    lits: &StepLiterals,
+) {
     let step_id = |i: usize| plan.runbook.steps[i].id.clone();
     let step = ps.step;
     match &step.kind {
         StepKind::Instruction => {
-            let _ = writeln!(
+            line!(
                 s,
                 "{indent}Wait-Operator 'Do the manual action described above, then press Enter'"
             );
         }
-        StepKind::Command { verify, .. } => {
+        StepKind::Command { .. } => {
             if let Some(c) = &unit.confirm {
-                let _ = writeln!(s, "{indent}Confirm-Target {c}");
+                line!(s, "{indent}Confirm-Target {c}");
             }
             if let Some(c) = &unit.command {
                 code(s, indent, c);
             }
             if let Some(v) = &unit.verify {
-                let _ = writeln!(s, "{indent}# Verify:");
+                line!(s, "{indent}# Verify:");
                 code(s, indent, v);
-                let expect = verify
-                    .as_ref()
-                    .and_then(|v| v.expect.as_deref())
-                    .unwrap_or("the verification shows the change");
-                let _ = writeln!(s, "{indent}Assert-Passed {}", lit(expect));
+                line!(s, "{indent}Assert-Passed {}", lits.verify_expect);
             }
         }
         StepKind::Check { expect, gate, .. } => {
@@ -326,13 +391,9 @@ fn body(s: &mut String, indent: &str, plan: &Plan<'_>, ps: &PlannedStep<'_>, uni
                 code(s, indent, c);
             }
             if *gate {
-                let _ = writeln!(
-                    s,
-                    "{indent}Assert-Passed {}",
-                    lit(expect.as_deref().unwrap_or("the check passes"))
-                );
+                line!(s, "{indent}Assert-Passed {}", lits.check_expect);
             } else {
-                let _ = writeln!(
+                line!(
                     s,
                     "{indent}Wait-Operator 'Review the output above, then press Enter'"
                 );
@@ -345,11 +406,11 @@ fn body(s: &mut String, indent: &str, plan: &Plan<'_>, ps: &PlannedStep<'_>, uni
             ..
         } => match &unit.command {
             Some(c) => {
-                let _ = writeln!(s, "{indent}${variable} = & {{");
+                line!(s, "{indent}${variable} = & {{");
                 code(s, &format!("{indent}    "), c);
-                let _ = writeln!(s, "{indent}}}");
-                let _ = writeln!(s, "{indent}Assert-Captured {} ${variable}", lit(variable));
-                let _ = writeln!(
+                line!(s, "{indent}}}");
+                line!(s, "{indent}Assert-Captured {} ${variable}", lit(variable));
+                line!(
                     s,
                     "{indent}Write-Host ('{variable} = {{0}}' -f ${variable})"
                 );
@@ -359,8 +420,8 @@ fn body(s: &mut String, indent: &str, plan: &Plan<'_>, ps: &PlannedStep<'_>, uni
                     "Enter {variable} ({value_type}, for example {})",
                     example.display()
                 );
-                let _ = writeln!(s, "{indent}${variable} = Read-Host {}", lit(&prompt));
-                let _ = writeln!(s, "{indent}Assert-Captured {} ${variable}", lit(variable));
+                line!(s, "{indent}${variable} = Read-Host {}", lit(&prompt));
+                line!(s, "{indent}Assert-Captured {} ${variable}", lit(variable));
             }
         },
         StepKind::Decision { question, choices } => {
@@ -374,7 +435,7 @@ fn body(s: &mut String, indent: &str, plan: &Plan<'_>, ps: &PlannedStep<'_>, uni
                 comment(s, indent, &format!("  {}: {} -> {target}", c.id, c.label));
             }
             let ids: Vec<String> = choices.iter().map(|c| lit(&c.id)).collect();
-            let _ = writeln!(
+            line!(
                 s,
                 "{indent}$choice = Read-Choice {} @({})",
                 lit(question),
@@ -386,35 +447,24 @@ fn body(s: &mut String, indent: &str, plan: &Plan<'_>, ps: &PlannedStep<'_>, uni
                     Some(Target::End) => "'end'".into(),
                     None => continue,
                 };
-                let _ = writeln!(s, "{indent}if ($choice -eq {}) {{", lit(&c.id));
-                let _ = writeln!(s, "{indent}    $script:Goto = {goto}");
-                let _ = writeln!(s, "{indent}}}");
+                line!(s, "{indent}if ($choice -eq {}) {{", lit(&c.id));
+                line!(s, "{indent}    $script:Goto = {goto}");
+                line!(s, "{indent}}}");
             }
         }
-        StepKind::Wait {
-            expect,
-            interval_secs,
-            ..
-        } => {
-            let expect = expect.as_deref().unwrap_or("the condition holds");
-            let _ = writeln!(s, "{indent}do {{");
+        StepKind::Wait { interval_secs, .. } => {
+            line!(s, "{indent}do {{");
             if let Some(c) = &unit.command {
                 code(s, &format!("{indent}    "), c);
             }
-            let _ = writeln!(
-                s,
-                "{indent}    $done = Read-Host {}",
-                lit(&format!(
-                    "Expected: {expect}. Done? [y = yes, Enter = check again in {interval_secs} s]"
-                ))
-            );
-            let _ = writeln!(s, "{indent}    if ($done -notmatch '^(y|yes)$') {{");
-            let _ = writeln!(s, "{indent}        Start-Sleep -Seconds {interval_secs}");
-            let _ = writeln!(s, "{indent}    }}");
-            let _ = writeln!(s, "{indent}}} until ($done -match '^(y|yes)$')");
+            line!(s, "{indent}    $done = Read-Host {}", lits.wait_prompt);
+            line!(s, "{indent}    if ($done -notmatch '^(y|yes)$') {{");
+            line!(s, "{indent}        Start-Sleep -Seconds {interval_secs}");
+            line!(s, "{indent}    }}");
+            line!(s, "{indent}}} until ($done -match '^(y|yes)$')");
         }
         StepKind::Approval { approver } => {
-            let _ = writeln!(s, "{indent}Request-Approval {}", lit(approver));
+            line!(s, "{indent}Request-Approval {}", lit(approver));
         }
         StepKind::Notify { to, subject, .. } => {
             comment(s, indent, &format!("Send to: {to}"));
@@ -424,7 +474,7 @@ fn body(s: &mut String, indent: &str, plan: &Plan<'_>, ps: &PlannedStep<'_>, uni
             if let Some(m) = &unit.command {
                 comment(s, indent, &format!("Message:\n{m}"));
             }
-            let _ = writeln!(
+            line!(
                 s,
                 "{indent}Wait-Operator 'Send the message above, then press Enter'"
             );
