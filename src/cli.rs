@@ -69,6 +69,65 @@ pub enum Command {
     },
     /// Print the JSON Schema of the runbook format.
     Schema,
+    /// Walk through a runbook, recording every step in a state file.
+    Run {
+        /// A shipped runbook id or a path to a .yaml file.
+        runbook: String,
+        /// Parameter values.
+        #[command(flatten)]
+        values: ValueArgs,
+        /// The state file (default: ./<runbook-id>-<UTC time>.state.json).
+        #[arg(long, value_name = "FILE")]
+        state: Option<PathBuf>,
+        /// The operator's name (default: the OS user).
+        #[arg(long, value_name = "NAME")]
+        operator: Option<String>,
+        /// Scripted answers (YAML: params, steps, default).
+        #[arg(long, value_name = "FILE")]
+        answers: Option<PathBuf>,
+    },
+    /// Continue a run from its state file, on any machine.
+    Resume {
+        /// The state file.
+        state: PathBuf,
+        /// Scripted answers.
+        #[arg(long, value_name = "FILE")]
+        answers: Option<PathBuf>,
+        /// The operator's name (default: the OS user).
+        #[arg(long, value_name = "NAME")]
+        operator: Option<String>,
+        /// Follow the runbook as it is now instead of the copy in the state file.
+        #[arg(long)]
+        use_current_runbook: bool,
+    },
+    /// Show where a run stands.
+    Status {
+        /// The state file.
+        state: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: TextFormat,
+    },
+    /// The run record for the change ticket.
+    Report {
+        /// The state file.
+        state: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: ReportFormat,
+        /// Write to FILE instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// For the change ticket.
+    Markdown,
+    /// For tools.
+    Json,
 }
 
 /// Where parameter values come from.

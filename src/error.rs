@@ -12,6 +12,10 @@ pub mod exit {
     pub const ERROR: i32 = 1;
     /// A usage error (bad command-line arguments).
     pub const USAGE: i32 = 2;
+    /// The run stopped and can be resumed.
+    pub const STOPPED: i32 = 3;
+    /// The operator aborted the run after a failure.
+    pub const ABORTED: i32 = 4;
 }
 
 /// A parameter value that was missing or did not parse.
@@ -77,6 +81,29 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// Another process holds the state file's lock.
+    #[error("{path} is in use{}", match holder {
+        Some(h) => format!(" by {} on {} (pid {}) since {}", h.operator, h.host, h.pid, h.since),
+        None => " by another runbook process".to_owned(),
+    })]
+    Locked {
+        /// The state file.
+        path: String,
+        /// Who holds it, when known.
+        holder: Option<crate::store::Holder>,
+    },
+    /// The run stopped and can be resumed (Ctrl-C, or no answer without a terminal).
+    #[error("{message}")]
+    Stopped {
+        /// What to tell the operator, with the resume command.
+        message: String,
+    },
+    /// The operator aborted after a failure.
+    #[error("{message}")]
+    Aborted {
+        /// What happened.
+        message: String,
+    },
     /// Anything else the user must fix, already phrased.
     #[error("{0}")]
     Message(String),
@@ -85,7 +112,11 @@ pub enum Error {
 impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> i32 {
-        exit::ERROR
+        match self {
+            Error::Stopped { .. } => exit::STOPPED,
+            Error::Aborted { .. } => exit::ABORTED,
+            _ => exit::ERROR,
+        }
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {

@@ -5,20 +5,30 @@
 //! templates with values checked by [`param`] (quoted by [`quote`]), and [`export`] writes the
 //! reviewed script and change plan. [`run`] is the command line's entry point.
 
+pub mod answers;
 pub mod cli;
 mod cmd;
 pub mod condition;
 mod embedded;
+pub mod engine;
 pub mod error;
 pub mod export;
+mod failpoint;
 pub mod loader;
+pub mod operator;
 pub mod param;
+pub mod platform;
 pub mod quote;
 pub mod raw;
 pub mod render;
+pub mod report;
 pub mod runbook;
 pub mod scope;
+pub mod session;
 pub mod source;
+pub mod state;
+pub mod store;
+pub mod terminal;
 pub mod validate;
 pub mod values;
 pub mod yaml;
@@ -50,6 +60,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     };
     let templates = Templates {
         dir: cli.templates.clone(),
+        pinned: None,
     };
     match dispatch(cli.command, &templates) {
         Ok(code) => code,
@@ -58,6 +69,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             e.exit_code()
         }
     }
+}
+
+fn json_text(value: &serde_json::Value) -> Result<String> {
+    serde_json::to_string_pretty(value)
+        .map(|s| s + "\n")
+        .map_err(|e| Error::Message(e.to_string()))
 }
 
 fn emit(bytes: &[u8]) -> Result<i32> {
@@ -80,6 +97,67 @@ fn dispatch(command: Command, templates: &Templates) -> Result<i32> {
             }
             Ok(if ok { exit::OK } else { exit::ERROR })
         }
+        Command::Run {
+            runbook,
+            values,
+            state,
+            operator,
+            answers,
+        } => {
+            let inputs = values::ValueInputs {
+                example: values.example,
+                params_file: values.params,
+                sets: values.sets,
+                answer_params: None,
+            };
+            let common = cmd::run::Common {
+                operator,
+                answers,
+                templates: templates.clone(),
+            };
+            cmd::run::run(&runbook, &inputs, state, &common)?;
+            Ok(exit::OK)
+        }
+        Command::Resume {
+            state,
+            answers,
+            operator,
+            use_current_runbook,
+        } => {
+            let common = cmd::run::Common {
+                operator,
+                answers,
+                templates: templates.clone(),
+            };
+            cmd::run::resume(&state, use_current_runbook, &common)?;
+            Ok(exit::OK)
+        }
+        Command::Status { state, format } => {
+            let state = store::load(&state)?;
+            let text = match format {
+                cli::TextFormat::Text => report::status_text(&state),
+                cli::TextFormat::Json => json_text(&report::status_json(&state))?,
+            };
+            emit(text.as_bytes())
+        }
+        Command::Report {
+            state,
+            format,
+            output,
+        } => {
+            let state = store::load(&state)?;
+            let text = match format {
+                cli::ReportFormat::Markdown => report::report_markdown(&state),
+                cli::ReportFormat::Json => json_text(&report::report_json(&state))?,
+            };
+            match output {
+                Some(path) => {
+                    store::write_atomic(&path, text.as_bytes())?;
+                    Ok(exit::OK)
+                }
+                None => emit(text.as_bytes()),
+            }
+        }
         Command::Export {
             runbook,
             values,
@@ -91,6 +169,7 @@ fn dispatch(command: Command, templates: &Templates) -> Result<i32> {
                 example: values.example,
                 params_file: values.params,
                 sets: values.sets,
+                answer_params: None,
             };
             let render = |out: &mut dyn Write| {
                 cmd::export::run(

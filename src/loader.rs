@@ -16,6 +16,8 @@ use crate::{validate, yaml};
 pub struct Templates {
     /// A directory that overrides the shipped templates.
     pub dir: Option<PathBuf>,
+    /// The exact templates a run started with (from its state file): when set, nothing else.
+    pub pinned: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl Templates {
@@ -23,6 +25,11 @@ impl Templates {
     pub fn get(&self, name: &str) -> Option<(String, String)> {
         if name.contains(['/', '\\']) || name.starts_with('.') {
             return None;
+        }
+        if let Some(pinned) = &self.pinned {
+            return pinned
+                .get(name)
+                .map(|t| (format!("templates/{name} (from the state file)"), t.clone()));
         }
         if let Some(dir) = &self.dir {
             let path = dir.join(name);

@@ -32,6 +32,8 @@ pub struct Runbook {
     pub source_text: String,
     /// Lowercase hex sha256 of the source text.
     pub sha256: String,
+    /// The template files it uses (name -> text), so a run can carry them in its state.
+    pub template_files: std::collections::BTreeMap<String, String>,
 }
 
 /// A parameter.

@@ -19,6 +19,11 @@ pub struct ValueInputs {
     pub params_file: Option<PathBuf>,
     /// `NAME=VALUE` pairs; a list is comma-separated.
     pub sets: Vec<String>,
+    /// The `params:` of an answers file (its name, the values), applied before `--set`.
+    pub answer_params: Option<(
+        String,
+        std::collections::BTreeMap<String, yaml::SpannedValue>,
+    )>,
 }
 
 /// Checked values, and the required parameters still missing (in declaration order).
@@ -53,17 +58,24 @@ pub fn gather(runbook: &Runbook, inputs: &ValueInputs) -> Result<Gathered> {
             names.join(", ")
         )
     };
+    let mut maps = Vec::new();
     if let Some(path) = &inputs.params_file {
         let source = read_source(path)?;
         let map = yaml::params(&source).map_err(|d| Error::Invalid {
             diagnostics: vec![d],
         })?;
+        maps.push((source.name, map));
+    }
+    if let Some((name, map)) = &inputs.answer_params {
+        maps.push((name.clone(), map.clone()));
+    }
+    for (source_name, map) in maps {
         for (name, raw) in map {
             let Some(param) = runbook.param(&name) else {
                 problems.push(ValueProblem {
                     param: name.clone(),
                     value: None,
-                    message: format!("{} {}", source.name, unknown(&name)),
+                    message: format!("{source_name}: {}", unknown(&name)),
                 });
                 continue;
             };
@@ -83,7 +95,7 @@ pub fn gather(runbook: &Runbook, inputs: &ValueInputs) -> Result<Gathered> {
                     problems.push(ValueProblem {
                         param: name,
                         value: Some(text),
-                        message: format!("{e} ({}:{line}:{col})", source.name),
+                        message: format!("{e} ({source_name}:{line}:{col})"),
                     });
                 }
             }

@@ -28,6 +28,11 @@ pub fn params(source: &Source) -> Result<BTreeMap<String, SpannedValue>, Diagnos
     parse(source)
 }
 
+/// Parses an answers file (`--answers`).
+pub fn answers(source: &Source) -> Result<crate::answers::AnswersFile, Diagnostic> {
+    parse(source)
+}
+
 /// The line and column of a spanned value.
 pub fn position<T>(spanned: &Spanned<T>) -> (u64, u64) {
     (spanned.referenced.line(), spanned.referenced.column())

@@ -2,6 +2,7 @@
 
 pub mod export;
 pub mod inspect;
+pub mod run;
 pub mod validate;
 
 use std::io::{self, Write};

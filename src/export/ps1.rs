@@ -271,23 +271,22 @@ fn render_step(
             indent.truncate(indent.len() - 4);
             line!(s, "{indent}}}");
         }
+        // A step skipped by its condition does not take its `next` jump (as in a live run).
+        match &step.next {
+            Some(Target::Step(i)) => {
+                line!(
+                    s,
+                    "{indent}$script:Goto = {}",
+                    lit(&plan.runbook.steps[*i].id)
+                );
+            }
+            Some(Target::End) => line!(s, "{indent}$script:Goto = 'end'"),
+            None => {}
+        }
         if ps.runtime_condition.is_some() {
             indent.truncate(indent.len() - 4);
             line!(s, "{indent}}}");
         }
-    }
-    match &step.next {
-        Some(Target::Step(i)) => {
-            line!(
-                s,
-                "        $script:Goto = {}",
-                lit(&plan.runbook.steps[*i].id)
-            );
-        }
-        Some(Target::End) => {
-            line!(s, "        $script:Goto = 'end'");
-        }
-        None => {}
     }
     line!(s, "    }}");
     Ok(())

@@ -31,6 +31,7 @@ pub fn validate(
         diags: Vec::new(),
         texts: Vec::new(),
         template_spans: HashMap::new(),
+        files: std::collections::BTreeMap::new(),
     };
     let runbook = v.runbook(raw, templates);
     let renderer = match Renderer::new(v.texts.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
@@ -62,6 +63,8 @@ struct Validator<'a> {
     /// Tera template name -> text, for every template the runbook uses.
     texts: Vec<(String, String)>,
     template_spans: HashMap<String, (u64, u64)>,
+    /// Template files used, by file name.
+    files: std::collections::BTreeMap<String, String>,
 }
 
 fn id_ok(s: &str) -> bool {
@@ -140,6 +143,7 @@ impl Validator<'_> {
             source_name: self.source.name.clone(),
             source_text: self.source.text.clone(),
             sha256,
+            template_files: std::mem::take(&mut self.files),
         })
     }
 
@@ -341,6 +345,7 @@ impl Validator<'_> {
                     self.at(f, format!("unknown template `{file_name}`{hint}"));
                     return None;
                 };
+                self.files.insert(file_name.clone(), text.clone());
                 let name = format!("{id}/{field}/{file_name}");
                 self.template_spans.insert(name.clone(), position(f));
                 self.texts.push((name.clone(), text));
@@ -370,3 +375,4 @@ impl Validator<'_> {
 mod flow;
 mod step;
 pub use flow::step_templates;
+pub use step::parse_interval;

@@ -261,25 +261,37 @@ fn the_readme_example_validates_and_exports() {
         .and_then(|rest| rest.split("```").next())
         .expect("a yaml example in the README");
     let t = Test::new().file("refresh-federation-metadata.yaml", example);
-    let (run, _d) = t.args(["validate", "refresh-federation-metadata.yaml"]).run();
+    let (run, _d) = t
+        .args(["validate", "refresh-federation-metadata.yaml"])
+        .run();
     run.success();
     let t = Test::new().file("refresh-federation-metadata.yaml", example);
     let (run, _d) = t
         .args(["export", "refresh-federation-metadata.yaml", "--example"])
         .run();
     let out = run.success().stdout();
-    assert!(out.contains("Set-FederationTrust -Identity $trust_name -RefreshMetadata"), "{out}");
+    assert!(
+        out.contains("Set-FederationTrust -Identity $trust_name -RefreshMetadata"),
+        "{out}"
+    );
 }
 
 #[test]
 fn a_templates_directory_overrides_the_shipped_templates() {
-    let shipped = std::fs::read_to_string(root().join("templates/rebuild-tests.ps1")).expect("read");
+    let shipped =
+        std::fs::read_to_string(root().join("templates/rebuild-tests.ps1")).expect("read");
     let t = Test::new().file(
         "tpl/rebuild-tests.ps1",
         format!("Write-Output 'overridden'\n{shipped}"),
     );
     let (run, _d) = t
-        .args(["--templates", "tpl", "export", "exchange-federation-trust-rebuild", "--example"])
+        .args([
+            "--templates",
+            "tpl",
+            "export",
+            "exchange-federation-trust-rebuild",
+            "--example",
+        ])
         .run();
     assert!(run.success().stdout().contains("Write-Output 'overridden'"));
 }

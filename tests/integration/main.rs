@@ -5,4 +5,5 @@ mod errors;
 mod export;
 mod hostile;
 mod quote;
+mod run;
 mod support;

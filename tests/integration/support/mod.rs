@@ -70,6 +70,11 @@ impl Test {
         self
     }
 
+    /// The working directory (the test keeps `self` alive while it uses it).
+    pub fn dir_path(&self) -> PathBuf {
+        self.dir.path().to_owned()
+    }
+
     /// Runs with no stdin, and keeps the directory alive for inspection.
     pub fn run(mut self) -> (Run, tempfile::TempDir) {
         let output = self.cmd.write_stdin(Vec::new()).output().expect("runs");

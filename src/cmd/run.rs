@@ -1,0 +1,351 @@
+//! `runbook run` and `runbook resume`: set up the session, the store and the operator, then
+//! hand over to the engine.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::answers::{AnswersFile, Chain, ScriptedOperator};
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::loader::{self, Loaded, Templates};
+use crate::operator::{Notice, Operator};
+use crate::platform;
+use crate::session::Session;
+use crate::source::Source;
+use crate::state::{Cursor, FORMAT, RunStatus, RunbookRecord, State, UnitStatus, now};
+use crate::store::{Holder, Store};
+use crate::terminal::{self, TerminalOperator};
+use crate::values::{self, ValueInputs};
+use crate::yaml;
+
+/// Options shared by `run` and `resume`.
+pub struct Common {
+    /// `--operator`, else the OS user.
+    pub operator: Option<String>,
+    /// `--answers FILE`.
+    pub answers: Option<PathBuf>,
+    /// Templates lookup (`--templates`).
+    pub templates: Templates,
+}
+
+fn read_answers(path: Option<&Path>) -> Result<Option<AnswersFile>> {
+    let Some(path) = path else { return Ok(None) };
+    let source = loader::read_source(path)?;
+    yaml::answers(&source)
+        .map(Some)
+        .map_err(|d| Error::Invalid {
+            diagnostics: vec![d],
+        })
+}
+
+/// The operator: scripted answers first; a terminal for the rest when stdin is one.
+fn operator(answers: Option<&AnswersFile>, name: &str, hint: Arc<Mutex<Option<String>>>) -> Chain {
+    let interactive = std::io::stdin().is_terminal();
+    let terminal = interactive.then(|| {
+        terminal::install_interrupt_handler(hint);
+        Box::new(TerminalOperator::new(terminal::color_wanted())) as Box<dyn Operator>
+    });
+    let scripted = ScriptedOperator::new(answers, name, terminal.is_none());
+    Chain::new(scripted, terminal)
+}
+
+fn resume_command(path: &Path) -> String {
+    let shown = platform::display_path(path);
+    if shown.contains(' ') {
+        format!("runbook resume \"{shown}\"")
+    } else {
+        format!("runbook resume {shown}")
+    }
+}
+
+/// `runbook run`.
+pub fn run(
+    name: &str,
+    inputs: &ValueInputs,
+    state_path: Option<PathBuf>,
+    common: &Common,
+) -> Result<()> {
+    let loaded = loader::load(name, &common.templates)?;
+    let rb = &loaded.runbook;
+    let answers = read_answers(common.answers.as_deref())?;
+    let mut inputs = inputs.clone();
+    if let (Some(a), Some(path)) = (&answers, &common.answers) {
+        inputs.answer_params = Some((path.display().to_string(), a.params.clone()));
+    }
+    let gathered = values::gather(rb, &inputs)?;
+    let operator_name = common
+        .operator
+        .clone()
+        .unwrap_or_else(platform::default_operator);
+    let path = state_path.unwrap_or_else(|| {
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+        PathBuf::from(format!("{}-{stamp}.state.json", rb.id))
+    });
+    let (params, secrets) = gathered
+        .values
+        .into_iter()
+        .partition(|(k, _)| !rb.param(k).is_some_and(|p| p.secret));
+    let state = State {
+        format: FORMAT,
+        runbook: RunbookRecord {
+            id: rb.id.clone(),
+            version: rb.version.clone(),
+            sha256: rb.sha256.clone(),
+            source_name: rb.source_name.clone(),
+            source: rb.source_text.clone(),
+            templates: rb.template_files.clone(),
+        },
+        created_at: now(),
+        params,
+        secret_params: rb
+            .params
+            .iter()
+            .filter(|p| p.secret)
+            .map(|p| p.name.clone())
+            .collect(),
+        captured: Default::default(),
+        units: Vec::new(),
+        cursor: Some(Cursor { step: 0, item: 0 }),
+        status: RunStatus::Running,
+        events: Vec::new(),
+    };
+    let holder = Holder::me(&operator_name);
+    let store = Store::create(&path, &state, &holder)?;
+    let hint = Arc::new(Mutex::new(Some(format!(
+        "resume with: {}",
+        resume_command(&path)
+    ))));
+    let mut op = operator(answers.as_ref(), &operator_name, hint);
+    let mut session = Session {
+        runbook: rb,
+        state,
+        operator: operator_name.clone(),
+        secrets,
+    };
+    session.event(
+        None,
+        "run-started",
+        Some(format!("{} {} on {}", rb.id, rb.version, holder.host)),
+    );
+    let mut engine = Engine {
+        session,
+        store,
+        renderer: &loaded.renderer,
+        operator: &mut op,
+        resume_hint: resume_command(&path),
+    };
+    engine.operator.notify(Notice::Info(format!(
+        "state file: {}",
+        platform::display_path(&path)
+    )));
+    engine.save_now()?;
+    engine.ask_missing_params()?;
+    engine.session.plan_units();
+    engine.save_now()?;
+    engine.operator.notify(plan_notice(&loaded, &path));
+    engine.drive()
+}
+
+fn plan_notice(loaded: &Loaded, path: &Path) -> Notice {
+    let rb = &loaded.runbook;
+    Notice::Plan {
+        title: rb.title.clone(),
+        steps: rb
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                format!(
+                    "{:>2}. {} [{}, {}]",
+                    i + 1,
+                    s.title,
+                    s.kind.name(),
+                    s.impact.name()
+                )
+            })
+            .collect(),
+        counts: rb.impact_counts(),
+        state_path: platform::display_path(path),
+    }
+}
+
+/// The runbook as it is now (shipped or on disk), if it can still be found.
+fn current_runbook(record: &RunbookRecord, templates: &Templates) -> Option<Loaded> {
+    let name = record
+        .source_name
+        .strip_prefix("runbooks/")
+        .and_then(|f| f.strip_suffix(".yaml"))
+        .map(str::to_owned)
+        .unwrap_or_else(|| record.source_name.clone());
+    loader::load(&name, templates).ok()
+}
+
+/// `runbook resume`.
+pub fn resume(path: &Path, use_current: bool, common: &Common) -> Result<()> {
+    let answers = read_answers(common.answers.as_deref())?;
+    let operator_name = common
+        .operator
+        .clone()
+        .unwrap_or_else(platform::default_operator);
+    let holder = Holder::me(&operator_name);
+    let (store, mut state) = Store::open(path, &holder)?;
+    if state.status == RunStatus::Complete {
+        return Err(Error::Message(format!(
+            "{}: this run is already complete; see `runbook report {}`",
+            platform::display_path(path),
+            platform::display_path(path)
+        )));
+    }
+    let pinned = Templates {
+        dir: None,
+        pinned: Some(state.runbook.templates.clone()),
+    };
+    let embedded_source = Source {
+        name: state.runbook.source_name.clone(),
+        text: state.runbook.source.clone(),
+    };
+    let embedded = loader::load_source(&embedded_source, &pinned)?;
+    let current = current_runbook(&state.runbook, &common.templates);
+    let changed = current.as_ref().map(|c| {
+        c.runbook.sha256 != state.runbook.sha256
+            || c.runbook.template_files != state.runbook.templates
+    });
+    let hint = Arc::new(Mutex::new(Some(format!(
+        "resume with: {}",
+        resume_command(path)
+    ))));
+    let mut op = operator(answers.as_ref(), &operator_name, hint);
+    let mut notices = Vec::new();
+    let loaded = match (changed, current) {
+        (Some(true), Some(cur)) if use_current => {
+            notices.push(Notice::Warning(format!(
+                "the runbook changed since this run started; switching to the current one ({} {}) as asked",
+                cur.runbook.id, cur.runbook.version
+            )));
+            state.runbook = RunbookRecord {
+                id: cur.runbook.id.clone(),
+                version: cur.runbook.version.clone(),
+                sha256: cur.runbook.sha256.clone(),
+                source_name: cur.runbook.source_name.clone(),
+                source: cur.runbook.source_text.clone(),
+                templates: cur.runbook.template_files.clone(),
+            };
+            cur
+        }
+        (Some(true), _) => {
+            notices.push(Notice::Warning(
+                "the runbook changed since this run started; continuing with the copy in the state \
+                 file (use --use-current-runbook to switch)"
+                    .into(),
+            ));
+            embedded
+        }
+        _ => embedded,
+    };
+    let rb = &loaded.runbook;
+    let switched = changed == Some(true) && use_current;
+    if state.status == RunStatus::Aborted {
+        state.status = RunStatus::Running;
+    }
+    let mut session = Session {
+        runbook: rb,
+        state,
+        operator: operator_name.clone(),
+        secrets: Default::default(),
+    };
+    session.event(
+        None,
+        "resumed",
+        Some(format!("by {} on {}", holder.operator, holder.host)),
+    );
+    if switched {
+        session.event(
+            None,
+            "runbook-switched",
+            Some(format!("{} {} {}", rb.id, rb.version, rb.sha256)),
+        );
+        session.state.cursor = first_unfinished(&session);
+    } else if changed == Some(true) {
+        session.event(
+            None,
+            "runbook-changed",
+            Some("kept the embedded copy".into()),
+        );
+    }
+    // Secrets are never stored: take them from the answers file, or ask again.
+    if let (Some(a), Some(p)) = (&answers, &common.answers) {
+        let inputs = ValueInputs {
+            answer_params: Some((p.display().to_string(), a.params.clone())),
+            ..Default::default()
+        };
+        let gathered = values::gather(rb, &inputs)?;
+        for (k, v) in gathered.values {
+            if rb.param(&k).is_some_and(|p| p.secret) {
+                session.secrets.insert(k, v);
+            }
+        }
+    }
+    let done: Vec<String> = session
+        .state
+        .units
+        .iter()
+        .filter(|u| matches!(u.status, UnitStatus::Done | UnitStatus::Skipped))
+        .map(|u| {
+            format!(
+                "{} {} by {} at {}",
+                u.id,
+                if u.status == UnitStatus::Done {
+                    "done"
+                } else {
+                    "skipped"
+                },
+                u.operator.as_deref().unwrap_or("?"),
+                u.finished_at.as_deref().unwrap_or("?")
+            )
+        })
+        .collect();
+    let next = session
+        .state
+        .cursor
+        .and_then(|c| rb.steps.get(c.step))
+        .map(|s| s.id.clone());
+    let mut engine = Engine {
+        session,
+        store,
+        renderer: &loaded.renderer,
+        operator: &mut op,
+        resume_hint: resume_command(path),
+    };
+    for n in notices {
+        engine.operator.notify(n);
+    }
+    engine.operator.notify(Notice::Resumed { done, next });
+    engine.save_now()?;
+    engine.ask_missing_params()?;
+    engine.session.plan_units();
+    engine.save_now()?;
+    engine.drive()
+}
+
+/// After switching runbooks: the first step with a unit not yet done or skipped.
+fn first_unfinished(session: &Session<'_>) -> Option<Cursor> {
+    for (i, step) in session.runbook.steps.iter().enumerate() {
+        let units: Vec<_> = session
+            .state
+            .units
+            .iter()
+            .filter(|u| u.step == step.id)
+            .collect();
+        if units.is_empty() {
+            return Some(Cursor { step: i, item: 0 });
+        }
+        if let Some(k) = units
+            .iter()
+            .position(|u| !matches!(u.status, UnitStatus::Done | UnitStatus::Skipped))
+        {
+            return Some(Cursor { step: i, item: k });
+        }
+    }
+    None
+}

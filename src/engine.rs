@@ -1,0 +1,535 @@
+//! Drives a [`Session`]: asks the operator about each unit, applies the answer, saves after every
+//! transition. The engine never prints and never prompts itself; it only talks to an
+//! [`Operator`].
+
+use crate::error::{Error, Result};
+use crate::operator::{Notice, Operator, Outcome, Question, Recovery, Reply, Stop, UnitView};
+use crate::param::Value;
+use crate::render::Renderer;
+use crate::runbook::{Impact, Runbook, StepKind};
+use crate::scope::{self, Captures, Secrets};
+use crate::session::{Position, Session};
+use crate::state::{RunStatus, UnitStatus};
+use crate::store::Store;
+
+/// One run in progress: the session, where it is saved, and who answers.
+pub struct Engine<'a, 'o> {
+    /// The session.
+    pub session: Session<'a>,
+    /// The locked state file.
+    pub store: Store,
+    /// The compiled templates.
+    pub renderer: &'a Renderer,
+    /// The operator.
+    pub operator: &'o mut dyn Operator,
+    /// The command to resume, for messages.
+    pub resume_hint: String,
+}
+
+/// The rendered texts of a unit: what the operator sees, and what the state records.
+struct Rendered {
+    view: UnitView,
+    recorded_command: Option<String>,
+}
+
+impl Engine<'_, '_> {
+    fn save(&self) -> Result<()> {
+        self.store.save(&self.session.state)
+    }
+
+    /// Saves the state now (after changes made outside the engine).
+    pub fn save_now(&self) -> Result<()> {
+        self.save()
+    }
+
+    fn rb(&self) -> &Runbook {
+        self.session.runbook
+    }
+
+    /// Asks for every required parameter still missing; secrets are kept in memory only.
+    pub fn ask_missing_params(&mut self) -> Result<()> {
+        let rb = self.session.runbook;
+        for p in &rb.params {
+            let have = self.session.state.params.contains_key(&p.name)
+                || self.session.secrets.contains_key(&p.name);
+            if have || !p.required {
+                continue;
+            }
+            let mut error = None;
+            let value = loop {
+                let reply = self
+                    .operator
+                    .ask(Question::Param {
+                        param: p,
+                        error: error.take(),
+                    })
+                    .map_err(|s| self.stopped(s, &format!("parameter `{}`", p.name)))?;
+                let Reply::Text(text) = reply else { continue };
+                match p.parse_text(&text) {
+                    Ok(v) => break v,
+                    Err(e) => error = Some(format!("`{}` {e}", p.name)),
+                }
+            };
+            if p.secret {
+                self.session.secrets.insert(p.name.clone(), value);
+                self.session
+                    .event(None, "param-set", Some(format!("{} (secret)", p.name)));
+            } else {
+                self.session.event(
+                    None,
+                    "param-set",
+                    Some(format!("{} = {}", p.name, value.display())),
+                );
+                self.session.state.params.insert(p.name.clone(), value);
+            }
+            self.save()?;
+        }
+        Ok(())
+    }
+
+    fn stopped(&self, stop: Stop, at: &str) -> Error {
+        let path = self.resume_hint.clone();
+        match stop {
+            Stop::Interrupted => Error::Stopped {
+                message: format!("interrupted at {at}; the state is saved\nresume with: {path}"),
+            },
+            Stop::NoAnswer => Error::Stopped {
+                message: format!("waiting for operator input at {at}; resume with: {path}"),
+            },
+        }
+    }
+
+    /// Runs units until the end, a stop or an abort.
+    pub fn drive(&mut self) -> Result<()> {
+        loop {
+            let pos = match self.session.position() {
+                None => {
+                    if self.session.state.status == RunStatus::Running {
+                        self.session.complete();
+                        self.save()?;
+                    }
+                    self.operator.notify(Notice::Complete);
+                    return Ok(());
+                }
+                Some(Err(e)) => {
+                    let step = self.session.state.cursor.map(|c| c.step).unwrap_or(0);
+                    return Err(Error::Message(format!(
+                        "step `{}`: {e}",
+                        self.rb().steps[step].id
+                    )));
+                }
+                Some(Ok(p)) => p,
+            };
+            if pos.unit == usize::MAX {
+                // A loop over an empty list: nothing to do.
+                self.session.advance(&pos);
+                self.save()?;
+                continue;
+            }
+            if pos.item == 0 && self.skip_by_condition(&pos)? {
+                continue;
+            }
+            self.unit(&pos)?;
+        }
+    }
+
+    fn skip_by_condition(&mut self, pos: &Position) -> Result<bool> {
+        let rb = self.session.runbook;
+        let Some(c) = &rb.steps[pos.step].when else {
+            return Ok(false);
+        };
+        if self.session.state.units[pos.unit].status != UnitStatus::Pending {
+            return Ok(false);
+        }
+        let values = self.session.values();
+        let value = values
+            .get(&c.variable)
+            .or_else(|| self.session.state.captured.get(&c.variable));
+        if value.is_some_and(|v| c.holds(v)) {
+            return Ok(false);
+        }
+        let reason = format!("condition `{c}` is false");
+        for u in self.session.step_units(pos.step) {
+            let id = self.session.state.units[u].id.clone();
+            self.session
+                .finish(u, UnitStatus::Skipped, Some(reason.clone()));
+            self.operator.notify(Notice::SkippedByCondition {
+                unit: id,
+                condition: c.to_string(),
+            });
+        }
+        self.session.pass_over(pos.step);
+        self.save()?;
+        Ok(true)
+    }
+
+    fn render(&self, pos: &Position) -> Result<Rendered> {
+        let rb = self.session.runbook;
+        let step = &rb.steps[pos.step];
+        let values = self.session.values();
+        let captured = Captures::Known(&self.session.state.captured);
+        let items = self.session.items(step).map_err(Error::Message)?;
+        let item = items.get(pos.item).cloned().flatten();
+        let context = |secrets| {
+            let mut b = scope::bindings(rb, &values, captured, secrets, pos.step);
+            if let (Some(f), Some(v)) = (&step.for_each, &item) {
+                b.insert(f.item.clone(), crate::render::Binding::Value(v.clone()));
+            }
+            Renderer::context(&b)
+        };
+        let shown = context(Secrets::Reveal);
+        let render =
+            |t: &crate::runbook::Template, ctx: &tera::Context| self.renderer.render(t, ctx);
+        let (command, verify, expect, gate) = match &step.kind {
+            StepKind::Command {
+                command, verify, ..
+            } => (
+                Some(command),
+                verify.as_ref().map(|v| &v.command),
+                verify.as_ref().and_then(|v| v.expect.clone()),
+                false,
+            ),
+            StepKind::Check {
+                command,
+                expect,
+                gate,
+            } => (Some(command), None, expect.clone(), *gate),
+            StepKind::Wait {
+                command, expect, ..
+            } => (Some(command), None, expect.clone(), false),
+            StepKind::Capture { command, .. } => (command.as_ref(), None, None, false),
+            StepKind::Notify { message, .. } => (Some(message), None, None, false),
+            _ => (None, None, None, false),
+        };
+        let shown_command = command.map(|t| render(t, &shown)).transpose()?;
+        let has_secret = rb.params.iter().any(|p| p.secret);
+        let recorded_command = match (command, has_secret) {
+            (Some(t), true) => Some(render(t, &context(Secrets::Mask))?),
+            _ => shown_command.clone(),
+        };
+        let rollback = match &step.rollback {
+            Some(r) => {
+                let mut text = r.instructions.clone().unwrap_or_default();
+                if let Some(c) = &r.command {
+                    if !text.is_empty() {
+                        text.push('\n');
+                    }
+                    text.push_str(&render(c, &shown)?);
+                }
+                Some(text)
+            }
+            None => None,
+        };
+        let count = items.len();
+        let view = UnitView {
+            unit: self.session.state.units[pos.unit].id.clone(),
+            step_number: pos.step + 1,
+            step_count: rb.steps.len(),
+            item: item.map(|v| (pos.item + 1, count, v.display())),
+            title: step.title.clone(),
+            kind: step.kind.name(),
+            impact: step.impact,
+            instructions: step.instructions.clone(),
+            command: shown_command,
+            verify: verify.map(|t| render(t, &shown)).transpose()?,
+            expect,
+            rollback,
+            gate,
+        };
+        Ok(Rendered {
+            view,
+            recorded_command,
+        })
+    }
+
+    fn ask(&mut self, q: Question<'_>, unit: usize) -> Result<Reply> {
+        match self.operator.ask(q) {
+            Ok(r) => Ok(r),
+            Err(stop) => {
+                let id = self.session.state.units[unit].id.clone();
+                if stop == Stop::NoAnswer {
+                    // Nobody saw this unit: it is pending again, not half-done.
+                    self.session.state.units[unit].status = UnitStatus::Pending;
+                    self.session.event(Some(&id), "waiting-for-input", None);
+                } else {
+                    self.session.event(Some(&id), "interrupted", None);
+                }
+                self.save()?;
+                Err(self.stopped(stop, &id))
+            }
+        }
+    }
+
+    fn unit(&mut self, pos: &Position) -> Result<()> {
+        let rendered = self.render(pos)?;
+        let view = rendered.view;
+        let u = pos.unit;
+        if self.session.state.units[u].status == UnitStatus::InProgress {
+            let started = {
+                let unit = &self.session.state.units[u];
+                format!(
+                    "started by {} at {}",
+                    unit.operator.as_deref().unwrap_or("?"),
+                    unit.started_at.as_deref().unwrap_or("?")
+                )
+            };
+            self.operator.notify(Notice::Unit(view.clone()));
+            let reply = self.ask(
+                Question::CompletedBeforeCrash {
+                    view: &view,
+                    started,
+                },
+                u,
+            )?;
+            if reply == Reply::Yes(true) {
+                self.session.finish(
+                    u,
+                    UnitStatus::Done,
+                    Some("completed before an interruption (confirmed)".into()),
+                );
+                self.session.advance(pos);
+                return self.save();
+            }
+            let id = view.unit.clone();
+            self.session.event(Some(&id), "restarted", None);
+        }
+        self.session.start(u, rendered.recorded_command);
+        self.save()?;
+        self.operator.notify(Notice::Unit(view.clone()));
+        let rb = self.session.runbook;
+        let step = &rb.steps[pos.step];
+        match &step.kind {
+            StepKind::Capture {
+                variable,
+                value_type,
+                example,
+                pattern,
+                ..
+            } => {
+                let mut error = None;
+                let value = loop {
+                    let reply = self.ask(
+                        Question::Capture {
+                            view: &view,
+                            variable,
+                            value_type,
+                            example: example.display(),
+                            error: error.take(),
+                        },
+                        u,
+                    )?;
+                    let Reply::Text(text) = reply else { continue };
+                    match value_type.parse_text(&text, pattern.as_ref()) {
+                        Ok(v) => break v,
+                        Err(e) => error = Some(format!("`{variable}` {e}")),
+                    }
+                };
+                let shown = value.display();
+                self.session.state.captured.insert(variable.clone(), value);
+                self.session.event(
+                    Some(&view.unit),
+                    "captured",
+                    Some(format!("{variable} = {shown}")),
+                );
+                self.session.finish(u, UnitStatus::Done, None);
+                self.session.advance(pos);
+            }
+            StepKind::Decision { question, choices } => {
+                let choice = loop {
+                    let reply = self.ask(
+                        Question::Decision {
+                            view: &view,
+                            question,
+                            choices,
+                        },
+                        u,
+                    )?;
+                    if let Reply::Choice(id) = reply
+                        && let Some(c) = choices.iter().find(|c| c.id == id)
+                    {
+                        break c.clone();
+                    }
+                };
+                self.session
+                    .event(Some(&view.unit), "decision", Some(choice.id.clone()));
+                self.session.finish(
+                    u,
+                    UnitStatus::Done,
+                    Some(format!("chose `{}`: {}", choice.id, choice.label)),
+                );
+                match choice.goto {
+                    Some(t) => self.session.jump(pos.step, t),
+                    None => self.session.advance(pos),
+                }
+            }
+            StepKind::Approval { approver } => {
+                let name = loop {
+                    let reply = self.ask(
+                        Question::Approval {
+                            view: &view,
+                            approver,
+                        },
+                        u,
+                    )?;
+                    match reply {
+                        Reply::Text(t) if !t.trim().is_empty() => break t.trim().to_owned(),
+                        _ => continue,
+                    }
+                };
+                self.session
+                    .event(Some(&view.unit), "approved", Some(name.clone()));
+                self.session
+                    .finish(u, UnitStatus::Done, Some(format!("approved by {name}")));
+                self.session.advance(pos);
+            }
+            StepKind::Wait { interval_secs, .. } => {
+                loop {
+                    let reply = self.ask(
+                        Question::Wait {
+                            view: &view,
+                            interval_secs: *interval_secs,
+                        },
+                        u,
+                    )?;
+                    if reply == Reply::Yes(true) {
+                        break;
+                    }
+                    self.session.event(Some(&view.unit), "still-waiting", None);
+                    self.save()?;
+                }
+                self.session.finish(u, UnitStatus::Done, None);
+                self.session.advance(pos);
+            }
+            StepKind::Instruction
+            | StepKind::Command { .. }
+            | StepKind::Check { .. }
+            | StepKind::Notify { .. } => {
+                if step.impact == Impact::Destructive {
+                    self.confirm(pos, &view)?;
+                }
+                if !self.outcome(pos, &view)? {
+                    return Err(Error::Aborted {
+                        message: format!(
+                            "aborted at {} after a failure; the state is saved (resume with: {})",
+                            view.unit, self.resume_hint
+                        ),
+                    });
+                }
+            }
+        }
+        self.save()
+    }
+
+    /// Destructive units: the operator types the target before running the command.
+    fn confirm(&mut self, pos: &Position, view: &UnitView) -> Result<()> {
+        let rb = self.session.runbook;
+        let step = &rb.steps[pos.step];
+        let StepKind::Command {
+            confirm: Some(name),
+            ..
+        } = &step.kind
+        else {
+            return Ok(());
+        };
+        let expected = if step.for_each.as_ref().is_some_and(|f| &f.item == name) {
+            view.item.as_ref().map(|(_, _, v)| v.clone())
+        } else {
+            self.session
+                .values()
+                .get(name)
+                .or_else(|| self.session.state.captured.get(name))
+                .map(Value::display)
+        };
+        let Some(expected) = expected else {
+            return Err(Error::Message(format!(
+                "step `{}`: `{name}` has no value to confirm against",
+                step.id
+            )));
+        };
+        loop {
+            let reply = self.ask(
+                Question::ConfirmTarget {
+                    view,
+                    expected: &expected,
+                },
+                pos.unit,
+            )?;
+            if let Reply::Text(t) = reply
+                && t.trim().eq_ignore_ascii_case(expected.trim())
+            {
+                self.session
+                    .event(Some(&view.unit), "confirmed", Some(expected.clone()));
+                return self.save();
+            }
+        }
+    }
+
+    /// Asks what happened until a final outcome; false when the operator aborts.
+    fn outcome(&mut self, pos: &Position, view: &UnitView) -> Result<bool> {
+        let u = pos.unit;
+        loop {
+            let reply = self.ask(Question::Outcome(view), u)?;
+            match reply {
+                Reply::Outcome(Outcome::Done) => {
+                    self.session.finish(u, UnitStatus::Done, None);
+                    self.session.advance(pos);
+                    return Ok(true);
+                }
+                Reply::Outcome(Outcome::Skip(why)) => {
+                    self.session.finish(u, UnitStatus::Skipped, Some(why));
+                    self.session.advance(pos);
+                    return Ok(true);
+                }
+                Reply::Outcome(Outcome::Note(text)) => {
+                    self.session.note(u, text);
+                    self.save()?;
+                }
+                Reply::Outcome(Outcome::Failed(why)) => {
+                    self.session
+                        .finish(u, UnitStatus::Failed, Some(why.clone()));
+                    self.save()?;
+                    let reply = self.ask(
+                        Question::AfterFailure {
+                            view,
+                            gate: view.gate,
+                        },
+                        u,
+                    )?;
+                    match reply {
+                        Reply::Recovery(Recovery::Retry) => {
+                            self.session.event(Some(&view.unit), "retry", None);
+                            self.session
+                                .start(u, self.session.state.units[u].command.clone());
+                            self.save()?;
+                        }
+                        Reply::Recovery(Recovery::Skip(r)) => {
+                            self.session.finish(u, UnitStatus::Skipped, Some(r));
+                            self.session.advance(pos);
+                            return Ok(true);
+                        }
+                        Reply::Recovery(Recovery::Override(r)) if view.gate => {
+                            self.session.event(
+                                Some(&view.unit),
+                                "gate-overridden",
+                                Some(r.clone()),
+                            );
+                            self.session.finish(
+                                u,
+                                UnitStatus::Done,
+                                Some(format!("gate overridden: {r}")),
+                            );
+                            self.session.advance(pos);
+                            return Ok(true);
+                        }
+                        _ => {
+                            self.session.abort(&view.unit, &why);
+                            self.save()?;
+                            return Ok(false);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! The engine's only way to reach a person: it asks an [`Operator`] questions and tells it what
+//! happens. The terminal (`terminal`) and the answers file (`answers`) both implement it, so a
+//! scripted run takes exactly the engine path an interactive one does.
+
+use crate::param::ValueType;
+use crate::runbook::{Choice, Impact, Param};
+
+/// Why no answer came.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stop {
+    /// The operator pressed Ctrl-C.
+    Interrupted,
+    /// No answer is scripted for this question and there is no terminal to ask.
+    NoAnswer,
+}
+
+/// What the operator sees of one unit.
+#[derive(Debug, Clone)]
+pub struct UnitView {
+    /// `step` or `step[item]`.
+    pub unit: String,
+    /// 1-based step number and the step count.
+    pub step_number: usize,
+    /// Number of steps.
+    pub step_count: usize,
+    /// 1-based item number and item count, for `for_each` steps.
+    pub item: Option<(usize, usize, String)>,
+    /// Step title.
+    pub title: String,
+    /// Step kind name.
+    pub kind: &'static str,
+    /// Impact.
+    pub impact: Impact,
+    /// Instructions.
+    pub instructions: Option<String>,
+    /// The rendered command, ready to copy.
+    pub command: Option<String>,
+    /// The rendered verification.
+    pub verify: Option<String>,
+    /// What a pass looks like.
+    pub expect: Option<String>,
+    /// Rollback text and command.
+    pub rollback: Option<String>,
+    /// A gate check.
+    pub gate: bool,
+}
+
+/// What happened to a unit, as the operator reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// It worked (or the check passed).
+    Done,
+    /// It failed, with what went wrong.
+    Failed(String),
+    /// Skipped, with why.
+    Skip(String),
+    /// A note to record; the question is asked again.
+    Note(String),
+}
+
+/// After a failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recovery {
+    /// Try the unit again.
+    Retry,
+    /// Skip it, with why.
+    Skip(String),
+    /// Override a gate, with why (only offered for gates).
+    Override(String),
+    /// Stop the run.
+    Abort,
+}
+
+/// A question.
+#[derive(Debug, Clone)]
+pub enum Question<'a> {
+    /// A parameter value (checked by the engine; asked again on a bad value).
+    Param {
+        /// The parameter.
+        param: &'a Param,
+        /// Why the previous answer was refused.
+        error: Option<String>,
+    },
+    /// What happened to this unit?
+    Outcome(&'a UnitView),
+    /// The unit failed: what now?
+    AfterFailure {
+        /// The unit.
+        view: &'a UnitView,
+        /// Whether overriding is allowed (gates).
+        gate: bool,
+    },
+    /// Type the target to confirm a destructive unit.
+    ConfirmTarget {
+        /// The unit.
+        view: &'a UnitView,
+        /// What must be typed.
+        expected: &'a str,
+    },
+    /// A value to capture.
+    Capture {
+        /// The unit.
+        view: &'a UnitView,
+        /// The variable.
+        variable: &'a str,
+        /// Its type.
+        value_type: &'a ValueType,
+        /// An example.
+        example: String,
+        /// Why the previous answer was refused.
+        error: Option<String>,
+    },
+    /// A decision.
+    Decision {
+        /// The unit.
+        view: &'a UnitView,
+        /// The question.
+        question: &'a str,
+        /// The choices.
+        choices: &'a [Choice],
+    },
+    /// Who approves?
+    Approval {
+        /// The unit.
+        view: &'a UnitView,
+        /// Who must approve.
+        approver: &'a str,
+    },
+    /// Is the awaited condition met?
+    Wait {
+        /// The unit.
+        view: &'a UnitView,
+        /// Suggested interval.
+        interval_secs: u64,
+    },
+    /// The run crashed while this unit was shown: did it complete?
+    CompletedBeforeCrash {
+        /// The unit.
+        view: &'a UnitView,
+        /// Who started it, when.
+        started: String,
+    },
+}
+
+/// An answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// Text: a parameter, capture, approver name or typed confirmation.
+    Text(String),
+    /// An outcome.
+    Outcome(Outcome),
+    /// A recovery.
+    Recovery(Recovery),
+    /// A decision's choice id.
+    Choice(String),
+    /// Yes / no (wait done, completed before crash).
+    Yes(bool),
+}
+
+/// Something the operator should see.
+#[derive(Debug, Clone)]
+pub enum Notice {
+    /// Before the first step.
+    Plan {
+        /// Runbook title.
+        title: String,
+        /// Step titles with kind and impact.
+        steps: Vec<String>,
+        /// Read, change, destructive counts.
+        counts: [usize; 3],
+        /// The state file.
+        state_path: String,
+    },
+    /// On resume: what was done already.
+    Resumed {
+        /// One line per finished unit.
+        done: Vec<String>,
+        /// Where it continues.
+        next: Option<String>,
+    },
+    /// A unit is about to be asked about.
+    Unit(UnitView),
+    /// A unit skipped by its condition.
+    SkippedByCondition {
+        /// The unit.
+        unit: String,
+        /// The condition.
+        condition: String,
+    },
+    /// Plain information (runbook changed, captured value, ...).
+    Info(String),
+    /// A warning.
+    Warning(String),
+    /// Finished.
+    Complete,
+}
+
+/// The person running the runbook.
+pub trait Operator {
+    /// Asks a question.
+    fn ask(&mut self, question: Question<'_>) -> Result<Reply, Stop>;
+    /// Shows something.
+    fn notify(&mut self, notice: Notice);
+}

@@ -1,0 +1,28 @@
+//! What differs between Windows and Unix, behind one small interface; each platform's code lives
+//! in its own file rather than in scattered `cfg`s.
+
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+pub use unix::*;
+
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+pub use windows::*;
+
+/// The name of this machine, for lock holders and events.
+pub fn host_name() -> String {
+    host_name_impl()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown-host".to_owned())
+}
+
+/// The operator's name when `--operator` is not given: the OS user.
+pub fn default_operator() -> String {
+    user_name_impl()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown-operator".to_owned())
+}

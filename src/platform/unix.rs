@@ -1,0 +1,47 @@
+//! Unix: directory fsync, user and host names.
+
+use std::path::Path;
+
+/// Makes a rename in `dir` durable: fsync the directory itself.
+pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
+}
+
+pub(super) fn user_name_impl() -> Option<String> {
+    std::env::var("USER")
+        .ok()
+        .or_else(|| std::env::var("LOGNAME").ok())
+        .or_else(user_from_passwd)
+}
+
+/// The name of this process's real uid in /etc/passwd, for sessions without `USER`.
+fn user_from_passwd() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let uid = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))?
+        .split_whitespace()
+        .next()?
+        .to_owned();
+    std::fs::read_to_string("/etc/passwd")
+        .ok()?
+        .lines()
+        .find_map(|l| {
+            let mut f = l.split(':');
+            let name = f.next()?;
+            (f.nth(1)? == uid).then(|| name.to_owned())
+        })
+}
+
+pub(super) fn host_name_impl() -> Option<String> {
+    std::env::var("HOSTNAME").ok().or_else(|| {
+        std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+            .ok()
+    })
+}
+
+/// A path as the operator types it on this platform.
+pub fn display_path(path: &Path) -> String {
+    path.display().to_string()
+}

@@ -1,0 +1,180 @@
+//! Where a state file lives: atomic saves, and one run at a time.
+//!
+//! Saving writes a temp file in the same folder, fsyncs it, renames it over the state file and
+//! fsyncs the folder, so a kill at any moment leaves the previous or the new complete file. The
+//! lock is an OS lock on a sibling `<state>.lock`, never on the state file itself: Windows will not
+//! rename over a file that is open (issue 7), and the sibling works on both. Holder details go
+//! in `<state>.holder` because a locked file cannot be read on Windows. The OS drops the lock when
+//! its process dies, so a crashed run never blocks the next operator.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::platform;
+use crate::state::{FORMAT, State};
+
+/// Who holds a lock.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Holder {
+    /// Operator name.
+    pub operator: String,
+    /// Machine.
+    pub host: String,
+    /// Process id.
+    pub pid: u32,
+    /// Since when (RFC 3339).
+    pub since: String,
+}
+
+impl Holder {
+    /// This process, run by `operator`.
+    pub fn me(operator: &str) -> Holder {
+        Holder {
+            operator: operator.to_owned(),
+            host: platform::host_name(),
+            pid: std::process::id(),
+            since: crate::state::now(),
+        }
+    }
+}
+
+/// A state file this process holds the lock on.
+#[derive(Debug)]
+pub struct Store {
+    path: PathBuf,
+    _lock: File,
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+impl Store {
+    /// Creates a new state file at `path` (which must not exist) and locks it.
+    pub fn create(path: &Path, state: &State, holder: &Holder) -> Result<Store> {
+        if path.exists() {
+            return Err(Error::Message(format!(
+                "{} already exists; resume it with `runbook resume {}` or choose another --state",
+                platform::display_path(path),
+                platform::display_path(path)
+            )));
+        }
+        let store = Store::lock(path, holder)?;
+        store.save(state)?;
+        Ok(store)
+    }
+
+    /// Locks the existing state file at `path` and loads it.
+    pub fn open(path: &Path, holder: &Holder) -> Result<(Store, State)> {
+        // Refuse a corrupt or foreign file before creating anything beside it.
+        load(path)?;
+        let store = Store::lock(path, holder)?;
+        let state = load(path)?;
+        Ok((store, state))
+    }
+
+    fn lock(path: &Path, holder: &Holder) -> Result<Store> {
+        let lock_path = sibling(path, ".lock");
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io(&lock_path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                let held_by = std::fs::read_to_string(sibling(path, ".holder"))
+                    .ok()
+                    .and_then(|t| serde_json::from_str::<Holder>(&t).ok());
+                return Err(Error::Locked {
+                    path: platform::display_path(path),
+                    holder: held_by,
+                });
+            }
+            Err(TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
+        }
+        let holder_path = sibling(path, ".holder");
+        let text = serde_json::to_string(holder).unwrap_or_default();
+        std::fs::write(&holder_path, text).map_err(|e| Error::io(&holder_path, e))?;
+        Ok(Store {
+            path: path.to_owned(),
+            _lock: file,
+        })
+    }
+
+    /// The state file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes `state` atomically and durably.
+    pub fn save(&self, state: &State) -> Result<()> {
+        let json = serde_json::to_vec_pretty(state)
+            .map_err(|e| Error::Message(format!("cannot encode the state: {e}")))?;
+        write_atomic(&self.path, &json)
+    }
+}
+
+/// Temp file in the same folder, fsync, rename over `path`, fsync the folder.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = dir_of(path);
+    let failed = |e: std::io::Error| {
+        Error::Message(format!(
+            "cannot save {}: {e}; the previous state is intact",
+            platform::display_path(path)
+        ))
+    };
+    crate::failpoint::check("store-write").map_err(failed)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".runbook-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(failed)?;
+    tmp.write_all(bytes).map_err(failed)?;
+    tmp.as_file().sync_all().map_err(failed)?;
+    tmp.persist(path).map_err(|e| failed(e.error))?;
+    platform::sync_dir(dir).map_err(failed)?;
+    Ok(())
+}
+
+/// Reads and checks a state file without locking it (for `status` and `report`).
+pub fn load(path: &Path) -> Result<State> {
+    let shown = platform::display_path(path);
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        Error::Message(format!(
+            "{shown}: not a runbook state file: it is not valid JSON ({e})"
+        ))
+    })?;
+    match value.get("format").and_then(serde_json::Value::as_u64) {
+        Some(f) if f == u64::from(FORMAT) => {}
+        Some(f) => {
+            return Err(Error::Message(format!(
+                "{shown}: state format {f} is unknown; this runbook {} reads format {FORMAT}",
+                env!("CARGO_PKG_VERSION")
+            )));
+        }
+        None => {
+            return Err(Error::Message(format!(
+                "{shown}: not a runbook state file (no `format` field)"
+            )));
+        }
+    }
+    serde_json::from_value(value)
+        .map_err(|e| Error::Message(format!("{shown}: the state file is damaged: {e}")))
+}

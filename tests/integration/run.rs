@@ -1,0 +1,575 @@
+//! Scripted runs: the same engine path as the terminal, driven by an answers file.
+
+use crate::support::{Test, shipped_ids};
+
+const RB: &str = "exchange-federation-trust-rebuild";
+
+fn status(dir: &std::path::Path, file: &str) -> serde_json::Value {
+    let out = assert_cmd::Command::cargo_bin("runbook")
+        .expect("bin")
+        .current_dir(dir)
+        .args(["status", file, "--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+fn unit_status<'a>(st: &'a serde_json::Value, id: &str) -> &'a str {
+    st["units"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .find(|u| u["id"] == id)
+        .unwrap_or_else(|| panic!("no unit {id}"))["status"]
+        .as_str()
+        .expect("status")
+}
+
+fn events<'a>(st: &'a serde_json::Value, kind: &str) -> Vec<&'a serde_json::Value> {
+    st["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["event"] == kind)
+        .collect()
+}
+
+#[test]
+fn every_shipped_runbook_runs_to_completion_scripted() {
+    for id in shipped_ids() {
+        let (run, dir) = Test::new()
+            .file("a.yaml", "default: done\n")
+            .args([
+                "run",
+                &id,
+                "--example",
+                "--answers",
+                "a.yaml",
+                "--state",
+                "s.json",
+            ])
+            .run();
+        run.success();
+        let st = status(dir.path(), "s.json");
+        assert_eq!(st["complete"], true, "{id}");
+        for u in st["units"].as_array().expect("units") {
+            assert!(
+                u["status"] == "done" || u["status"] == "skipped",
+                "{id}: {u}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_run_without_an_answer_stops_with_the_resume_command_and_resumes_to_completion() {
+    let answers = "steps:\n  check-time-skew: done\n  show-federation-trust: done\n  \
+                   capture-trust-name: {value: Azure AD Authentication}\n";
+    let (run, dir) = Test::new()
+        .file("a.yaml", answers)
+        .file("all.yaml", "default: done\n")
+        .args([
+            "run",
+            RB,
+            "--example",
+            "--answers",
+            "a.yaml",
+            "--state",
+            "s.json",
+            "--operator",
+            "alice",
+        ])
+        .run();
+    let err = run.failure(3).stderr();
+    assert!(
+        err.contains("waiting for operator input at check-certificate-expired; resume with: runbook resume s.json"),
+        "{err}"
+    );
+    let st = status(dir.path(), "s.json");
+    assert_eq!(unit_status(&st, "capture-trust-name"), "done");
+    assert_eq!(unit_status(&st, "check-certificate-expired"), "pending");
+    assert_eq!(st["captured"]["trust_name"], "Azure AD Authentication");
+    let before = st["events"].as_array().expect("events").len();
+
+    let out = assert_cmd::Command::cargo_bin("runbook")
+        .expect("bin")
+        .current_dir(dir.path())
+        .args([
+            "resume",
+            "s.json",
+            "--answers",
+            "all.yaml",
+            "--operator",
+            "bob",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let st = status(dir.path(), "s.json");
+    assert_eq!(st["complete"], true);
+    assert_eq!(st["captured"]["trust_name"], "Azure AD Authentication");
+    let evs = st["events"].as_array().expect("events");
+    assert!(evs.len() > before);
+    assert_eq!(evs[0]["operator"], "alice");
+    assert!(
+        evs.iter()
+            .any(|e| e["event"] == "resumed" && e["operator"] == "bob")
+    );
+    // The trust name captured by alice is what bob's commands were rendered with.
+    let units = st["units"].as_array().expect("units");
+    let removal = units
+        .iter()
+        .find(|u| u["id"] == "remove-federation-trust")
+        .expect("unit");
+    assert_eq!(removal["operator"], "bob");
+}
+
+#[test]
+fn corrupt_foreign_and_unknown_format_states_are_refused_untouched() {
+    for (content, message) in [
+        ("{\"format\": 1, \"runb", "not valid JSON"),
+        ("{\"hello\": 1}", "no `format` field"),
+        ("{\"format\": 99}", "state format 99 is unknown"),
+        ("{\"format\": 1, \"runbook\": 3}", "damaged"),
+    ] {
+        let (run, dir) = Test::new()
+            .file("s.json", content)
+            .args(["resume", "s.json"])
+            .run();
+        let err = run.failure(1).stderr();
+        assert!(err.contains(message), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("s.json")).expect("read"),
+            content
+        );
+        assert!(
+            !dir.path().join("s.json.lock").exists(),
+            "nothing created beside a bad file"
+        );
+        Test::new()
+            .file("s.json", content)
+            .args(["status", "s.json"])
+            .go()
+            .failure(1);
+    }
+}
+
+#[test]
+fn a_failure_aborts_with_exit_4_and_resume_retries_it() {
+    let (run, dir) = Test::new()
+        .file(
+            "a.yaml",
+            "default: done\nsteps:\n  save-configuration-record: {fail: disk full}\n",
+        )
+        .file("all.yaml", "default: done\n")
+        .args([
+            "run",
+            RB,
+            "--example",
+            "--answers",
+            "a.yaml",
+            "--state",
+            "s.json",
+        ])
+        .run();
+    run.failure(4);
+    let st = status(dir.path(), "s.json");
+    assert_eq!(st["status"], "aborted");
+    assert_eq!(unit_status(&st, "save-configuration-record"), "failed");
+    let ok = assert_cmd::Command::cargo_bin("runbook")
+        .expect("bin")
+        .current_dir(dir.path())
+        .args(["resume", "s.json", "--answers", "all.yaml"])
+        .output()
+        .expect("runs");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let st = status(dir.path(), "s.json");
+    assert_eq!(unit_status(&st, "save-configuration-record"), "done");
+}
+
+#[test]
+fn overrides_approvals_decisions_and_skips_are_recorded_and_reported() {
+    let answers = "default: done\nsteps:\n  check-time-skew: {override: \"PDC fixed, offset now 2 s\"}\n  \
+                   approve-removal: {approve: Carol (change manager)}\n  ad-attributes-clean: {choice: stale}\n  \
+                   harden-federation-trust: {skip: tracked in CHG0012399}\n";
+    let (run, dir) = Test::new()
+        .file("a.yaml", answers)
+        .args([
+            "run",
+            RB,
+            "--example",
+            "--answers",
+            "a.yaml",
+            "--state",
+            "s.json",
+        ])
+        .run();
+    run.success();
+    let st = status(dir.path(), "s.json");
+    assert_eq!(
+        events(&st, "gate-overridden")[0]["detail"],
+        "PDC fixed, offset now 2 s"
+    );
+    assert_eq!(
+        events(&st, "approved")[0]["detail"],
+        "Carol (change manager)"
+    );
+    assert_eq!(events(&st, "decision")[0]["detail"], "stale");
+    assert_eq!(
+        unit_status(&st, "ad-cleanup"),
+        "done",
+        "the stale path runs the cleanup"
+    );
+    assert_eq!(unit_status(&st, "harden-federation-trust"), "skipped");
+    let report = assert_cmd::Command::cargo_bin("runbook")
+        .expect("bin")
+        .current_dir(dir.path())
+        .args(["report", "s.json"])
+        .output()
+        .expect("runs");
+    let md = String::from_utf8_lossy(&report.stdout);
+    for needle in [
+        "## Approvals",
+        "Carol (change manager)",
+        "## Overrides",
+        "PDC fixed",
+        "## Skipped",
+        "tracked in CHG0012399",
+    ] {
+        assert!(md.contains(needle), "{needle}\n{md}");
+    }
+}
+
+#[test]
+fn the_clean_path_skips_the_cleanup_with_a_reason() {
+    let (run, dir) = Test::new()
+        .file(
+            "a.yaml",
+            "default: done\nsteps:\n  ad-attributes-clean: {choice: clean}\n",
+        )
+        .args([
+            "run",
+            RB,
+            "--example",
+            "--answers",
+            "a.yaml",
+            "--state",
+            "s.json",
+        ])
+        .run();
+    run.success();
+    let st = status(dir.path(), "s.json");
+    assert_eq!(unit_status(&st, "ad-cleanup"), "skipped");
+}
+
+#[test]
+fn a_capture_is_checked_by_type() {
+    let (run, dir) = Test::new()
+        .file(
+            "a.yaml",
+            "default: done\nsteps:\n  create-federation-certificate: {value: not-a-thumbprint}\n",
+        )
+        .args([
+            "run",
+            RB,
+            "--example",
+            "--answers",
+            "a.yaml",
+            "--state",
+            "s.json",
+        ])
+        .run();
+    let err = run.failure(3).stderr();
+    assert!(
+        err.contains("waiting for operator input at create-federation-certificate"),
+        "{err}"
+    );
+    let st = status(dir.path(), "s.json");
+    assert!(st["captured"].get("new_thumbprint").is_none());
+}
+
+#[test]
+fn a_second_run_on_the_same_state_is_refused_naming_the_holder() {
+    let runbook = "id: hold\ntitle: Hold\nversion: '1'\nsteps:\n  - id: dns\n    title: Wait for DNS\n    \
+                   kind: wait\n    interval: 1s\n    command: nslookup -querytype=txt contoso.com\n  - id: end\n    \
+                   title: End\n    kind: instruction\n";
+    let t = Test::new()
+        .file("hold.yaml", runbook)
+        .file("a.yaml", "steps:\n  dns: {wait: 4s}\n");
+    let dir = t.dir_path();
+    let mut first = std::process::Command::new(assert_cmd::cargo::cargo_bin("runbook"))
+        .current_dir(&dir)
+        .args([
+            "run",
+            "hold.yaml",
+            "--answers",
+            "a.yaml",
+            "--state",
+            "s.json",
+            "--operator",
+            "alice",
+        ])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Wait until the first run holds the lock (its holder file appears).
+    let holder = dir.join("s.json.holder");
+    for _ in 0..100 {
+        if holder.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let second = assert_cmd::Command::cargo_bin("runbook")
+        .expect("bin")
+        .current_dir(&dir)
+        .args(["resume", "s.json", "--operator", "bob"])
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("s.json is in use by alice on ") && err.contains("(pid "),
+        "{err}"
+    );
+    let status = first.wait().expect("first ends");
+    // The first run then waits for the unanswered last step: stopped, resumable.
+    assert_eq!(status.code(), Some(3));
+    drop(t);
+}
+
+#[test]
+fn a_lock_left_by_a_killed_process_does_not_block() {
+    let runbook = "id: hold\ntitle: Hold\nversion: '1'\nsteps:\n  - id: dns\n    title: Wait\n    \
+                   kind: wait\n    command: Get-Date\n";
+    let t = Test::new()
+        .file("hold.yaml", runbook)
+        .file("a.yaml", "steps:\n  dns: {wait: 30s}\n")
+        .file("done.yaml", "default: done\n");
+    let dir = t.dir_path();
+    let mut first = std::process::Command::new(assert_cmd::cargo::cargo_bin("runbook"))
+        .current_dir(&dir)
+        .args([
+            "run",
+            "hold.yaml",
+            "--answers",
+            "a.yaml",
+            "--state",
+            "s.json",
+        ])
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Kill it while it waits inside the `dns` step (state saved, lock held).
+    for _ in 0..200 {
+        let state = std::fs::read_to_string(dir.join("s.json")).unwrap_or_default();
+        if state.contains("in_progress") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    first.kill().expect("kill");
+    first.wait().expect("reaped");
+    let out = assert_cmd::Command::cargo_bin("runbook")
+        .expect("bin")
+        .current_dir(&dir)
+        .args(["resume", "s.json", "--answers", "done.yaml"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    drop(t);
+}
+
+#[test]
+fn a_changed_runbook_is_noticed_and_only_used_when_asked() {
+    let v1 = "id: chg\ntitle: Change\nversion: '1'\nsteps:\n  - id: one\n    title: One\n    kind: instruction\n  \
+              - id: two\n    title: Two\n    kind: instruction\n";
+    let v2 = v1
+        .replace("title: Two", "title: Two (revised)")
+        .replace("version: '1'", "version: '2'");
+    let (run, dir) = Test::new()
+        .file("chg.yaml", v1)
+        .file("a.yaml", "steps:\n  one: done\n")
+        .file("all.yaml", "default: done\n")
+        .args([
+            "run",
+            "chg.yaml",
+            "--answers",
+            "a.yaml",
+            "--state",
+            "s.json",
+        ])
+        .run();
+    run.failure(3);
+    std::fs::write(dir.path().join("chg.yaml"), &v2).expect("edit runbook");
+    let copy = dir.path().join("copy.json");
+    std::fs::copy(dir.path().join("s.json"), &copy).expect("copy");
+    let resume = |file: &str, extra: &[&str]| {
+        assert_cmd::Command::cargo_bin("runbook")
+            .expect("bin")
+            .current_dir(dir.path())
+            .args(["resume", file, "--answers", "all.yaml"])
+            .args(extra)
+            .output()
+            .expect("runs")
+    };
+    let out = resume("s.json", &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains(
+            "the runbook changed since this run started; continuing with the copy in the state file"
+        ),
+        "{err}"
+    );
+    let st = status(dir.path(), "s.json");
+    assert_eq!(st["runbook"]["version"], "1");
+    assert_eq!(events(&st, "runbook-changed").len(), 1);
+
+    let out = resume("copy.json", &["--use-current-runbook"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let st = status(dir.path(), "copy.json");
+    assert_eq!(st["runbook"]["version"], "2");
+    assert_eq!(events(&st, "runbook-switched").len(), 1);
+}
+
+#[test]
+fn secrets_never_reach_the_state_or_the_report_and_are_asked_again() {
+    let rb = "id: sec\ntitle: Secret\nversion: '1'\nparams:\n  - name: token\n    type: string\n    secret: true\n    \
+              example: example-token\nsteps:\n  - id: use\n    title: Use\n    kind: check\n    command: Test-It -Token {{ token }}\n  \
+              - id: two\n    title: Two\n    kind: instruction\n";
+    let (run, dir) = Test::new()
+        .file("sec.yaml", rb)
+        .file(
+            "a.yaml",
+            "params:\n  token: Sup3r-Secret-Value\nsteps:\n  use: done\n",
+        )
+        .file(
+            "b.yaml",
+            "params:\n  token: Sup3r-Secret-Value\ndefault: done\n",
+        )
+        .args([
+            "run",
+            "sec.yaml",
+            "--answers",
+            "a.yaml",
+            "--state",
+            "s.json",
+        ])
+        .run();
+    run.failure(3);
+    let raw = std::fs::read_to_string(dir.path().join("s.json")).expect("state");
+    assert!(!raw.contains("Sup3r-Secret-Value"), "secret in state");
+    assert!(raw.contains("'********'"), "command recorded masked");
+    // Without the secret and without a terminal, resume waits for it.
+    let out = assert_cmd::Command::cargo_bin("runbook")
+        .expect("bin")
+        .current_dir(dir.path())
+        .args(["resume", "s.json"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("parameter `token`"));
+    let out = assert_cmd::Command::cargo_bin("runbook")
+        .expect("bin")
+        .current_dir(dir.path())
+        .args(["resume", "s.json", "--answers", "b.yaml"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for file in ["s.json", "s.json.holder"] {
+        let text = std::fs::read_to_string(dir.path().join(file)).expect("read");
+        assert!(!text.contains("Sup3r-Secret-Value"), "secret in {file}");
+    }
+    let report = assert_cmd::Command::cargo_bin("runbook")
+        .expect("bin")
+        .current_dir(dir.path())
+        .args(["report", "s.json", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(!String::from_utf8_lossy(&report.stdout).contains("Sup3r-Secret-Value"));
+}
+
+#[test]
+fn the_default_state_path_is_printed_and_used() {
+    let (run, dir) = Test::new()
+        .file("a.yaml", "default: done\n")
+        .args(["run", RB, "--example", "--answers", "a.yaml"])
+        .run();
+    let err = run.success().stderr();
+    let name = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with(&format!("{RB}-")) && n.ends_with("Z.state.json"))
+        .expect("default state file");
+    assert!(err.contains(&format!("state file: {name}")), "{err}");
+}
+
+#[test]
+fn status_json_has_the_documented_shape() {
+    let (run, dir) = Test::new()
+        .file("a.yaml", "default: done\n")
+        .args([
+            "run",
+            RB,
+            "--example",
+            "--answers",
+            "a.yaml",
+            "--state",
+            "s.json",
+        ])
+        .run();
+    run.success();
+    let st = status(dir.path(), "s.json");
+    for key in ["id", "version", "sha256"] {
+        assert!(st["runbook"][key].is_string(), "{key}");
+    }
+    assert!(st["complete"].is_boolean() && st["captured"].is_object() && st["events"].is_array());
+    let u = &st["units"][0];
+    for key in [
+        "id",
+        "step",
+        "item",
+        "status",
+        "started_at",
+        "finished_at",
+        "operator",
+        "note",
+    ] {
+        assert!(u.get(key).is_some(), "unit {key}");
+    }
+    let item_unit = st["units"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .find(|u| u["id"] == "remove-additional-domains[fabrikam.com]")
+        .expect("item unit");
+    assert_eq!(item_unit["item"], "fabrikam.com");
+    assert_eq!(item_unit["step"], "remove-additional-domains");
+}
