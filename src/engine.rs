@@ -26,6 +26,10 @@ pub struct Engine<'a, 'o> {
     pub resume_hint: String,
 }
 
+fn step_kind<'r>(rb: &'r Runbook, pos: &Position) -> &'r StepKind {
+    &rb.steps[pos.step].kind
+}
+
 /// The rendered texts of a unit: what the operator sees, and what the state records.
 struct Rendered {
     view: UnitView,
@@ -264,7 +268,17 @@ impl Engine<'_, '_> {
         let rendered = self.render(pos)?;
         let view = rendered.view;
         let u = pos.unit;
-        if self.session.state.units[u].status == UnitStatus::InProgress {
+        // A question to the operator (capture, decision, approval) left open by a crash is simply
+        // asked again: nothing outside happened. An action may have run, so ask about it.
+        let acts = matches!(
+            step_kind(self.session.runbook, pos),
+            StepKind::Instruction
+                | StepKind::Command { .. }
+                | StepKind::Check { .. }
+                | StepKind::Wait { .. }
+                | StepKind::Notify { .. }
+        );
+        if acts && self.session.state.units[u].status == UnitStatus::InProgress {
             let started = {
                 let unit = &self.session.state.units[u];
                 format!(

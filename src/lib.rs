@@ -16,6 +16,7 @@ pub mod export;
 mod failpoint;
 pub mod loader;
 pub mod operator;
+mod output;
 pub mod param;
 pub mod platform;
 pub mod quote;
@@ -152,7 +153,10 @@ fn dispatch(command: Command, templates: &Templates) -> Result<i32> {
             };
             match output {
                 Some(path) => {
-                    store::write_atomic(&path, text.as_bytes())?;
+                    output::write_file(&path, |w| {
+                        w.write_all(text.as_bytes())
+                            .map_err(|e| Error::io(&path, e))
+                    })?;
                     Ok(exit::OK)
                 }
                 None => emit(text.as_bytes()),
@@ -182,7 +186,7 @@ fn dispatch(command: Command, templates: &Templates) -> Result<i32> {
                 )
             };
             match output {
-                Some(path) => cmd::export::to_file(&path, render)?,
+                Some(path) => output::write_file(&path, render)?,
                 None => {
                     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout());
                     let result = render(&mut out)

@@ -108,6 +108,7 @@ impl Store {
             }
             Err(TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
         }
+        remove_stale_temps(path);
         let holder_path = sibling(path, ".holder");
         let text = serde_json::to_string(holder).unwrap_or_default();
         std::fs::write(&holder_path, text).map_err(|e| Error::io(&holder_path, e))?;
@@ -124,9 +125,33 @@ impl Store {
 
     /// Writes `state` atomically and durably.
     pub fn save(&self, state: &State) -> Result<()> {
-        let json = serde_json::to_vec_pretty(state)
+        // Compact: a run over a thousand domains saves thousands of times.
+        let json = serde_json::to_vec(state)
             .map_err(|e| Error::Message(format!("cannot encode the state: {e}")))?;
         write_atomic(&self.path, &json)
+    }
+}
+
+/// Temp files of one state file: `.<name>.<random>.tmp`, so stale ones can be told apart.
+fn temp_prefix(path: &Path) -> String {
+    format!(
+        ".{}.",
+        path.file_name().unwrap_or_default().to_string_lossy()
+    )
+}
+
+/// Removes temp files a killed process left behind; only called while holding the lock, so
+/// no other process is writing one.
+fn remove_stale_temps(path: &Path) {
+    let prefix = temp_prefix(path);
+    let Ok(entries) = std::fs::read_dir(dir_of(path)) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with(&prefix) && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(e.path());
+        }
     }
 }
 
@@ -141,7 +166,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     };
     crate::failpoint::check("store-write").map_err(failed)?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(".runbook-")
+        .prefix(&temp_prefix(path))
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(failed)?;

@@ -1,9 +1,9 @@
 //! The interactive [`Operator`]: the only code that touches the terminal.
 //!
 //! Everything (prompts, progress, the unit being worked on) goes to stderr, so stdout stays
-//! clean. Prompts are dialoguer's, progress is indicatif's, and Ctrl-C ends the run with the
-//! state saved (exit 3): inside a prompt it comes back as [`Stop::Interrupted`]; elsewhere the
-//! handler from [`install_interrupt_handler`] prints the resume hint and exits.
+//! clean. Prompts are dialoguer's, progress is indicatif's. Ctrl-C ends the run with the state
+//! saved: inside a raw-mode prompt (Unix) it comes back as [`Stop::Interrupted`]; anywhere else
+//! the handler from [`install_interrupt_handler`] prints the resume hint and exits with 3.
 
 use std::io;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -18,18 +18,17 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::operator::{Notice, Operator, Outcome, Question, Recovery, Reply, Stop, UnitView};
 use crate::runbook::{Impact, Param};
 
-/// No prompt is reading the terminal: Ctrl-C exits through the handler.
-const IDLE: u8 = 0;
-/// A raw-mode prompt is reading: on Unix, console turns Ctrl-C into an `Interrupted` error (and
-/// raises SIGINT, which the handler then ignores).
-const RAW: u8 = 1;
-/// A hidden (cooked-mode, echo off) prompt is reading: the handler restores echo and exits.
-const SECRET: u8 = 2;
-/// A prompt returned `Interrupted`; the run is stopping, so the raised SIGINT is ignored.
-const STOPPING: u8 = 3;
-
-/// What the terminal is doing, for the interrupt handler.
+/// What the terminal is doing, for the interrupt handler: one of the constants below.
 static PROMPT: AtomicU8 = AtomicU8::new(IDLE);
+/// Nothing reads the terminal: Ctrl-C exits through the handler.
+const IDLE: u8 = 0;
+/// A raw-mode read. On Unix console turns Ctrl-C into an `Interrupted` error and also raises
+/// SIGINT, which the handler ignores; on Windows the read goes on, so the handler exits.
+const RAW: u8 = 1;
+/// A hidden line read (echo off, signals on): the handler turns echo back on and exits.
+const SECRET: u8 = 2;
+/// A prompt returned `Interrupted` and the engine is stopping: SIGINT is ignored.
+const STOPPING: u8 = 3;
 
 /// Asks the person at the terminal.
 pub struct TerminalOperator {
@@ -59,139 +58,102 @@ impl TerminalOperator {
     }
 
     fn paint(&self, text: impl AsRef<str>, style: Style) -> String {
-        if self.color {
-            style
-                .force_styling(true)
-                .apply_to(text.as_ref())
-                .to_string()
+        let style = if self.color {
+            style.force_styling(true)
         } else {
-            text.as_ref().to_owned()
-        }
+            Style::new()
+        };
+        style.apply_to(text.as_ref()).to_string()
     }
 
-    fn rule(&self) {
-        let width = usize::from(self.term.size().1).clamp(20, 72);
-        self.line(self.paint("─".repeat(width), Style::new().dim()));
+    fn say(&self, text: impl AsRef<str>, style: Style) {
+        self.line(self.paint(text, style));
     }
 
-    /// A block to copy: a heading, then the text between rule lines, undecorated.
+    /// Text to copy, between rule lines and otherwise undecorated.
     fn block(&self, heading: &str, text: &str) {
-        self.line(self.paint(heading, Style::new().bold()));
-        self.rule();
+        self.line("");
+        let rule = "─".repeat(usize::from(self.term.size().1).clamp(20, 72));
+        self.say(heading, Style::new().bold());
+        self.say(&rule, Style::new().dim());
         self.line(text.trim_end());
-        self.rule();
+        self.say(&rule, Style::new().dim());
     }
 
-    fn error(&self, error: &Option<String>) {
+    fn error(&self, error: Option<&str>) {
         if let Some(msg) = error {
-            self.line(self.paint(format!("error: {msg}"), Style::new().red()));
+            self.say(format!("error: {msg}"), Style::new().red());
         }
     }
 
-    /// Runs a prompt, mapping Ctrl-C to [`Stop::Interrupted`] and other failures (no terminal)
-    /// to [`Stop::NoAnswer`].
+    /// Runs a prompt in `mode` (see [`PROMPT`]).
     fn run<T>(&self, mode: u8, f: impl FnOnce(&Term) -> dialoguer::Result<T>) -> Result<T, Stop> {
         PROMPT.store(mode, Ordering::SeqCst);
-        let result = f(&self.term).map_err(io::Error::from);
-        Self::settle(&self.term, result)
-    }
-
-    fn settle<T>(term: &Term, result: io::Result<T>) -> Result<T, Stop> {
-        match result {
-            Ok(value) => {
-                PROMPT.store(IDLE, Ordering::SeqCst);
-                Ok(value)
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {
-                PROMPT.store(STOPPING, Ordering::SeqCst);
-                let _ = term.show_cursor();
-                let _ = term.write_line("");
-                Err(Stop::Interrupted)
-            }
-            Err(_) => {
-                PROMPT.store(IDLE, Ordering::SeqCst);
-                let _ = term.show_cursor();
-                Err(Stop::NoAnswer)
-            }
-        }
+        settle(&self.term, f(&self.term).map_err(io::Error::from))
     }
 
     fn select(&self, prompt: &str, items: &[&str], default: usize) -> Result<usize, Stop> {
         self.run(RAW, |term| {
-            Select::with_theme(&*self.theme)
-                .with_prompt(prompt)
-                .items(items)
-                .default(default)
-                .interact_on(term)
+            let select = Select::with_theme(&*self.theme).with_prompt(prompt);
+            select.items(items).default(default).interact_on(term)
         })
     }
 
     fn text(&self, prompt: &str, allow_empty: bool) -> Result<String, Stop> {
         self.run(RAW, |term| {
-            Input::<String>::with_theme(&*self.theme)
-                .with_prompt(prompt)
-                .allow_empty(allow_empty)
-                .interact_text_on(term)
+            let input = Input::<String>::with_theme(&*self.theme).with_prompt(prompt);
+            input.allow_empty(allow_empty).interact_text_on(term)
         })
     }
 
-    /// Non-empty text, asked again (with a word why) until some is given.
+    /// Non-empty text (trimmed), asked again until some is given.
     fn reason(&self, prompt: &str) -> Result<String, Stop> {
         loop {
             let text = self.text(prompt, true)?;
             if !text.trim().is_empty() {
                 return Ok(text.trim().to_owned());
             }
-            self.line(self.paint("an answer is needed", Style::new().yellow()));
+            self.say("an answer is needed", Style::new().yellow());
         }
     }
 
-    fn param(&self, param: &Param, error: &Option<String>) -> Result<String, Stop> {
+    fn param(&self, param: &Param, error: Option<&str>) -> Result<String, Stop> {
         if let Some(help) = &param.help {
-            self.line(self.paint(help, Style::new().dim()));
+            self.say(help, Style::new().dim());
         }
         self.error(error);
         let prompt = param.prompt.as_deref().unwrap_or(&param.name);
-        if param.secret {
-            self.run(SECRET, |term| {
-                Password::with_theme(&*self.theme)
-                    .with_prompt(prompt)
-                    .allow_empty_password(!param.required)
-                    .interact_on(term)
-            })
-        } else {
-            self.text(prompt, !param.required)
+        if !param.secret {
+            return self.text(prompt, !param.required);
         }
+        self.run(SECRET, |term| {
+            let password = Password::with_theme(&*self.theme).with_prompt(prompt);
+            password
+                .allow_empty_password(!param.required)
+                .interact_on(term)
+        })
     }
 
+    /// A one-off bar for "step N of M" (hidden by indicatif when stderr is no terminal).
     fn progress(&self, view: &UnitView) {
-        let bar = ProgressBar::with_draw_target(
-            Some(view.step_count as u64),
-            ProgressDrawTarget::stderr(),
-        );
-        let template = if self.color {
-            "{bar:30.cyan/blue} step {pos} of {len} {msg}"
-        } else {
-            "{bar:30} step {pos} of {len} {msg}"
-        };
-        if let Ok(style) = ProgressStyle::with_template(template) {
+        let bar = ProgressBar::hidden();
+        bar.set_length(view.step_count as u64);
+        if let Ok(style) = ProgressStyle::with_template("{bar:30} step {pos} of {len} {msg}") {
             bar.set_style(style.progress_chars("=> "));
         }
         if let Some((i, n, _)) = &view.item {
             bar.set_message(format!("· item {i} of {n}"));
         }
         bar.set_position(view.step_number as u64);
+        bar.set_draw_target(ProgressDrawTarget::stderr());
         bar.abandon();
     }
 
     fn unit(&self, view: &UnitView) {
         self.line("");
         self.progress(view);
-        let title = format!(
-            "Step {} of {}: {}",
-            view.step_number, view.step_count, view.title
-        );
-        self.line(self.paint(title, Style::new().bold()));
+        let (n, count, title) = (view.step_number, view.step_count, &view.title);
+        self.say(format!("Step {n} of {count}: {title}"), Style::new().bold());
         if let Some((i, n, value)) = &view.item {
             self.line(format!("item {i} of {n}: {value}"));
         }
@@ -202,15 +164,12 @@ impl TerminalOperator {
         let gate = if view.gate { " · gate" } else { "" };
         self.line(format!("{} · {impact}{gate}", view.kind));
         if let Some(text) = &view.instructions {
-            self.line("");
-            self.line(text.trim_end());
+            self.line(format!("\n{}", text.trim_end()));
         }
         if let Some(command) = &view.command {
-            self.line("");
             self.block("Run:", command);
         }
         if let Some(verify) = &view.verify {
-            self.line("");
             self.block("Verify with:", verify);
         }
         if let Some(expect) = &view.expect {
@@ -219,12 +178,8 @@ impl TerminalOperator {
     }
 
     fn outcome(&self, view: &UnitView) -> Result<Outcome, Stop> {
-        let (ok, bad) = if view.gate {
-            ("passed", "failed")
-        } else {
-            ("done", "failed")
-        };
-        let mut items = vec![ok, bad, "skip (with a reason)", "add a note"];
+        let ok = if view.gate { "passed" } else { "done" };
+        let mut items = vec![ok, "failed", "skip (with a reason)", "add a note"];
         if view.rollback.is_some() {
             items.push("show the rollback");
         }
@@ -255,36 +210,32 @@ impl TerminalOperator {
     }
 
     fn wait(&self, interval_secs: u64) -> Result<bool, Stop> {
-        let every = format!(
-            "keep waiting (check again in {})",
-            duration_text(interval_secs)
-        );
-        loop {
-            if self.select("Is it done?", &["it is done", &every], 0)? == 0 {
-                return Ok(true);
-            }
-            self.wait_for_enter(interval_secs)?;
+        let every = duration_text(interval_secs);
+        self.line(format!("waiting; check again every {every}"));
+        let keep = format!("keep waiting (check again in {every})");
+        while self.select("Is it done?", &["it is done", &keep], 0)? == 1 {
+            self.countdown(interval_secs)?;
         }
+        Ok(true)
     }
 
-    /// Shows a countdown spinner until the operator presses Enter (any time; the spinner says
-    /// when the interval is up).
-    fn wait_for_enter(&self, interval_secs: u64) -> Result<(), Stop> {
+    /// A spinner counting down the interval until the operator presses Enter (at any time).
+    fn countdown(&self, interval_secs: u64) -> Result<(), Stop> {
         if !self.term.is_term() {
             return Err(Stop::NoAnswer);
         }
-        let (tx, rx) = mpsc::channel();
         PROMPT.store(RAW, Ordering::SeqCst);
+        let (tx, rx) = mpsc::channel();
         let term = self.term.clone();
         std::thread::spawn(move || {
-            let result = loop {
+            let key = loop {
                 match term.read_key() {
                     Ok(Key::Enter) => break Ok(()),
                     Ok(_) => {}
                     Err(e) => break Err(e),
                 }
             };
-            let _ = tx.send(result);
+            let _ = tx.send(key);
         });
         let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
@@ -292,47 +243,51 @@ impl TerminalOperator {
         }
         spinner.enable_steady_tick(Duration::from_millis(120));
         let end = Instant::now() + Duration::from_secs(interval_secs);
-        let mut rang = false;
-        let result = loop {
-            let left = end.saturating_duration_since(Instant::now()).as_secs();
-            if left > 0 {
-                spinner.set_message(format!(
-                    "waiting; next check in {} (Enter: check now)",
-                    duration_text(left)
-                ));
-            } else {
-                spinner.set_message("time to check again: press Enter");
-                if !rang {
-                    rang = true;
-                    let _ = self.term.write_str("\x07");
-                }
-            }
+        let key = loop {
+            let left = end.saturating_duration_since(Instant::now());
+            spinner.set_message(match left.as_secs() + u64::from(left.subsec_nanos() > 0) {
+                0 => "time to check again: press Enter".to_owned(),
+                s => format!("next check in {} (Enter: check now)", duration_text(s)),
+            });
             match rx.recv_timeout(Duration::from_millis(250)) {
-                Ok(result) => break result,
+                Ok(key) => break key,
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    break Err(io::Error::other("the key reader stopped"));
-                }
+                Err(_) => break Err(io::ErrorKind::BrokenPipe.into()),
             }
         };
         spinner.finish_and_clear();
-        Self::settle(&self.term, result)
+        settle(&self.term, key)
     }
+}
+
+/// Maps a prompt's result: Ctrl-C (`Interrupted`) to [`Stop::Interrupted`], any other failure
+/// (no terminal, end of input) to [`Stop::NoAnswer`]. The cursor is shown again either way.
+fn settle<T>(term: &Term, result: io::Result<T>) -> Result<T, Stop> {
+    let interrupted = matches!(&result, Err(e) if e.kind() == io::ErrorKind::Interrupted);
+    PROMPT.store(if interrupted { STOPPING } else { IDLE }, Ordering::SeqCst);
+    result.map_err(|_| {
+        show_cursor(term);
+        if !interrupted {
+            return Stop::NoAnswer;
+        }
+        let _ = term.write_line("");
+        Stop::Interrupted
+    })
 }
 
 impl Operator for TerminalOperator {
     fn ask(&mut self, question: Question<'_>) -> Result<Reply, Stop> {
         match question {
-            Question::Param { param, error } => self.param(param, &error).map(Reply::Text),
+            Question::Param { param, error } => {
+                self.param(param, error.as_deref()).map(Reply::Text)
+            }
             Question::Outcome(view) => self.outcome(view).map(Reply::Outcome),
             Question::AfterFailure { gate, .. } => self.after_failure(gate).map(Reply::Recovery),
             Question::ConfirmTarget { expected, .. } => {
-                self.line(self.paint(
-                    "This step is destructive and cannot simply be undone.",
-                    Style::new().red().bold(),
-                ));
-                self.text(&format!("Type {expected} to confirm"), true)
-                    .map(Reply::Text)
+                let warning = "This step is destructive and cannot simply be undone.";
+                self.say(warning, Style::new().red().bold());
+                let typed = self.text(&format!("Type {expected} to confirm"), true)?;
+                Ok(Reply::Text(typed))
             }
             Question::Capture {
                 variable,
@@ -342,9 +297,9 @@ impl Operator for TerminalOperator {
                 ..
             } => {
                 self.line(format!("Record {variable} ({value_type}), e.g. {example}"));
-                self.error(&error);
-                self.text(&format!("{variable} ({value_type})"), false)
-                    .map(Reply::Text)
+                self.error(error.as_deref());
+                let text = self.text(&format!("{variable} ({value_type})"), false)?;
+                Ok(Reply::Text(text))
             }
             Question::Decision {
                 question, choices, ..
@@ -354,19 +309,14 @@ impl Operator for TerminalOperator {
                 let choice = choices.get(index).ok_or(Stop::NoAnswer)?;
                 Ok(Reply::Choice(choice.id.clone()))
             }
-            Question::Approval { approver, .. } => self
-                .reason(&format!("Approved by (name of {approver})"))
-                .map(Reply::Text),
-            Question::Wait { interval_secs, .. } => {
-                self.line(format!(
-                    "waiting; check again every {}",
-                    duration_text(interval_secs)
-                ));
-                self.wait(interval_secs).map(Reply::Yes)
+            Question::Approval { approver, .. } => {
+                let name = self.reason(&format!("Approved by (name of {approver})"))?;
+                Ok(Reply::Text(name))
             }
+            Question::Wait { interval_secs, .. } => self.wait(interval_secs).map(Reply::Yes),
             Question::CompletedBeforeCrash { view, started } => {
                 self.line(format!(
-                    "The last run stopped while \"{}\" was shown (started {started}).",
+                    "The run stopped at \"{}\" ({started}).",
                     view.title
                 ));
                 let items = ["yes, it completed", "no, show it again"];
@@ -384,24 +334,23 @@ impl Operator for TerminalOperator {
                 counts: [read, change, destructive],
                 state_path,
             } => {
-                self.line(self.paint(format!("Plan: {title}"), Style::new().bold()));
+                self.say(format!("Plan: {title}"), Style::new().bold());
                 for (i, step) in steps.iter().enumerate() {
                     self.line(format!("  {:>2}. {step}", i + 1));
                 }
-                let destructive = format!("{destructive} destructive");
-                let destructive = if destructive.starts_with('0') {
-                    destructive
-                } else {
-                    self.paint(destructive, Style::new().red().bold())
+                let red = Style::new().red().bold();
+                let destructive = match destructive {
+                    0 => "0 destructive".to_owned(),
+                    n => self.paint(format!("{n} destructive"), red),
                 };
+                let n = steps.len();
                 self.line(format!(
-                    "{} steps: {read} read, {change} change, {destructive}",
-                    steps.len()
+                    "{n} steps: {read} read, {change} change, {destructive}"
                 ));
                 self.line(format!("State: {state_path}"));
             }
             Notice::Resumed { done, next } => {
-                self.line(self.paint("Resuming. Already done:", Style::new().bold()));
+                self.say("Resuming. Already done:", Style::new().bold());
                 for line in &done {
                     self.line(format!("  {line}"));
                 }
@@ -415,10 +364,8 @@ impl Operator for TerminalOperator {
                 self.line(format!("skipped {unit}: condition `{condition}` is false"));
             }
             Notice::Info(text) => self.line(text),
-            Notice::Warning(text) => {
-                self.line(self.paint(format!("warning: {text}"), Style::new().yellow()));
-            }
-            Notice::Complete => self.line(self.paint("Runbook complete.", Style::new().green())),
+            Notice::Warning(text) => self.say(format!("warning: {text}"), Style::new().yellow()),
+            Notice::Complete => self.say("Runbook complete.", Style::new().green()),
         }
     }
 }
@@ -430,19 +377,20 @@ pub fn color_wanted() -> bool {
 }
 
 /// Installs the Ctrl-C handler for interrupts outside a raw-mode prompt: it shows the cursor,
-/// prints "interrupted; the state is saved" and `resume_hint` (if set), and exits with 3.
-/// Does nothing if a handler is already installed.
+/// prints "interrupted; the state is saved" and the hint (if set), and exits with 3. The state
+/// is saved after every transition, so nothing is lost. A handler already installed is kept.
 pub fn install_interrupt_handler(resume_hint: Arc<Mutex<Option<String>>>) {
     let _ = ctrlc::set_handler(move || {
         match PROMPT.load(Ordering::SeqCst) {
-            // On Unix the prompt itself returns `Interrupted`; the engine stops the run.
             RAW | STOPPING if cfg!(unix) => return,
             SECRET => restore_echo(),
             _ => {}
         }
         let term = Term::stderr();
-        let _ = term.show_cursor();
-        let _ = term.clear_line();
+        if term.is_term() {
+            let _ = term.show_cursor();
+            let _ = term.clear_line(); // a spinner may be on this line
+        }
         let _ = term.write_line("interrupted; the state is saved");
         if let Some(hint) = resume_hint.lock().ok().and_then(|h| h.clone()) {
             let _ = term.write_line(&hint);
@@ -451,8 +399,14 @@ pub fn install_interrupt_handler(resume_hint: Arc<Mutex<Option<String>>>) {
     });
 }
 
-/// Turns echo back on after Ctrl-C in a hidden prompt (console leaves it off when the process
-/// exits mid-read).
+/// Dialoguer hides the cursor in menus and does not show it again when a read fails.
+fn show_cursor(term: &Term) {
+    if term.is_term() {
+        let _ = term.show_cursor();
+    }
+}
+
+/// Echo is off while a hidden prompt reads; exiting mid-read would leave it off.
 #[cfg(unix)]
 fn restore_echo() {
     if let Ok(tty) = std::fs::File::open("/dev/tty") {
@@ -469,8 +423,7 @@ fn restore_echo() {}
 
 /// `90` -> `1m30s`, `900` -> `15m`, `3600` -> `1h`.
 fn duration_text(secs: u64) -> String {
-    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-    let parts = [(h, "h"), (m, "m"), (s, "s")];
+    let parts = [(secs / 3600, "h"), (secs / 60 % 60, "m"), (secs % 60, "s")];
     let text: String = parts
         .iter()
         .filter(|(n, _)| *n > 0)

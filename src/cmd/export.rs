@@ -47,24 +47,3 @@ pub fn run(
     let values = values::gather_complete(&loaded.runbook, inputs)?;
     export::export(&loaded, &values, format, &meta, out)
 }
-
-/// Writes the export to `path` atomically: a temp file beside it, renamed into place, so a
-/// failed export never leaves half a script where a reviewer expects a whole one.
-pub fn to_file(
-    path: &std::path::Path,
-    render: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
-) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    {
-        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-        render(&mut w)?;
-        std::io::Write::flush(&mut w).map_err(|e| Error::io(path, e))?;
-    }
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
-}

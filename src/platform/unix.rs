@@ -45,3 +45,16 @@ pub(super) fn host_name_impl() -> Option<String> {
 pub fn display_path(path: &Path) -> String {
     path.display().to_string()
 }
+
+/// Whether `path` is something other than a regular file or a folder (a device, a pipe): such
+/// targets are written in place, never replaced.
+pub fn is_device(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// Output files are readable by others (`0644` before the umask), like any file the user
+/// creates; state files keep tempfile's private `0600`.
+pub fn output_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}

@@ -21,3 +21,25 @@ pub fn display_path(path: &Path) -> String {
     let s = path.display().to_string().replace('/', "\\");
     s.strip_prefix(r"\\?\").map(str::to_owned).unwrap_or(s)
 }
+
+/// The reserved device names (`NUL`, `CON`, `COM1`...), with or without an extension: written in
+/// place, never replaced.
+pub fn is_device(path: &Path) -> bool {
+    let Some(stem) = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_ascii_uppercase())
+    else {
+        return false;
+    };
+    let stem = stem.trim_end_matches([' ', '.']);
+    matches!(stem, "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit()
+            && stem.as_bytes()[3] != b'0')
+}
+
+/// Files inherit the folder's ACL on Windows; nothing to set.
+pub fn output_permissions() -> Option<std::fs::Permissions> {
+    None
+}

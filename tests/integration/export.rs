@@ -295,3 +295,86 @@ fn a_templates_directory_overrides_the_shipped_templates() {
         .run();
     assert!(run.success().stdout().contains("Write-Output 'overridden'"));
 }
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_symlink_replaces_its_target_and_keeps_the_link() {
+    let t = Test::new().file("real.ps1", "old");
+    let dir = t.dir_path();
+    std::os::unix::fs::symlink(dir.join("real.ps1"), dir.join("link.ps1")).expect("symlink");
+    let (run, _d) = t
+        .args([
+            "export",
+            "exchange-federation-trust-rebuild",
+            "--example",
+            "-o",
+            "link.ps1",
+        ])
+        .run();
+    run.success();
+    assert!(
+        std::fs::symlink_metadata(dir.join("link.ps1"))
+            .expect("meta")
+            .file_type()
+            .is_symlink()
+    );
+    let text = std::fs::read(dir.join("real.ps1")).expect("read");
+    assert!(text.starts_with("\u{FEFF}".as_bytes()));
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_fifo_streams_into_it_instead_of_replacing_it() {
+    let t = Test::new();
+    let dir = t.dir_path();
+    let fifo = dir.join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).expect("read fifo"))
+    };
+    let (run, _d) = t
+        .args([
+            "export",
+            "exchange-federation-trust-rebuild",
+            "--example",
+            "-o",
+            "pipe",
+        ])
+        .run();
+    run.success();
+    let bytes = reader.join().expect("reader");
+    assert!(bytes.len() > 10_000);
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::metadata(&fifo)
+            .expect("meta")
+            .file_type()
+            .is_fifo(),
+        "still a fifo"
+    );
+}
+
+#[test]
+fn output_into_a_missing_folder_names_the_users_path() {
+    let run = Test::new()
+        .args([
+            "export",
+            "exchange-federation-trust-rebuild",
+            "--example",
+            "-o",
+            "nope/x.ps1",
+        ])
+        .go()
+        .failure(1);
+    assert!(
+        run.stderr()
+            .contains("cannot write nope/x.ps1: the folder does not exist"),
+        "{}",
+        run.stderr()
+    );
+}

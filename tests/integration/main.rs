@@ -1,6 +1,7 @@
 //! The one integration-test binary: one module per feature, sharing `support`.
 
 mod cli;
+mod crash;
 mod errors;
 mod export;
 mod hostile;

@@ -1,0 +1,136 @@
+//! Crash safety: a long scripted run is killed with SIGKILL again and again. Every time the state
+//! must load, no unit recorded as done may be lost, and resume must finish the run.
+
+use std::collections::BTreeSet;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::support::Test;
+
+fn done_units(dir: &std::path::Path) -> Option<BTreeSet<String>> {
+    if !dir.join("s.json").exists() {
+        return None;
+    }
+    let out = Command::new(assert_cmd::cargo::cargo_bin("runbook"))
+        .current_dir(dir)
+        .args(["status", "s.json", "--format", "json"])
+        .output()
+        .expect("status runs");
+    assert!(
+        out.status.success(),
+        "the state must always load: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let st: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    Some(
+        st["units"]
+            .as_array()
+            .expect("units")
+            .iter()
+            .filter(|u| u["status"] == "done")
+            .map(|u| u["id"].as_str().expect("id").to_owned())
+            .collect(),
+    )
+}
+
+#[test]
+fn sigkill_at_many_points_never_loses_a_done_unit() {
+    let domains: Vec<String> = (0..150).map(|i| format!("d{i}.contoso.com")).collect();
+    let params = format!(
+        "additional_domains:\n{}",
+        domains
+            .iter()
+            .map(|d| format!("  - {d}\n"))
+            .collect::<String>()
+    );
+    let t = Test::new()
+        .file("p.yaml", params)
+        .file("a.yaml", "default: done\n");
+    let dir = t.dir_path();
+    let bin = assert_cmd::cargo::cargo_bin("runbook");
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut kills = 0;
+    let mut finished = false;
+    for round in 0..40 {
+        let mut cmd = Command::new(&bin);
+        cmd.current_dir(&dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if dir.join("s.json").exists() {
+            cmd.args(["resume", "s.json", "--answers", "a.yaml"]);
+        } else {
+            cmd.args([
+                "run",
+                "exchange-federation-trust-rebuild",
+                "--example",
+                "--params",
+                "p.yaml",
+            ])
+            .args(["--answers", "a.yaml", "--state", "s.json"]);
+        }
+        let mut child = cmd.spawn().expect("spawn");
+        // Spread the kills over the run: early (creation, planning) and mid-loop points.
+        let delay = [5, 40, 90, 15, 150, 60, 250, 25, 120, 200][round % 10] as u64;
+        std::thread::sleep(Duration::from_millis(delay));
+        let exited = child.try_wait().expect("try_wait");
+        if exited.is_none() {
+            child.kill().expect("SIGKILL");
+            kills += 1;
+        }
+        let status = child.wait().expect("reaped");
+        if let Some(done) = done_units(&dir) {
+            let lost: Vec<_> = seen.difference(&done).collect();
+            assert!(
+                lost.is_empty(),
+                "round {round}: units recorded done were lost: {lost:?}"
+            );
+            seen = done;
+        }
+        if exited.is_some() && status.success() {
+            finished = true;
+            break;
+        }
+        if kills >= 15 {
+            break;
+        }
+    }
+    if !finished {
+        let out = Command::new(&bin)
+            .current_dir(&dir)
+            .args(["resume", "s.json", "--answers", "a.yaml"])
+            .output()
+            .expect("resume");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(
+        kills >= 5,
+        "only {kills} kills landed: the run was too fast to test anything"
+    );
+    let done = done_units(&dir).expect("state");
+    assert!(seen.is_subset(&done));
+    let st: serde_json::Value = serde_json::from_slice(
+        &Command::new(&bin)
+            .current_dir(&dir)
+            .args(["status", "s.json", "--format", "json"])
+            .output()
+            .expect("status")
+            .stdout,
+    )
+    .expect("json");
+    assert_eq!(st["complete"], true);
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temp files left behind: {leftovers:?}"
+    );
+    drop(t);
+}
