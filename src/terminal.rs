@@ -382,7 +382,18 @@ pub fn color_wanted() -> bool {
 pub fn install_interrupt_handler(resume_hint: Arc<Mutex<Option<String>>>) {
     let _ = ctrlc::set_handler(move || {
         match PROMPT.load(Ordering::SeqCst) {
-            RAW | STOPPING if cfg!(unix) => return,
+            STOPPING if cfg!(unix) => return,
+            RAW if cfg!(unix) => {
+                // Usually console raised this itself and the prompt is returning `Interrupted`
+                // (then PROMPT becomes STOPPING). But a Ctrl-C typed in the instant before the
+                // prompt switched to raw mode arrives as a real SIGINT and the prompt keeps
+                // waiting for a key: give it a moment, then stop here.
+                std::thread::sleep(Duration::from_millis(300));
+                if PROMPT.load(Ordering::SeqCst) != RAW {
+                    return;
+                }
+                restore_terminal();
+            }
             SECRET => restore_echo(),
             _ => {}
         }
@@ -405,6 +416,21 @@ fn show_cursor(term: &Term) {
         let _ = term.show_cursor();
     }
 }
+
+/// Exiting during a raw-mode read would leave the terminal raw: put it back.
+#[cfg(unix)]
+fn restore_terminal() {
+    if let Ok(tty) = std::fs::File::open("/dev/tty") {
+        let _ = std::process::Command::new("stty")
+            .arg("sane")
+            .stdin(tty)
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_terminal() {}
 
 /// Echo is off while a hidden prompt reads; exiting mid-read would leave it off.
 #[cfg(unix)]

@@ -8,3 +8,4 @@ mod hostile;
 mod quote;
 mod run;
 mod support;
+mod terminal;

@@ -1,0 +1,143 @@
+//! A real terminal: `runbook run` and `resume` driven through a pseudo-terminal with keystrokes,
+//! the way an operator uses them (dialoguer prompts on the terminal, not stdin).
+#![cfg(unix)]
+
+use std::process::Command;
+use std::time::Duration;
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession as Session;
+use expectrl::{Eof, Expect};
+
+use crate::support::Test;
+
+const RUNBOOK: &str = "id: pty\ntitle: Remove a domain\nversion: '1'\nparams:\n  - name: domain\n    \
+    type: domain\n    example: contoso.com\n    prompt: Domain to remove\n    help: An accepted domain.\n\
+    steps:\n  - id: look\n    title: Look at it\n    kind: check\n    gate: true\n    \
+    command: Get-AcceptedDomain -Identity {{ domain }}\n  - id: remove\n    title: Remove the domain\n    \
+    kind: command\n    impact: destructive\n    instructions: Removes it from federation.\n    confirm: domain\n    \
+    rollback:\n      instructions: Add it back with Add-FederatedDomain.\n    \
+    command: Remove-FederatedDomain -DomainName {{ domain }} -Force\n  - id: finish\n    title: Finish\n    \
+    kind: instruction\n";
+
+fn spawn(dir: &std::path::Path, args: &[&str]) -> Session {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("runbook"));
+    cmd.current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut s = Session::spawn(cmd).expect("spawn in a pty");
+    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    s
+}
+
+fn exit_code(mut s: Session) -> i32 {
+    let _ = s.expect(Eof);
+    match s.get_process().wait().expect("wait") {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("did not exit normally: {other:?}"),
+    }
+}
+
+fn status(dir: &std::path::Path) -> serde_json::Value {
+    let out = Command::new(assert_cmd::cargo::cargo_bin("runbook"))
+        .current_dir(dir)
+        .args(["status", "s.json", "--format", "json"])
+        .output()
+        .expect("status");
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+#[test]
+fn an_interactive_run_asks_params_confirms_by_typing_the_target_and_completes() {
+    let t = Test::new().file("pty.yaml", RUNBOOK);
+    let dir = t.dir_path();
+    let mut s = spawn(
+        &dir,
+        &[
+            "run",
+            "pty.yaml",
+            "--state",
+            "s.json",
+            "--operator",
+            "alice",
+        ],
+    );
+    s.expect("Domain to remove").expect("param prompt");
+    s.send_line("not a domain").expect("type");
+    s.expect("expected a DNS name")
+        .expect("re-asked with the expected form");
+    s.send_line("contoso.com").expect("type");
+    s.expect("s.json").expect("the plan names the state file");
+    s.expect("Get-AcceptedDomain -Identity 'contoso.com'")
+        .expect("rendered command");
+    s.expect("What happened?").expect("outcome menu");
+    s.send("\r").expect("passed");
+    s.expect("Remove-FederatedDomain -DomainName 'contoso.com' -Force")
+        .expect("destructive command");
+    s.expect("Type contoso.com to confirm")
+        .expect("typed confirmation");
+    s.send_line("y").expect("a y is not a confirmation");
+    s.expect("Type contoso.com to confirm")
+        .expect("asked again");
+    s.send_line("contoso.com").expect("type the target");
+    s.expect("What happened?").expect("outcome menu");
+    s.send("\r").expect("done");
+    s.expect("What happened?").expect("instruction outcome");
+    s.send("\r").expect("done");
+    assert_eq!(exit_code(s), 0);
+    let st = status(&dir);
+    assert_eq!(st["complete"], true);
+    let confirmed = st["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .any(|e| e["event"] == "confirmed");
+    assert!(confirmed, "the typed confirmation is recorded");
+    drop(t);
+}
+
+#[test]
+fn ctrl_c_at_a_prompt_saves_prints_the_resume_command_and_resume_finishes() {
+    let t = Test::new().file("pty.yaml", RUNBOOK);
+    let dir = t.dir_path();
+    let mut s = spawn(
+        &dir,
+        &[
+            "run",
+            "pty.yaml",
+            "--set",
+            "domain=contoso.com",
+            "--state",
+            "s.json",
+        ],
+    );
+    s.expect("What happened?").expect("first step");
+    s.send("\r").expect("passed");
+    s.expect("Type contoso.com to confirm")
+        .expect("destructive step");
+    s.send("\x03").expect("Ctrl-C");
+    s.expect("resume with: runbook resume s.json")
+        .expect("resume command printed");
+    assert_eq!(exit_code(s), 3);
+    let st = status(&dir);
+    assert_eq!(st["complete"], false);
+    assert_eq!(st["units"][0]["status"], "done");
+
+    let mut s = spawn(&dir, &["resume", "s.json", "--operator", "bob"]);
+    s.expect("look").expect("shows what was done");
+    s.expect("Did this complete?")
+        .expect("asks about the interrupted unit");
+    s.send("\r").expect("the default is no: show it again");
+    s.expect("Type contoso.com to confirm")
+        .expect("asked to confirm again");
+    s.send_line("contoso.com").expect("type");
+    s.expect("What happened?").expect("outcome");
+    s.send("\r").expect("done");
+    s.expect("What happened?").expect("last step");
+    s.send("\r").expect("done");
+    assert_eq!(exit_code(s), 0);
+    let st = status(&dir);
+    assert_eq!(st["complete"], true);
+    drop(t);
+}
