@@ -139,6 +139,10 @@ impl Operator for ScriptedOperator {
         Ok(reply)
     }
 
+    fn can_answer(&self, unit: &str) -> bool {
+        self.answer(unit).is_some()
+    }
+
     fn notify(&mut self, notice: Notice) {
         let line = match notice {
             Notice::Plan { title, steps, .. } => format!("plan: {title} ({} steps)", steps.len()),
@@ -182,6 +186,10 @@ impl Operator for Chain {
             (Err(Stop::NoAnswer), Some(t)) => t.ask(question),
             (result, _) => result,
         }
+    }
+
+    fn can_answer(&self, unit: &str) -> bool {
+        self.scripted.can_answer(unit) || self.then.as_ref().is_some_and(|t| t.can_answer(unit))
     }
 
     fn notify(&mut self, notice: Notice) {

@@ -265,9 +265,15 @@ impl Engine<'_, '_> {
     }
 
     fn unit(&mut self, pos: &Position) -> Result<()> {
+        let u = pos.unit;
+        let id = self.session.state.units[u].id.clone();
+        if !self.operator.can_answer(&id) {
+            // Nobody can answer: stop before the unit is shown or started. Nothing happened
+            // since the last save, so there is nothing to record.
+            return Err(self.stopped(Stop::NoAnswer, &id));
+        }
         let rendered = self.render(pos)?;
         let view = rendered.view;
-        let u = pos.unit;
         // A question to the operator (capture, decision, approval) left open by a crash is simply
         // asked again: nothing outside happened. An action may have run, so ask about it.
         let acts = matches!(

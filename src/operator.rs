@@ -201,4 +201,11 @@ pub trait Operator {
     fn ask(&mut self, question: Question<'_>) -> Result<Reply, Stop>;
     /// Shows something.
     fn notify(&mut self, notice: Notice);
+
+    /// Whether questions about `unit` can be answered at all; when not, the run stops before
+    /// the unit is shown or recorded as started.
+    fn can_answer(&self, unit: &str) -> bool {
+        let _ = unit;
+        true
+    }
 }

@@ -272,3 +272,12 @@ impl Runbook {
         counts
     }
 }
+
+/// Lowercase hex sha256 of `text`, as runbooks and state files record it.
+pub fn sha256_hex(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

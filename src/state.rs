@@ -105,18 +105,24 @@ pub struct Unit {
     /// The step id.
     pub step: String,
     /// The item, for `for_each` steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
     /// Status.
     pub status: UnitStatus,
     /// When it was last started (RFC 3339 UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     /// When it was finished.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<String>,
     /// Who recorded the outcome.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Operator's notes, or the skip reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// The command exactly as shown (secrets masked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
 }
 
@@ -129,10 +135,12 @@ pub struct Event {
     /// Who.
     pub operator: String,
     /// Which unit, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// What happened (kebab-case).
     pub event: String,
     /// Details: a reason, a value, a choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 

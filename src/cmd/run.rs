@@ -139,7 +139,6 @@ pub fn run(
         "state file: {}",
         platform::display_path(&path)
     )));
-    engine.save_now()?;
     engine.ask_missing_params()?;
     engine.session.plan_units();
     engine.save_now()?;
@@ -178,7 +177,16 @@ fn current_runbook(record: &RunbookRecord, templates: &Templates) -> Option<Load
         .and_then(|f| f.strip_suffix(".yaml"))
         .map(str::to_owned)
         .unwrap_or_else(|| record.source_name.clone());
-    loader::load(&name, templates).ok()
+    let source = loader::source(&name).ok()?;
+    // Unchanged text and templates need no second validation (resume stays fast).
+    let same_templates = record
+        .templates
+        .iter()
+        .all(|(n, text)| templates.get(n).is_some_and(|(_, t)| &t == text));
+    if same_templates && crate::runbook::sha256_hex(&source.text) == record.sha256 {
+        return None;
+    }
+    loader::load_source(&source, templates).ok()
 }
 
 /// `runbook resume`.
@@ -207,6 +215,7 @@ pub fn resume(path: &Path, use_current: bool, common: &Common) -> Result<()> {
     };
     let embedded = loader::load_source(&embedded_source, &pinned)?;
     let current = current_runbook(&state.runbook, &common.templates);
+    // `None` here means the runbook is unchanged (or gone): go on with the embedded copy.
     let changed = current.as_ref().map(|c| {
         c.runbook.sha256 != state.runbook.sha256
             || c.runbook.template_files != state.runbook.templates
@@ -321,10 +330,10 @@ pub fn resume(path: &Path, use_current: bool, common: &Common) -> Result<()> {
         engine.operator.notify(n);
     }
     engine.operator.notify(Notice::Resumed { done, next });
-    engine.save_now()?;
+    // The `resumed` event is saved with the first unit's start (or a secret's answer): nothing
+    // waits for a person in between, so no transition can be lost.
     engine.ask_missing_params()?;
     engine.session.plan_units();
-    engine.save_now()?;
     engine.drive()
 }
 

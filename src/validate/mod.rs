@@ -9,7 +9,6 @@
 use std::collections::{HashMap, HashSet};
 
 use regex::Regex;
-use sha2::{Digest, Sha256};
 
 use crate::condition::is_name;
 use crate::loader::Templates;
@@ -130,8 +129,7 @@ impl Validator<'_> {
         if steps.len() == raw.steps.len() {
             self.check_cycles(&raw, &steps);
         }
-        let digest = Sha256::digest(self.source.text.as_bytes());
-        let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let sha256 = crate::runbook::sha256_hex(&self.source.text);
         Some(Runbook {
             id: raw.id.value.clone(),
             title: raw.title.clone(),
