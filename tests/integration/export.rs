@@ -257,9 +257,10 @@ fn the_readme_example_validates_and_exports() {
     let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
     let example = readme
         .split("```yaml\n")
-        .nth(1)
-        .and_then(|rest| rest.split("```").next())
-        .expect("a yaml example in the README");
+        .skip(1)
+        .filter_map(|rest| rest.split("```").next())
+        .find(|block| block.starts_with("id: "))
+        .expect("a runbook example in the README");
     let t = Test::new().file("refresh-federation-metadata.yaml", example);
     let (run, _d) = t
         .args(["validate", "refresh-federation-metadata.yaml"])

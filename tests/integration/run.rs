@@ -573,3 +573,32 @@ fn status_json_has_the_documented_shape() {
     assert_eq!(item_unit["item"], "fabrikam.com");
     assert_eq!(item_unit["step"], "remove-additional-domains");
 }
+
+#[test]
+fn the_readme_answers_example_is_a_valid_answers_file() {
+    let readme = std::fs::read_to_string(crate::support::root().join("README.md")).expect("README");
+    let answers = readme
+        .split("```yaml\n")
+        .skip(1)
+        .filter_map(|rest| rest.split("```").next())
+        .find(|block| block.starts_with("params:"))
+        .expect("an answers example in the README");
+    let (run, dir) = Test::new()
+        .file("a.yaml", answers)
+        .args([
+            "run",
+            RB,
+            "--example",
+            "--answers",
+            "a.yaml",
+            "--state",
+            "s.json",
+        ])
+        .run();
+    // Its `fail:` answer aborts the run at save-configuration-record, after the override.
+    run.failure(4);
+    let st = status(dir.path(), "s.json");
+    assert_eq!(events(&st, "gate-overridden").len(), 1);
+    assert_eq!(st["captured"]["trust_name"], "Microsoft Federation Gateway");
+    assert_eq!(unit_status(&st, "save-configuration-record"), "failed");
+}
