@@ -371,6 +371,7 @@ impl Validator<'_> {
 }
 
 mod flow;
+mod kind;
 mod step;
 pub use flow::step_templates;
-pub use step::parse_interval;
+pub use kind::parse_interval;

@@ -2,12 +2,13 @@
 //! transition. The engine never prints and never prompts itself; it only talks to an
 //! [`Operator`].
 
+mod outcome;
+mod view;
+
 use crate::error::{Error, Result};
-use crate::operator::{Notice, Operator, Outcome, Question, Recovery, Reply, Stop, UnitView};
-use crate::param::Value;
+use crate::operator::{Notice, Operator, Question, Reply, Stop};
 use crate::render::Renderer;
 use crate::runbook::{Impact, Runbook, StepKind};
-use crate::scope::{self, Captures, Secrets};
 use crate::session::{Position, Session};
 use crate::state::{RunStatus, UnitStatus};
 use crate::store::Store;
@@ -26,18 +27,8 @@ pub struct Engine<'a, 'o> {
     pub resume_hint: String,
 }
 
-fn step_kind<'r>(rb: &'r Runbook, pos: &Position) -> &'r StepKind {
-    &rb.steps[pos.step].kind
-}
-
-/// The rendered texts of a unit: what the operator sees, and what the state records.
-struct Rendered {
-    view: UnitView,
-    recorded_command: Option<String>,
-}
-
 impl Engine<'_, '_> {
-    fn save(&self) -> Result<()> {
+    pub(crate) fn save(&self) -> Result<()> {
         self.store.save(&self.session.state)
     }
 
@@ -167,86 +158,7 @@ impl Engine<'_, '_> {
         Ok(true)
     }
 
-    fn render(&self, pos: &Position) -> Result<Rendered> {
-        let rb = self.session.runbook;
-        let step = &rb.steps[pos.step];
-        let values = self.session.values();
-        let captured = Captures::Known(&self.session.state.captured);
-        let items = self.session.items(step).map_err(Error::Message)?;
-        let item = items.get(pos.item).cloned().flatten();
-        let context = |secrets| {
-            let mut b = scope::bindings(rb, &values, captured, secrets, pos.step);
-            if let (Some(f), Some(v)) = (&step.for_each, &item) {
-                b.insert(f.item.clone(), crate::render::Binding::Value(v.clone()));
-            }
-            Renderer::context(&b)
-        };
-        let shown = context(Secrets::Reveal);
-        let render =
-            |t: &crate::runbook::Template, ctx: &tera::Context| self.renderer.render(t, ctx);
-        let (command, verify, expect, gate) = match &step.kind {
-            StepKind::Command {
-                command, verify, ..
-            } => (
-                Some(command),
-                verify.as_ref().map(|v| &v.command),
-                verify.as_ref().and_then(|v| v.expect.clone()),
-                false,
-            ),
-            StepKind::Check {
-                command,
-                expect,
-                gate,
-            } => (Some(command), None, expect.clone(), *gate),
-            StepKind::Wait {
-                command, expect, ..
-            } => (Some(command), None, expect.clone(), false),
-            StepKind::Capture { command, .. } => (command.as_ref(), None, None, false),
-            StepKind::Notify { message, .. } => (Some(message), None, None, false),
-            _ => (None, None, None, false),
-        };
-        let shown_command = command.map(|t| render(t, &shown)).transpose()?;
-        let has_secret = rb.params.iter().any(|p| p.secret);
-        let recorded_command = match (command, has_secret) {
-            (Some(t), true) => Some(render(t, &context(Secrets::Mask))?),
-            _ => shown_command.clone(),
-        };
-        let rollback = match &step.rollback {
-            Some(r) => {
-                let mut text = r.instructions.clone().unwrap_or_default();
-                if let Some(c) = &r.command {
-                    if !text.is_empty() {
-                        text.push('\n');
-                    }
-                    text.push_str(&render(c, &shown)?);
-                }
-                Some(text)
-            }
-            None => None,
-        };
-        let count = items.len();
-        let view = UnitView {
-            unit: self.session.state.units[pos.unit].id.clone(),
-            step_number: pos.step + 1,
-            step_count: rb.steps.len(),
-            item: item.map(|v| (pos.item + 1, count, v.display())),
-            title: step.title.clone(),
-            kind: step.kind.name(),
-            impact: step.impact,
-            instructions: step.instructions.clone(),
-            command: shown_command,
-            verify: verify.map(|t| render(t, &shown)).transpose()?,
-            expect,
-            rollback,
-            gate,
-        };
-        Ok(Rendered {
-            view,
-            recorded_command,
-        })
-    }
-
-    fn ask(&mut self, q: Question<'_>, unit: usize) -> Result<Reply> {
+    pub(crate) fn ask(&mut self, q: Question<'_>, unit: usize) -> Result<Reply> {
         match self.operator.ask(q) {
             Ok(r) => Ok(r),
             Err(stop) => {
@@ -277,7 +189,7 @@ impl Engine<'_, '_> {
         // A question to the operator (capture, decision, approval) left open by a crash is simply
         // asked again: nothing outside happened. An action may have run, so ask about it.
         let acts = matches!(
-            step_kind(self.session.runbook, pos),
+            view::step_kind(self.session.runbook, pos),
             StepKind::Instruction
                 | StepKind::Command { .. }
                 | StepKind::Check { .. }
@@ -438,118 +350,5 @@ impl Engine<'_, '_> {
             }
         }
         self.save()
-    }
-
-    /// Destructive units: the operator types the target before running the command.
-    fn confirm(&mut self, pos: &Position, view: &UnitView) -> Result<()> {
-        let rb = self.session.runbook;
-        let step = &rb.steps[pos.step];
-        let StepKind::Command {
-            confirm: Some(name),
-            ..
-        } = &step.kind
-        else {
-            return Ok(());
-        };
-        let expected = if step.for_each.as_ref().is_some_and(|f| &f.item == name) {
-            view.item.as_ref().map(|(_, _, v)| v.clone())
-        } else {
-            self.session
-                .values()
-                .get(name)
-                .or_else(|| self.session.state.captured.get(name))
-                .map(Value::display)
-        };
-        let Some(expected) = expected else {
-            return Err(Error::Message(format!(
-                "step `{}`: `{name}` has no value to confirm against",
-                step.id
-            )));
-        };
-        loop {
-            let reply = self.ask(
-                Question::ConfirmTarget {
-                    view,
-                    expected: &expected,
-                },
-                pos.unit,
-            )?;
-            if let Reply::Text(t) = reply
-                && t.trim().eq_ignore_ascii_case(expected.trim())
-            {
-                self.session
-                    .event(Some(&view.unit), "confirmed", Some(expected.clone()));
-                return self.save();
-            }
-        }
-    }
-
-    /// Asks what happened until a final outcome; false when the operator aborts.
-    fn outcome(&mut self, pos: &Position, view: &UnitView) -> Result<bool> {
-        let u = pos.unit;
-        loop {
-            let reply = self.ask(Question::Outcome(view), u)?;
-            match reply {
-                Reply::Outcome(Outcome::Done) => {
-                    self.session.finish(u, UnitStatus::Done, None);
-                    self.session.advance(pos);
-                    return Ok(true);
-                }
-                Reply::Outcome(Outcome::Skip(why)) => {
-                    self.session.finish(u, UnitStatus::Skipped, Some(why));
-                    self.session.advance(pos);
-                    return Ok(true);
-                }
-                Reply::Outcome(Outcome::Note(text)) => {
-                    self.session.note(u, text);
-                    self.save()?;
-                }
-                Reply::Outcome(Outcome::Failed(why)) => {
-                    self.session
-                        .finish(u, UnitStatus::Failed, Some(why.clone()));
-                    self.save()?;
-                    let reply = self.ask(
-                        Question::AfterFailure {
-                            view,
-                            gate: view.gate,
-                        },
-                        u,
-                    )?;
-                    match reply {
-                        Reply::Recovery(Recovery::Retry) => {
-                            self.session.event(Some(&view.unit), "retry", None);
-                            self.session
-                                .start(u, self.session.state.units[u].command.clone());
-                            self.save()?;
-                        }
-                        Reply::Recovery(Recovery::Skip(r)) => {
-                            self.session.finish(u, UnitStatus::Skipped, Some(r));
-                            self.session.advance(pos);
-                            return Ok(true);
-                        }
-                        Reply::Recovery(Recovery::Override(r)) if view.gate => {
-                            self.session.event(
-                                Some(&view.unit),
-                                "gate-overridden",
-                                Some(r.clone()),
-                            );
-                            self.session.finish(
-                                u,
-                                UnitStatus::Done,
-                                Some(format!("gate overridden: {r}")),
-                            );
-                            self.session.advance(pos);
-                            return Ok(true);
-                        }
-                        _ => {
-                            self.session.abort(&view.unit, &why);
-                            self.save()?;
-                            return Ok(false);
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
     }
 }

@@ -1,0 +1,125 @@
+//! The operator's answers about an action: the typed confirmation of a destructive unit, and
+//! what happened (done, failed and then retry / skip / override / abort, skipped, a note).
+
+use super::Engine;
+use crate::error::{Error, Result};
+use crate::operator::{Outcome, Question, Recovery, Reply, UnitView};
+use crate::param::Value;
+use crate::runbook::StepKind;
+use crate::session::Position;
+use crate::state::UnitStatus;
+
+impl Engine<'_, '_> {
+    /// Destructive units: the operator types the target before running the command.
+    pub(super) fn confirm(&mut self, pos: &Position, view: &UnitView) -> Result<()> {
+        let rb = self.session.runbook;
+        let step = &rb.steps[pos.step];
+        let StepKind::Command {
+            confirm: Some(name),
+            ..
+        } = &step.kind
+        else {
+            return Ok(());
+        };
+        let expected = if step.for_each.as_ref().is_some_and(|f| &f.item == name) {
+            view.item.as_ref().map(|(_, _, v)| v.clone())
+        } else {
+            self.session
+                .values()
+                .get(name)
+                .or_else(|| self.session.state.captured.get(name))
+                .map(Value::display)
+        };
+        let Some(expected) = expected else {
+            return Err(Error::Message(format!(
+                "step `{}`: `{name}` has no value to confirm against",
+                step.id
+            )));
+        };
+        loop {
+            let reply = self.ask(
+                Question::ConfirmTarget {
+                    view,
+                    expected: &expected,
+                },
+                pos.unit,
+            )?;
+            if let Reply::Text(t) = reply
+                && t.trim().eq_ignore_ascii_case(expected.trim())
+            {
+                self.session
+                    .event(Some(&view.unit), "confirmed", Some(expected.clone()));
+                return self.save();
+            }
+        }
+    }
+
+    /// Asks what happened until a final outcome; false when the operator aborts.
+    pub(super) fn outcome(&mut self, pos: &Position, view: &UnitView) -> Result<bool> {
+        let u = pos.unit;
+        loop {
+            let reply = self.ask(Question::Outcome(view), u)?;
+            match reply {
+                Reply::Outcome(Outcome::Done) => {
+                    self.session.finish(u, UnitStatus::Done, None);
+                    self.session.advance(pos);
+                    return Ok(true);
+                }
+                Reply::Outcome(Outcome::Skip(why)) => {
+                    self.session.finish(u, UnitStatus::Skipped, Some(why));
+                    self.session.advance(pos);
+                    return Ok(true);
+                }
+                Reply::Outcome(Outcome::Note(text)) => {
+                    self.session.note(u, text);
+                    self.save()?;
+                }
+                Reply::Outcome(Outcome::Failed(why)) => {
+                    self.session
+                        .finish(u, UnitStatus::Failed, Some(why.clone()));
+                    self.save()?;
+                    let reply = self.ask(
+                        Question::AfterFailure {
+                            view,
+                            gate: view.gate,
+                        },
+                        u,
+                    )?;
+                    match reply {
+                        Reply::Recovery(Recovery::Retry) => {
+                            self.session.event(Some(&view.unit), "retry", None);
+                            self.session
+                                .start(u, self.session.state.units[u].command.clone());
+                            self.save()?;
+                        }
+                        Reply::Recovery(Recovery::Skip(r)) => {
+                            self.session.finish(u, UnitStatus::Skipped, Some(r));
+                            self.session.advance(pos);
+                            return Ok(true);
+                        }
+                        Reply::Recovery(Recovery::Override(r)) if view.gate => {
+                            self.session.event(
+                                Some(&view.unit),
+                                "gate-overridden",
+                                Some(r.clone()),
+                            );
+                            self.session.finish(
+                                u,
+                                UnitStatus::Done,
+                                Some(format!("gate overridden: {r}")),
+                            );
+                            self.session.advance(pos);
+                            return Ok(true);
+                        }
+                        _ => {
+                            self.session.abort(&view.unit, &why);
+                            self.save()?;
+                            return Ok(false);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
