@@ -105,12 +105,7 @@ fn dispatch(command: Command, templates: &Templates) -> Result<i32> {
             operator,
             answers,
         } => {
-            let inputs = values::ValueInputs {
-                example: values.example,
-                params_file: values.params,
-                sets: values.sets,
-                answer_params: None,
-            };
+            let inputs = values::ValueInputs::from(values);
             let common = cmd::run::Common {
                 operator,
                 answers,
@@ -169,12 +164,7 @@ fn dispatch(command: Command, templates: &Templates) -> Result<i32> {
             output,
             generated_at,
         } => {
-            let inputs = values::ValueInputs {
-                example: values.example,
-                params_file: values.params,
-                sets: values.sets,
-                answer_params: None,
-            };
+            let inputs = values::ValueInputs::from(values);
             let render = |out: &mut dyn Write| {
                 cmd::export::run(
                     &runbook,

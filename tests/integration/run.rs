@@ -5,12 +5,7 @@ use crate::support::{Test, shipped_ids};
 const RB: &str = "exchange-federation-trust-rebuild";
 
 fn status(dir: &std::path::Path, file: &str) -> serde_json::Value {
-    let out = assert_cmd::Command::cargo_bin("runbook")
-        .expect("bin")
-        .current_dir(dir)
-        .args(["status", file, "--format", "json"])
-        .output()
-        .expect("runs");
+    let out = crate::support::run_in(dir, &["status", file, "--format", "json"]);
     assert!(
         out.status.success(),
         "{}",
@@ -334,12 +329,7 @@ fn a_second_run_on_the_same_state_is_refused_naming_the_holder() {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    let second = assert_cmd::Command::cargo_bin("runbook")
-        .expect("bin")
-        .current_dir(&dir)
-        .args(["resume", "s.json", "--operator", "bob"])
-        .output()
-        .expect("runs");
+    let second = crate::support::run_in(&dir, &["resume", "s.json", "--operator", "bob"]);
     let err = String::from_utf8_lossy(&second.stderr);
     assert_eq!(second.status.code(), Some(1), "{err}");
     assert!(
@@ -384,12 +374,7 @@ fn a_lock_left_by_a_killed_process_does_not_block() {
     }
     first.kill().expect("kill");
     first.wait().expect("reaped");
-    let out = assert_cmd::Command::cargo_bin("runbook")
-        .expect("bin")
-        .current_dir(&dir)
-        .args(["resume", "s.json", "--answers", "done.yaml"])
-        .output()
-        .expect("runs");
+    let out = crate::support::run_in(&dir, &["resume", "s.json", "--answers", "done.yaml"]);
     assert!(
         out.status.success(),
         "{}",

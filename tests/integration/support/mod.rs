@@ -29,6 +29,17 @@ pub fn shipped_ids() -> Vec<String> {
     ids
 }
 
+/// Runs the binary in `dir` with `args` (no stdin) and returns its output.
+pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::cargo_bin("runbook")
+        .expect("binary built")
+        .current_dir(dir)
+        .args(args)
+        .write_stdin(Vec::new())
+        .output()
+        .expect("runs")
+}
+
 /// One invocation of the binary: `Test::new().args([...]).run().success()`.
 pub struct Test {
     cmd: Command,
