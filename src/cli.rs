@@ -69,6 +69,14 @@ pub enum Command {
     },
     /// Print the JSON Schema of the runbook format.
     Schema,
+    /// Find the runbook for an error: paste the error text (or pipe it in).
+    Match {
+        /// The error text; read from standard input when absent or `-`.
+        text: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: TextFormat,
+    },
     /// Walk through a runbook, recording every step in a state file.
     Run {
         /// A shipped runbook id or a path to a .yaml file.

@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 mod failpoint;
 pub mod loader;
+pub mod matcher;
 pub mod operator;
 mod output;
 pub mod param;
@@ -90,6 +91,20 @@ fn dispatch(command: Command, templates: &Templates) -> Result<i32> {
             emit(cmd::inspect::show(&runbook, format, templates)?.as_bytes())
         }
         Command::Schema => emit(cmd::inspect::schema()?.as_bytes()),
+        Command::Match { text, format } => {
+            let text = match text {
+                Some(t) if t != "-" => t,
+                _ => {
+                    let mut buf = String::new();
+                    std::io::Read::read_to_string(&mut std::io::stdin(), &mut buf)
+                        .map_err(|e| Error::io("<stdin>", e))?;
+                    buf
+                }
+            };
+            let (out, found) = cmd::inspect::match_text(&text, format, templates)?;
+            emit(out.as_bytes())?;
+            Ok(if found { exit::OK } else { exit::ERROR })
+        }
         Command::Validate { runbooks } => {
             let (out, err, ok) = cmd::validate::validate(&runbooks, templates);
             emit(out.as_bytes())?;

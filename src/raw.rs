@@ -34,6 +34,35 @@ pub struct RawRunbook {
     pub params: Vec<RawParam>,
     /// The steps, in order.
     pub steps: Vec<RawStep>,
+    /// What an operator pastes that this runbook fixes (`runbook match`).
+    #[serde(default)]
+    pub matches: Option<RawMatches>,
+}
+
+/// Error texts, event ids and error codes that point to a runbook.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMatches {
+    /// Regular expressions over the pasted text (case-insensitive).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub errors: Vec<Span<String>>,
+    /// Event ids with their log.
+    #[serde(default)]
+    pub events: Vec<RawEventMatch>,
+    /// Error codes, matched as whole words (`1007`, `MSIS5009`, `HCW8006`).
+    #[serde(default)]
+    pub codes: Vec<String>,
+}
+
+/// An event id in a log.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawEventMatch {
+    /// The event id.
+    pub id: u32,
+    /// The log it is written to (`AD FS/Admin`, `Security`).
+    pub log: String,
 }
 
 /// A parameter declaration.

@@ -26,6 +26,8 @@ pub struct Runbook {
     pub params: Vec<Param>,
     /// Steps, in file order.
     pub steps: Vec<Step>,
+    /// What points to this runbook.
+    pub matches: Matches,
     /// The file's display name.
     pub source_name: String,
     /// The exact source text.
@@ -34,6 +36,17 @@ pub struct Runbook {
     pub sha256: String,
     /// The template files it uses (name -> text), so a run can carry them in its state.
     pub template_files: std::collections::BTreeMap<String, String>,
+}
+
+/// Error texts, event ids and codes that point to a runbook.
+#[derive(Debug, Clone, Default)]
+pub struct Matches {
+    /// Case-insensitive regular expressions, with their source text.
+    pub errors: Vec<(String, Regex)>,
+    /// Event ids with their log.
+    pub events: Vec<(u32, String)>,
+    /// Error codes.
+    pub codes: Vec<String>,
 }
 
 /// A parameter.

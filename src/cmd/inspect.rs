@@ -143,3 +143,30 @@ pub fn schema() -> Result<String> {
         .map(|s| s + "\n")
         .map_err(|e| Error::Message(e.to_string()))
 }
+
+/// `runbook match`: (output, whether any runbook fits).
+pub fn match_text(text: &str, format: TextFormat, templates: &Templates) -> Result<(String, bool)> {
+    let runbooks = loader::shipped_ids()
+        .into_iter()
+        .map(|id| loader::load(id, templates).map(|l| l.runbook))
+        .collect::<Result<Vec<_>>>()?;
+    let fits = crate::matcher::rank(&runbooks, text);
+    let found = !fits.is_empty();
+    let out = match format {
+        TextFormat::Json => {
+            json_text(&serde_json::to_value(&fits).map_err(|e| Error::Message(e.to_string()))?)?
+        }
+        TextFormat::Text if fits.is_empty() => "no shipped runbook matches this text\n".to_owned(),
+        TextFormat::Text => {
+            let mut s = String::new();
+            for (i, f) in fits.iter().enumerate() {
+                let _ = writeln!(s, "{}. {} (score {}): {}", i + 1, f.id, f.score, f.title);
+                for r in &f.reasons {
+                    let _ = writeln!(s, "     - {r}");
+                }
+            }
+            s
+        }
+    };
+    Ok((out, found))
+}

@@ -107,6 +107,7 @@ impl Validator<'_> {
             }
         }
         let params = self.params(&raw);
+        let matches = self.matches(raw.matches.as_ref());
         let ids: HashMap<String, usize> = raw
             .steps
             .iter()
@@ -142,6 +143,7 @@ impl Validator<'_> {
             source_text: self.source.text.clone(),
             sha256,
             template_files: std::mem::take(&mut self.files),
+            matches,
         })
     }
 
@@ -196,6 +198,31 @@ impl Validator<'_> {
             }
             (t, None) => scalar(t).map(ValueType::Scalar),
         }
+    }
+
+    fn matches(&mut self, raw: Option<&crate::raw::RawMatches>) -> crate::runbook::Matches {
+        let mut m = crate::runbook::Matches::default();
+        let Some(raw) = raw else { return m };
+        for e in &raw.errors {
+            match regex::RegexBuilder::new(&e.value)
+                .case_insensitive(true)
+                .build()
+            {
+                Ok(re) => m.errors.push((e.value.clone(), re)),
+                Err(err) => {
+                    let first = err
+                        .to_string()
+                        .lines()
+                        .last()
+                        .unwrap_or_default()
+                        .to_owned();
+                    self.at(e, format!("invalid error pattern in `matches`: {first}"));
+                }
+            }
+        }
+        m.events = raw.events.iter().map(|e| (e.id, e.log.clone())).collect();
+        m.codes = raw.codes.clone();
+        m
     }
 
     fn pattern(&mut self, pattern: Option<&Span<String>>) -> Option<Regex> {
