@@ -5,6 +5,8 @@ mod crash;
 mod errors;
 mod export;
 mod hostile;
+mod library;
+mod matching;
 mod quote;
 mod run;
 mod support;

@@ -318,16 +318,16 @@ fn a_second_run_on_the_same_state_is_refused_naming_the_holder() {
             "alice",
         ])
         .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
         .spawn()
         .expect("spawn");
-    // Wait until the first run holds the lock (its holder file appears).
-    let holder = dir.join("s.json.holder");
-    for _ in 0..100 {
-        if holder.exists() {
+    // Wait until the first run holds the lock and waits inside the `dns` step.
+    for _ in 0..400 {
+        let state = std::fs::read_to_string(dir.join("s.json")).unwrap_or_default();
+        if state.contains("in_progress") {
             break;
         }
-        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::thread::sleep(std::time::Duration::from_millis(25));
     }
     let second = crate::support::run_in(&dir, &["resume", "s.json", "--operator", "bob"]);
     let err = String::from_utf8_lossy(&second.stderr);

@@ -1,0 +1,15 @@
+# F1 (WIKI-323, section 3.2): the newest events 323 on this server. In the message, the caller is
+# {0}, the subject (the user being impersonated) {1}, and the relying party IDENTIFIER {2}; the
+# instance id is under "Additional Data". Get-WinEvent throws "No events were found" when
+# nothing matches, hence -ErrorAction SilentlyContinue and the explicit count.
+$adfs323Rp = {{ rp_identifier }}
+$adfs323Events = @(Get-WinEvent -FilterHashtable @{ LogName = {{ admin_log }}; Id = 323 } -MaxEvents 20 -ErrorAction SilentlyContinue)
+$adfs323Events | Select-Object TimeCreated, ActivityId,
+    @{ n = 'InstanceId'; e = { [regex]::Match([string]$_.Message, '(?i)instance id:\s*([0-9a-f-]{36})').Groups[1].Value } },
+    @{ n = 'ForThisRelyingParty'; e = { ([string]$_.Message).IndexOf($adfs323Rp, [System.StringComparison]::OrdinalIgnoreCase) -ge 0 } },
+    Message | Format-List
+$adfs323Mine = @($adfs323Events | Where-Object { ([string]$_.Message).IndexOf($adfs323Rp, [System.StringComparison]::OrdinalIgnoreCase) -ge 0 })
+Write-Output ('Events 323 shown: ' + $adfs323Events.Count + '; naming ' + $adfs323Rp + ': ' + $adfs323Mine.Count)
+if ($adfs323Mine.Count -eq 0) {
+    Write-Output 'NONE for this relying party on this server: check rp_identifier, check the other farm servers, or reproduce the failing request.'
+}

@@ -1,0 +1,17 @@
+# C4 (EX13-RENEW, CM-TFTC): -PublishFederationCertificate requires the next certificate on every
+# Exchange server first. Exchange distributes it itself; this only watches.
+$distRows = @(Test-FederationTrustCertificate)
+$distRows | Format-Table -AutoSize Site,State,Thumbprint
+$distNew = @($distRows | Where-Object { [string]$_.Thumbprint -eq {{ new_thumbprint }} })
+$distPending = @($distNew | Where-Object { [string]$_.State -ne 'Installed' })
+if ($distNew.Count -gt 0 -and $distPending.Count -eq 0) {
+    Write-Output "INSTALLED: the new certificate is Installed in all $($distNew.Count) rows."
+}
+elseif ($distNew.Count -eq 0) {
+    Write-Output 'NOT YET: Test-FederationTrustCertificate does not list the new thumbprint yet.'
+}
+else {
+    foreach ($distRow in $distPending) {
+        Write-Output "NOT YET: site $($distRow.Site) reports $($distRow.State)."
+    }
+}

@@ -1,0 +1,46 @@
+# B1-B3 (KB3107293, BLOG-ECA, W32TM). MFG rejects requests from a clock 5 minutes or more off
+# with "1007 AccessDenied"; at -PublishFederationCertificate that error is usually time, so the
+# clock is proven right before anything is changed.
+$skewTargets = @({{ dc_fqdn }}, {{ ntp_reference }})
+$skewFailures = @()
+$skewWarnings = @()
+
+Write-Output '--- B1: w32tm /query /status /verbose (this server) ---'
+$skewStatus = @(& w32tm.exe /query /status /verbose | ForEach-Object { [string]$_ })
+$skewStatus
+if (($skewStatus -join "`n") -match 'Local CMOS Clock|Free-running') {
+    $skewWarnings += 'This server syncs from Local CMOS Clock / Free-running: it has no real time source.'
+}
+
+foreach ($skewTarget in $skewTargets) {
+    Write-Output "--- B2/B3: w32tm /stripchart /computer:$skewTarget /samples:5 /dataonly ---"
+    $skewLines = @(& w32tm.exe /stripchart "/computer:$skewTarget" /samples:5 /dataonly | ForEach-Object { [string]$_ })
+    $skewLines
+    $skewOffsets = @()
+    foreach ($skewLine in $skewLines) {
+        $skewMatch = [regex]::Match($skewLine, '([+-]?\d+[.,]\d+)s\s*$')
+        if ($skewMatch.Success) {
+            $skewText = $skewMatch.Groups[1].Value.Replace(',', '.')
+            $skewOffsets += [math]::Abs([double]::Parse($skewText, [System.Globalization.CultureInfo]::InvariantCulture))
+        }
+    }
+    if ($skewOffsets.Count -eq 0) {
+        $skewFailures += "No offset samples from $skewTarget (check the name, UDP 123 and the Windows Time service)."
+        continue
+    }
+    $skewMax = ($skewOffsets | Measure-Object -Maximum).Maximum
+    Write-Output ('Largest absolute offset to {0}: {1:N3} s over {2} samples' -f $skewTarget, $skewMax, $skewOffsets.Count)
+    if ($skewMax -ge 300) {
+        $skewFailures += ('Offset to {0} is {1:N1} s: at or above the 5-minute limit.' -f $skewTarget, $skewMax)
+    }
+    elseif ($skewMax -gt 60) {
+        $skewWarnings += ('Offset to {0} is {1:N1} s: under 5 minutes but above 60 s.' -f $skewTarget, $skewMax)
+    }
+}
+
+foreach ($skewWarning in $skewWarnings) { Write-Warning $skewWarning }
+if ($skewFailures.Count -gt 0) {
+    foreach ($skewFailure in $skewFailures) { Write-Output "FAIL: $skewFailure" }
+    throw 'Time skew check failed. Fix time first (B4: w32tm /resync /rediscover, or the PDC emulator time source) and run this check again.'
+}
+Write-Output 'PASS: every offset is under 300 s.'
