@@ -6,3 +6,45 @@ mod adfs323;
 mod kb2995731;
 mod rollover;
 mod triage;
+
+use runbook::loader::{self, Templates};
+use runbook::runbook::{Impact, StepKind};
+
+/// The library's discipline (issue 4): every step says why, every runbook starts by reading, and
+/// every step that changes something says how to check it and how to undo it.
+#[test]
+fn every_runbook_follows_the_library_discipline() {
+    let mut problems = Vec::new();
+    for id in crate::support::shipped_ids() {
+        let rb = loader::load(&id, &Templates::default())
+            .expect("shipped runbooks load")
+            .runbook;
+        if rb.steps.first().is_none_or(|s| s.impact != Impact::Read) {
+            problems.push(format!("{id}: the first step is not read-only"));
+        }
+        if rb.references.is_empty() {
+            problems.push(format!("{id}: no references"));
+        }
+        for s in &rb.steps {
+            if s.instructions
+                .as_deref()
+                .is_none_or(|t| t.trim().len() < 20)
+            {
+                problems.push(format!("{id}/{}: no instructions saying why", s.id));
+            }
+            if s.impact == Impact::Read {
+                continue;
+            }
+            if s.rollback.is_none() {
+                problems.push(format!(
+                    "{id}/{}: changes something without a rollback",
+                    s.id
+                ));
+            }
+            if let StepKind::Command { verify: None, .. } = s.kind {
+                problems.push(format!("{id}/{}: changes something without a verify", s.id));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
