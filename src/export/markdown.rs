@@ -221,8 +221,14 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> Result<String> {
             .as_ref()
             .and_then(|r| r.instructions.as_deref())
             .unwrap_or("see the step");
-        let first = text.lines().next().unwrap_or_default();
-        let _ = writeln!(s, "- {} ({}): {first}", code_span(&st.id), st.impact.name());
+        // The whole text on one list line: a cut-off rollback is worse than a long one.
+        let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let _ = writeln!(
+            s,
+            "- {} ({}): {joined}",
+            code_span(&st.id),
+            st.impact.name()
+        );
     }
     let _ = writeln!(s, "\n## References\n");
     for r in &rb.references {

@@ -3,34 +3,15 @@
 //! append one SID-scoped permit, verify, no new 302), never the forms the domain reference
 //! forbids, each decision branch runs to its end, and `runbook match` sends 302 here, not 323.
 
-use crate::support::powershell::{assert_parses, code_outside_literals_and_comments};
+use super::find_after;
+use crate::support::powershell::code_outside_literals_and_comments;
 use crate::support::{Test, run_in};
 
 const ID: &str = "adfs-event-302-actas";
 const SID: &str = "S-1-5-21-1004336348-1177238915-682003330-1105";
 
 fn script() -> String {
-    let out = Test::new()
-        .args([
-            "export",
-            ID,
-            "--example",
-            "--generated-at",
-            "2026-11-23T08:00:00Z",
-        ])
-        .go()
-        .success()
-        .stdout();
-    assert_parses(ID, &out);
-    out.replace("\r\n", "\n")
-}
-
-/// Byte offset of the first occurrence of `needle` in `haystack` at or after `from`.
-fn find_after(haystack: &str, needle: &str, from: usize) -> usize {
-    haystack[from..]
-        .find(needle)
-        .map(|i| from + i)
-        .unwrap_or_else(|| panic!("`{needle}` not found after byte {from}"))
+    super::script(ID)
 }
 
 #[test]

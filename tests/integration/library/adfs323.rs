@@ -3,6 +3,7 @@
 //! forms the domain reference forbids, refuses values that would break the claim rule, and a
 //! scripted run completes on every branch of its decision.
 
+use super::find_after;
 use crate::support::powershell::{assert_parses, code_outside_literals_and_comments};
 use crate::support::{Test, run_in};
 
@@ -10,27 +11,7 @@ const ID: &str = "adfs-event-323-impersonation";
 const SID: &str = "S-1-5-21-1004336348-1177238915-682003330-1164";
 
 fn script() -> String {
-    let out = Test::new()
-        .args([
-            "export",
-            ID,
-            "--example",
-            "--generated-at",
-            "2026-11-23T08:00:00Z",
-        ])
-        .go()
-        .success()
-        .stdout();
-    assert_parses(ID, &out);
-    out.replace("\r\n", "\n")
-}
-
-/// Byte offset of the first occurrence of `needle` in `code` at or after `from`.
-fn find_after(code: &str, needle: &str, from: usize) -> usize {
-    code[from..]
-        .find(needle)
-        .map(|i| from + i)
-        .unwrap_or_else(|| panic!("`{needle}` not found after byte {from}"))
+    super::script(ID)
 }
 
 #[test]

@@ -3,25 +3,13 @@
 //! writing, recreates the trust by thumbprint and ends with the wizard; no forbidden form.
 
 use crate::support::Test;
-use crate::support::powershell::{assert_parses, code_outside_literals_and_comments};
+use crate::support::powershell::code_outside_literals_and_comments;
 
 const ID: &str = "exchange-hybrid-kb2995731-repair";
 
 /// The `.ps1` export with the examples, as LF text.
 fn script() -> String {
-    let out = Test::new()
-        .args([
-            "export",
-            ID,
-            "--example",
-            "--generated-at",
-            "2026-11-23T08:00:00Z",
-        ])
-        .go()
-        .success()
-        .stdout();
-    assert_parses(ID, &out);
-    out.trim_start_matches('\u{FEFF}').replace("\r\n", "\n")
+    super::script(ID)
 }
 
 /// Byte offset just past the first line at or after `from` that contains `needle`, also

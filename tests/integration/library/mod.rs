@@ -8,6 +8,34 @@ mod rollover;
 mod triage;
 
 use runbook::loader::{self, Templates};
+
+use crate::support::Test;
+use crate::support::powershell::assert_parses;
+
+/// The runbook's exported script with the examples, checked to parse; BOM removed, LF endings.
+pub(crate) fn script(id: &str) -> String {
+    let out = Test::new()
+        .args([
+            "export",
+            id,
+            "--example",
+            "--generated-at",
+            "2026-11-23T08:00:00Z",
+        ])
+        .go()
+        .success()
+        .stdout();
+    assert_parses(id, &out);
+    out.trim_start_matches('\u{FEFF}').replace("\r\n", "\n")
+}
+
+/// Byte offset of the first `needle` in `haystack` at or after `from`; panics naming it.
+pub(crate) fn find_after(haystack: &str, needle: &str, from: usize) -> usize {
+    haystack[from..]
+        .find(needle)
+        .map(|i| from + i)
+        .unwrap_or_else(|| panic!("`{needle}` not found after byte {from}"))
+}
 use runbook::runbook::{Impact, StepKind};
 
 /// The library's discipline (issue 4): every step says why, every runbook starts by reading, and

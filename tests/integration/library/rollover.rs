@@ -2,33 +2,14 @@
 //! procedure C in order (checks, stage, proofs, distribution, publish on its own, test) and
 //! none of the forms the domain reference forbids, and a scripted run completes.
 
+use super::find_after;
 use crate::support::Test;
-use crate::support::powershell::{assert_parses, code_outside_literals_and_comments};
+use crate::support::powershell::code_outside_literals_and_comments;
 
 const ID: &str = "exchange-federation-certificate-rollover";
 
 fn script() -> String {
-    let out = Test::new()
-        .args([
-            "export",
-            ID,
-            "--example",
-            "--generated-at",
-            "2026-11-23T08:00:00Z",
-        ])
-        .go()
-        .success()
-        .stdout();
-    assert_parses(ID, &out);
-    out.replace("\r\n", "\n")
-}
-
-/// Byte offset of the first occurrence of `needle` in `code` at or after `from`.
-fn find_after(code: &str, needle: &str, from: usize) -> usize {
-    code[from..]
-        .find(needle)
-        .map(|i| from + i)
-        .unwrap_or_else(|| panic!("`{needle}` not found after byte {from}"))
+    super::script(ID)
 }
 
 #[test]

@@ -4,33 +4,14 @@
 //! rendered, scripted runs take each branch to the end, and `runbook match` sends the KB3107293
 //! texts here but the KB3215278 text to the rebuild.
 
+use super::find_after;
 use crate::support::Test;
-use crate::support::powershell::{assert_parses, code_outside_literals_and_comments};
+use crate::support::powershell::code_outside_literals_and_comments;
 
 const ID: &str = "exchange-federation-1007-triage";
 
 fn script() -> String {
-    let out = Test::new()
-        .args([
-            "export",
-            ID,
-            "--example",
-            "--generated-at",
-            "2026-11-23T08:00:00Z",
-        ])
-        .go()
-        .success()
-        .stdout();
-    assert_parses(ID, &out);
-    out.replace("\r\n", "\n")
-}
-
-/// Byte offset of the first occurrence of `needle` in `code` at or after `from`.
-fn find_after(code: &str, needle: &str, from: usize) -> usize {
-    code[from..]
-        .find(needle)
-        .map(|i| from + i)
-        .unwrap_or_else(|| panic!("`{needle}` not found after byte {from}"))
+    super::script(ID)
 }
 
 /// The script text of one step, from its `Enter-Step` to the next step's.
