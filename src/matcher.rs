@@ -66,8 +66,11 @@ pub fn rank(runbooks: &[Runbook], text: &str) -> Vec<Fit> {
         .filter_map(|rb| {
             let mut score = 0;
             let mut reasons = Vec::new();
-            for (source, re) in &rb.matches.errors {
-                if re.is_match(text) {
+            for source in &rb.matches.errors {
+                let re = regex::RegexBuilder::new(source)
+                    .case_insensitive(true)
+                    .build();
+                if re.is_ok_and(|re| re.is_match(text)) {
                     score += ERROR_TEXT;
                     reasons.push(format!("error text matches /{source}/"));
                 }

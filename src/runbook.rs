@@ -41,8 +41,8 @@ pub struct Runbook {
 /// Error texts, event ids and codes that point to a runbook.
 #[derive(Debug, Clone, Default)]
 pub struct Matches {
-    /// Case-insensitive regular expressions, with their source text.
-    pub errors: Vec<(String, Regex)>,
+    /// Case-insensitive regular expressions (checked; compiled by `runbook match`).
+    pub errors: Vec<String>,
     /// Event ids with their log.
     pub events: Vec<(u32, String)>,
     /// Error codes.

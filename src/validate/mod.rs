@@ -204,11 +204,14 @@ impl Validator<'_> {
         let mut m = crate::runbook::Matches::default();
         let Some(raw) = raw else { return m };
         for e in &raw.errors {
-            match regex::RegexBuilder::new(&e.value)
+            // Only parsed here: compiling waits for `runbook match`, so loading a runbook to
+            // run or export it does not pay for automata it never uses.
+            let parsed = regex_syntax::ParserBuilder::new()
                 .case_insensitive(true)
                 .build()
-            {
-                Ok(re) => m.errors.push((e.value.clone(), re)),
+                .parse(&e.value);
+            match parsed {
+                Ok(_) => m.errors.push(e.value.clone()),
                 Err(err) => {
                     let first = err
                         .to_string()
