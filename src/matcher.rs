@@ -33,6 +33,7 @@ const CODE: u32 = 4;
 
 fn event_ids(text: &str) -> Vec<u32> {
     static RE: OnceLock<Regex> = OnceLock::new();
+    // A constant pattern: it cannot fail to compile (the unit tests below exercise it).
     let re = RE.get_or_init(|| {
         Regex::new(
             r"(?i)\b(?:event(?:\s*id)?|id\s+události|ereignis-?id|id)\s*[:=#]?\s*(\d{2,5})\b",
