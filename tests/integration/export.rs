@@ -280,9 +280,9 @@ fn the_readme_example_validates_and_exports() {
 #[test]
 fn a_templates_directory_overrides_the_shipped_templates() {
     let shipped =
-        std::fs::read_to_string(root().join("templates/rebuild-tests.ps1")).expect("read");
+        std::fs::read_to_string(root().join("templates/federation-tests.ps1")).expect("read");
     let t = Test::new().file(
-        "tpl/rebuild-tests.ps1",
+        "tpl/federation-tests.ps1",
         format!("Write-Output 'overridden'\n{shipped}"),
     );
     let (run, _d) = t

@@ -1,11 +1,11 @@
-# B1-B3 (KB3107293, BLOG-ECA, W32TM). MFG rejects requests from a clock 5 minutes or more off
-# with "1007 AccessDenied"; at -PublishFederationCertificate that error is usually time, so the
-# clock is proven right before anything is changed.
+# Time-skew check (KB3107293, BLOG-ECA, W32TM). MFG rejects requests from a clock 5 minutes or more
+# off with "1007 AccessDenied", which looks exactly like an expired certificate. Shared by the
+# rebuild and the rollover runbooks.
 $skewTargets = @({{ dc_fqdn }}, {{ ntp_reference }})
 $skewFailures = @()
 $skewWarnings = @()
 
-Write-Output '--- B1: w32tm /query /status /verbose (this server) ---'
+Write-Output '--- w32tm /query /status /verbose (this server) ---'
 $skewStatus = @(& w32tm.exe /query /status /verbose | ForEach-Object { [string]$_ })
 $skewStatus
 if (($skewStatus -join "`n") -match 'Local CMOS Clock|Free-running') {
@@ -13,7 +13,7 @@ if (($skewStatus -join "`n") -match 'Local CMOS Clock|Free-running') {
 }
 
 foreach ($skewTarget in $skewTargets) {
-    Write-Output "--- B2/B3: w32tm /stripchart /computer:$skewTarget /samples:5 /dataonly ---"
+    Write-Output "--- w32tm /stripchart /computer:$skewTarget /samples:5 /dataonly ---"
     $skewLines = @(& w32tm.exe /stripchart "/computer:$skewTarget" /samples:5 /dataonly | ForEach-Object { [string]$_ })
     $skewLines
     $skewOffsets = @()
@@ -41,6 +41,6 @@ foreach ($skewTarget in $skewTargets) {
 foreach ($skewWarning in $skewWarnings) { Write-Warning $skewWarning }
 if ($skewFailures.Count -gt 0) {
     foreach ($skewFailure in $skewFailures) { Write-Output "FAIL: $skewFailure" }
-    throw 'Time skew check failed. Fix time first (B4: w32tm /resync /rediscover, or the PDC emulator time source) and run this check again.'
+    throw 'Time skew check failed. Fix time first (w32tm /resync /rediscover, or the PDC emulator time source) and run this check again.'
 }
 Write-Output 'PASS: every offset is under 300 s.'
