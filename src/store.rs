@@ -219,7 +219,8 @@ struct FormatOnly {
     format: Option<u64>,
 }
 
-fn parse(path: &Path, bytes: &[u8]) -> Result<State> {
+/// Checks and parses the bytes of a state file; `path` only names it in messages.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<State> {
     let shown = platform::display_path(path);
     // Fast path: a well-formed state of this format parses straight into its types.
     if let Ok(state) = serde_json::from_slice::<State>(bytes)
