@@ -107,6 +107,9 @@ pub enum Command {
         /// Follow the runbook as it is now instead of the copy in the state file.
         #[arg(long)]
         use_current_runbook: bool,
+        /// Go on although this machine's clock is more than 5 minutes behind the run's record.
+        #[arg(long)]
+        accept_clock_skew: bool,
     },
     /// Show where a run stands.
     Status {

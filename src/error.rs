@@ -104,6 +104,13 @@ pub enum Error {
         /// What happened.
         message: String,
     },
+    /// The state file could not be saved, or was deleted or replaced behind the lock; the
+    /// message says what is intact and how to go on.
+    #[error("{message}")]
+    StateFile {
+        /// What happened, what is intact, and the resume command.
+        message: String,
+    },
     /// Anything else the user must fix, already phrased.
     #[error("{0}")]
     Message(String),

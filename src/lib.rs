@@ -7,6 +7,7 @@
 
 pub mod answers;
 pub mod cli;
+pub mod clock;
 mod cmd;
 pub mod condition;
 mod embedded;
@@ -134,13 +135,14 @@ fn dispatch(command: Command, templates: &Templates) -> Result<i32> {
             answers,
             operator,
             use_current_runbook,
+            accept_clock_skew,
         } => {
             let common = cmd::run::Common {
                 operator,
                 answers,
                 templates: templates.clone(),
             };
-            cmd::run::resume(&state, use_current_runbook, &common)?;
+            cmd::run::resume(&state, use_current_runbook, accept_clock_skew, &common)?;
             Ok(exit::OK)
         }
         Command::Status { state, format } => {

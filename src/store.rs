@@ -7,6 +7,7 @@
 //! in `<state>.holder` because a locked file cannot be read on Windows. The OS drops the lock when
 //! its process dies, so a crashed run never blocks the next operator.
 
+use std::cell::Cell;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -47,6 +48,19 @@ impl Holder {
 pub struct Store {
     path: PathBuf,
     _lock: File,
+    /// The version of the file this process last read or wrote: a save first checks the file is
+    /// still that one, so a file deleted or replaced behind the lock is noticed, not overwritten.
+    last: Cell<Option<Stamp>>,
+}
+
+/// The command that resumes the state file at `path`, quoted when it has spaces.
+pub fn resume_command(path: &Path) -> String {
+    let shown = platform::display_path(path);
+    if shown.contains(' ') {
+        format!("runbook resume \"{shown}\"")
+    } else {
+        format!("runbook resume {shown}")
+    }
 }
 
 fn sibling(path: &Path, suffix: &str) -> PathBuf {
@@ -85,9 +99,12 @@ impl Store {
         // Another process may have saved between the read and the lock: read again if so.
         let now = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if stamp(&now) == seen {
+            store.last.set(Some(seen));
             return Ok((store, state));
         }
-        Ok((store, read(path)?.0))
+        let (state, seen) = read(path)?;
+        store.last.set(Some(seen));
+        Ok((store, state))
     }
 
     fn lock(path: &Path, holder: &Holder) -> Result<Store> {
@@ -119,6 +136,7 @@ impl Store {
         Ok(Store {
             path: path.to_owned(),
             _lock: file,
+            last: Cell::new(None),
         })
     }
 
@@ -128,11 +146,81 @@ impl Store {
     }
 
     /// Writes `state` atomically and durably. Compact JSON: a run over a thousand domains
-    /// saves thousands of times.
+    /// saves thousands of times. A failed save leaves the last saved version intact.
     pub fn save(&self, state: &State) -> Result<()> {
+        if let Some(last) = self.last.get() {
+            match std::fs::metadata(&self.path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(self.deleted(state));
+                }
+                Ok(m) if stamp(&m) != last => return Err(self.replaced(state)),
+                // Any other problem reaching the file shows up, with its cause, in the write.
+                _ => {}
+            }
+        }
         write_atomic_with(&self.path, |w| {
             serde_json::to_writer(w, state).map_err(std::io::Error::other)
         })
+        .map_err(|e| Error::StateFile {
+            message: format!(
+                "cannot save {}: {e}\nthe state file is intact up to the last recorded step; only \
+                     this last change was not recorded\nonce that is fixed, resume with: {}",
+                platform::display_path(&self.path),
+                resume_command(&self.path)
+            ),
+        })?;
+        self.last
+            .set(std::fs::metadata(&self.path).ok().map(|m| stamp(&m)));
+        Ok(())
+    }
+
+    /// The state file vanished under the lock (a clean-up script, a mistaken delete): this
+    /// process still has every recorded step in memory, so it writes them back and stops.
+    fn deleted(&self, state: &State) -> Error {
+        let shown = platform::display_path(&self.path);
+        let written = write_atomic_with(&self.path, |w| {
+            serde_json::to_writer(w, state).map_err(std::io::Error::other)
+        });
+        let what = match written {
+            Ok(()) => {
+                self.last
+                    .set(std::fs::metadata(&self.path).ok().map(|m| stamp(&m)));
+                format!(
+                    "everything recorded so far was written back to it\nfind out who removed it, then resume with: {}",
+                    resume_command(&self.path)
+                )
+            }
+            Err(e) => format!("writing it back failed too ({e}): this run's record is lost"),
+        };
+        Error::StateFile {
+            message: format!("{shown} was deleted while this run was using it; {what}"),
+        }
+    }
+
+    /// Another program wrote the state file while this run held it: keep both, decide later.
+    fn replaced(&self, state: &State) -> Error {
+        let shown = platform::display_path(&self.path);
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+        let copy = sibling(&self.path, &format!(".conflict-{stamp}.json"));
+        let saved = write_atomic_with(&copy, |w| {
+            serde_json::to_writer(w, state).map_err(std::io::Error::other)
+        });
+        let what = match saved {
+            Ok(()) => format!(
+                "it was left as it is, and this run's record was saved to {}\ncompare the two, \
+                 then resume the one to keep with: {}",
+                platform::display_path(&copy),
+                resume_command(&copy)
+            ),
+            Err(e) => {
+                format!("it was left as it is; saving this run's record beside it failed ({e})")
+            }
+        };
+        Error::StateFile {
+            message: format!(
+                "{shown} was changed by another program while this run was using it; {what}"
+            ),
+        }
     }
 }
 
@@ -161,36 +249,35 @@ fn remove_stale_temps(path: &Path) {
 
 /// Temp file in the same folder, fsync, rename over `path`, fsync the folder.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_atomic_with(path, |w| w.write_all(bytes))
+    write_atomic_with(path, |w| w.write_all(bytes)).map_err(|e| {
+        Error::Message(format!(
+            "cannot save {}: {e}; the previous version is intact",
+            platform::display_path(path)
+        ))
+    })
 }
 
-/// Like [`write_atomic`], with the content written by `fill` through a buffer.
+/// Like [`write_atomic`], with the content written by `fill` through a buffer. On any error
+/// the temp file is removed (by its drop) and `path` is untouched.
 fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<()> {
+) -> std::io::Result<()> {
     let dir = dir_of(path);
-    let failed = |e: std::io::Error| {
-        Error::Message(format!(
-            "cannot save {}: {e}; the previous state is intact",
-            platform::display_path(path)
-        ))
-    };
-    crate::failpoint::check("store-write").map_err(failed)?;
     let mut tmp = tempfile::Builder::new()
         .prefix(&temp_prefix(path))
         .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(failed)?;
+        .tempfile_in(dir)?;
     {
         let mut w = std::io::BufWriter::with_capacity(256 * 1024, tmp.as_file_mut());
-        fill(&mut w).map_err(failed)?;
-        w.flush().map_err(failed)?;
+        fill(&mut w)?;
+        w.flush()?;
     }
-    tmp.as_file().sync_all().map_err(failed)?;
-    tmp.persist(path).map_err(|e| failed(e.error))?;
-    platform::sync_dir(dir).map_err(failed)?;
-    Ok(())
+    // Where a full disk fails for real: after the data went in, before it is durable.
+    crate::failpoint::check("store-write")?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    platform::sync_dir(dir)
 }
 
 /// Reads and checks a state file without locking it (for `status` and `report`).
@@ -198,11 +285,12 @@ pub fn load(path: &Path) -> Result<State> {
     read(path).map(|(state, _)| state)
 }
 
-/// What identifies one version of a file: its length and modification time.
-type Stamp = (u64, Option<std::time::SystemTime>);
+/// What identifies one version of a file: its length, modification time and (where the OS
+/// tells) its identity on the device, since a replacement may have the same length and time.
+type Stamp = (u64, Option<std::time::SystemTime>, Option<(u64, u64)>);
 
 fn stamp(m: &std::fs::Metadata) -> Stamp {
-    (m.len(), m.modified().ok())
+    (m.len(), m.modified().ok(), platform::file_id(m))
 }
 
 fn read(path: &Path) -> Result<(State, Stamp)> {

@@ -14,7 +14,7 @@ use crate::platform;
 use crate::session::Session;
 use crate::source::Source;
 use crate::state::{Cursor, FORMAT, RunStatus, RunbookRecord, State, UnitStatus, now};
-use crate::store::{Holder, Store};
+use crate::store::{Holder, Store, resume_command};
 use crate::terminal::{self, TerminalOperator};
 use crate::values::{self, ValueInputs};
 use crate::yaml;
@@ -48,15 +48,6 @@ fn operator(answers: Option<&AnswersFile>, name: &str, hint: Arc<Mutex<Option<St
     });
     let scripted = ScriptedOperator::new(answers, name, terminal.is_none());
     Chain::new(scripted, terminal)
-}
-
-fn resume_command(path: &Path) -> String {
-    let shown = platform::display_path(path);
-    if shown.contains(' ') {
-        format!("runbook resume \"{shown}\"")
-    } else {
-        format!("runbook resume {shown}")
-    }
 }
 
 /// `runbook run`.
@@ -190,7 +181,12 @@ fn current_runbook(record: &RunbookRecord, templates: &Templates) -> Option<Load
 }
 
 /// `runbook resume`.
-pub fn resume(path: &Path, use_current: bool, common: &Common) -> Result<()> {
+pub fn resume(
+    path: &Path,
+    use_current: bool,
+    accept_clock_skew: bool,
+    common: &Common,
+) -> Result<()> {
     let answers = read_answers(common.answers.as_deref())?;
     let operator_name = common
         .operator
@@ -203,6 +199,19 @@ pub fn resume(path: &Path, use_current: bool, common: &Common) -> Result<()> {
             "{}: this run is already complete; see `runbook report {}`",
             platform::display_path(path),
             platform::display_path(path)
+        )));
+    }
+    let behind = crate::clock::behind(&state, chrono::Utc::now());
+    if let Some(b) = &behind
+        && b.secs > crate::clock::TOLERANCE_SECS
+        && !accept_clock_skew
+    {
+        return Err(Error::Message(format!(
+            "{}; events recorded now would be out of order, and a skew this large also breaks \
+             federation (error 1007)\nthe state file is untouched; fix this clock (w32tm /resync), \
+             or go on anyway with: {} --accept-clock-skew",
+            b.describe(),
+            resume_command(path)
         )));
     }
     let pinned = Templates {
@@ -268,6 +277,15 @@ pub fn resume(path: &Path, use_current: bool, common: &Common) -> Result<()> {
         "resumed",
         Some(format!("by {} on {}", holder.operator, holder.host)),
     );
+    if let Some(b) = &behind {
+        // Recorded, so the report explains the out-of-order times; the order of events is
+        // the order in the file, not their times.
+        session.event(None, "clock-behind", Some(b.describe()));
+        notices.push(Notice::Warning(format!(
+            "{}; events are kept in the order they happen",
+            b.describe()
+        )));
+    }
     if switched {
         session.event(
             None,

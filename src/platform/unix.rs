@@ -58,3 +58,12 @@ pub fn output_permissions() -> Option<std::fs::Permissions> {
     use std::os::unix::fs::PermissionsExt;
     Some(std::fs::Permissions::from_mode(0o644))
 }
+
+/// The OS error a full disk gives (`ENOSPC`), for fault injection.
+pub const DISK_FULL: i32 = 28;
+
+/// Which file this is on its device, so a file replaced under the same name is told apart.
+pub fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}

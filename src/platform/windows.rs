@@ -43,3 +43,11 @@ pub fn is_device(path: &Path) -> bool {
 pub fn output_permissions() -> Option<std::fs::Permissions> {
     None
 }
+
+/// The OS error a full disk gives (`ERROR_DISK_FULL`), for fault injection.
+pub const DISK_FULL: i32 = 112;
+
+/// File identity needs an unstable API on Windows; length and modification time stand in.
+pub fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
+}

@@ -4,6 +4,7 @@ mod cli;
 mod crash;
 mod errors;
 mod export;
+mod faults;
 mod hostile;
 mod library;
 mod matching;

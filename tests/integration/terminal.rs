@@ -11,7 +11,7 @@ use expectrl::{Eof, Expect};
 
 use crate::support::Test;
 
-const RUNBOOK: &str = "id: pty\ntitle: Remove a domain\nversion: '1'\nparams:\n  - name: domain\n    \
+pub(crate) const RUNBOOK: &str = "id: pty\ntitle: Remove a domain\nversion: '1'\nparams:\n  - name: domain\n    \
     type: domain\n    example: contoso.com\n    prompt: Domain to remove\n    help: An accepted domain.\n\
     steps:\n  - id: look\n    title: Look at it\n    kind: check\n    gate: true\n    \
     command: Get-AcceptedDomain -Identity {{ domain }}\n  - id: remove\n    title: Remove the domain\n    \
@@ -20,7 +20,8 @@ const RUNBOOK: &str = "id: pty\ntitle: Remove a domain\nversion: '1'\nparams:\n 
     command: Remove-FederatedDomain -DomainName {{ domain }} -Force\n  - id: finish\n    title: Finish\n    \
     kind: instruction\n";
 
-fn spawn(dir: &std::path::Path, args: &[&str]) -> Session {
+/// Spawns the binary in a pseudo-terminal.
+pub(crate) fn spawn(dir: &std::path::Path, args: &[&str]) -> Session {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("runbook"));
     cmd.current_dir(dir)
         .args(args)
@@ -31,7 +32,8 @@ fn spawn(dir: &std::path::Path, args: &[&str]) -> Session {
     s
 }
 
-fn exit_code(mut s: Session) -> i32 {
+/// Waits for the end and returns the exit code.
+pub(crate) fn exit_code(mut s: Session) -> i32 {
     let _ = s.expect(Eof);
     match s.get_process().wait().expect("wait") {
         WaitStatus::Exited(_, code) => code,

@@ -1,0 +1,98 @@
+//! Clocks of the machines that share a run: a resume on a machine whose clock is behind the
+//! last recorded event would put events out of order, so it is noticed before anything is saved.
+
+use chrono::{DateTime, Utc};
+
+use crate::state::State;
+
+/// Behind by more than this (Kerberos' default tolerance, and where the shipped time check
+/// fails), a resume stops unless the operator accepts the skew.
+pub const TOLERANCE_SECS: i64 = 300;
+
+/// How far `now` is behind the newest event recorded in `state`, if it is behind at all.
+pub struct Behind {
+    /// Whole seconds behind.
+    pub secs: i64,
+    /// That event's time, as stored.
+    pub at: String,
+    /// Who recorded it.
+    pub operator: String,
+}
+
+/// Compares `now` with the newest event time in `state` (not the last: that one may itself
+/// come from a machine that was behind).
+pub fn behind(state: &State, now: DateTime<Utc>) -> Option<Behind> {
+    let (time, event) = state
+        .events
+        .iter()
+        .filter_map(|e| {
+            DateTime::parse_from_rfc3339(&e.at)
+                .ok()
+                .map(|t| (t.with_timezone(&Utc), e))
+        })
+        .max_by_key(|(t, _)| *t)?;
+    let secs = (time - now).num_seconds();
+    (secs > 0).then(|| Behind {
+        secs,
+        at: event.at.clone(),
+        operator: event.operator.clone(),
+    })
+}
+
+impl Behind {
+    /// "7m12s behind the last recorded event (2026-11-23T10:00:00Z, by alice)".
+    pub fn describe(&self) -> String {
+        let (h, m, s) = (self.secs / 3600, self.secs / 60 % 60, self.secs % 60);
+        let amount = match (h, m) {
+            (0, 0) => format!("{s}s"),
+            (0, _) => format!("{m}m{s:02}s"),
+            _ => format!("{h}h{m:02}m{s:02}s"),
+        };
+        format!(
+            "this machine's clock is {amount} behind the newest recorded event ({}, by {})",
+            self.at, self.operator
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::Event;
+
+    fn state_with(times: &[&str]) -> State {
+        let mut state: State = serde_json::from_str(
+            r#"{"format":1,"runbook":{"id":"x","version":"1","sha256":"","source_name":"x","source":""},
+            "created_at":"2026-01-01T00:00:00Z","units":[],"status":"running","events":[]}"#,
+        )
+        .expect("a minimal state");
+        state.events = times
+            .iter()
+            .map(|t| Event {
+                at: (*t).to_owned(),
+                operator: "alice".into(),
+                unit: None,
+                event: "x".into(),
+                detail: None,
+            })
+            .collect();
+        state
+    }
+
+    #[test]
+    fn a_clock_behind_the_newest_event_is_measured() {
+        let state = state_with(&["2026-11-23T10:00:00Z", "2026-11-23T09:00:00Z"]);
+        let now = DateTime::parse_from_rfc3339("2026-11-23T09:52:48Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        let b = behind(&state, now).expect("behind");
+        assert_eq!(b.secs, 432);
+        assert!(
+            b.describe()
+                .starts_with("this machine's clock is 7m12s behind")
+        );
+        let later = now + chrono::Duration::hours(1);
+        assert!(behind(&state, later).is_none());
+        assert!(behind(&state_with(&[]), now).is_none());
+    }
+}
