@@ -110,6 +110,13 @@ pub fn read_source(path: &Path) -> Result<Source> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    // Windows editors (and PowerShell 5.1's `Out-File`) save UTF-16 with a byte order mark.
+    if looks_like_utf16(&bytes) {
+        return Err(Error::Message(format!(
+            "{}: is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8",
+            path.display()
+        )));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         Error::Message(format!(
             "{}: is not UTF-8 text (invalid byte at offset {})",
@@ -127,6 +134,18 @@ pub fn read_source(path: &Path) -> Result<Source> {
     })
 }
 
+/// Whether `bytes` start with a UTF-16 byte order mark and decode as UTF-16 after it.
+fn looks_like_utf16(bytes: &[u8]) -> bool {
+    let (Some(bom), true) = (bytes.get(..2), bytes.len().is_multiple_of(2)) else {
+        return false;
+    };
+    let units = bytes[2..].chunks_exact(2).map(|p| match bom {
+        [0xFF, 0xFE] => u16::from_le_bytes([p[0], p[1]]),
+        _ => u16::from_be_bytes([p[0], p[1]]),
+    });
+    matches!(bom, [0xFF, 0xFE] | [0xFE, 0xFF]) && char::decode_utf16(units).all(|c| c.is_ok())
+}
+
 /// Parses and validates a source.
 pub fn load_source(source: &Source, templates: &Templates) -> Result<Loaded> {
     let raw: RawRunbook = yaml::runbook(source).map_err(|d| Error::Invalid {
@@ -140,4 +159,26 @@ pub fn load_source(source: &Source, templates: &Templates) -> Result<Loaded> {
 /// Reads, parses and validates `name`.
 pub fn load(name: &str, templates: &Templates) -> Result<Loaded> {
     load_source(&source(name)?, templates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_utf16;
+
+    #[test]
+    fn utf16_is_recognised_by_its_byte_order_mark() {
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("id: a\n".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("id: a\n".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert!(looks_like_utf16(&le) && looks_like_utf16(&be));
+        // Odd length, or an unpaired surrogate: junk, not UTF-16.
+        assert!(!looks_like_utf16(&[0xFF, 0xFE, 0x00, 0x81, 0x10]));
+        assert!(!looks_like_utf16(&[0xFF, 0xFE, 0x00, 0xD8]));
+        assert!(!looks_like_utf16(b"id: a\n"));
+    }
 }

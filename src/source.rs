@@ -22,26 +22,81 @@ pub struct Diagnostic {
     pub column: u64,
     /// Lowercase message, names in backticks.
     pub message: String,
-    /// The source line, for the snippet.
+    /// The source line (or the part of a long line around the column), for the snippet.
     pub snippet: Option<String>,
+    /// Characters of `snippet` before the caret.
+    caret: usize,
 }
+
+/// The longest message a diagnostic shows, in characters.
+const MAX_MESSAGE: usize = 1000;
+/// How many characters of a long source line the snippet shows on each side of the column.
+const SNIPPET_SIDE: usize = 80;
 
 impl Source {
     /// A diagnostic at `line:column` of this source.
+    ///
+    /// Both the message and the snippet are made safe to print: control characters (an escape
+    /// sequence in a hostile file would drive the terminal) are shown escaped or as U+FFFD, and
+    /// a 10 MB line or key is cut to the part around the column rather than printed whole.
     pub fn diagnostic(&self, line: u64, column: u64, message: impl Into<String>) -> Diagnostic {
-        let snippet = usize::try_from(line)
+        let column = column.max(1);
+        let col = usize::try_from(column - 1).unwrap_or(usize::MAX);
+        let (snippet, caret) = usize::try_from(line)
             .ok()
             .and_then(|l| l.checked_sub(1))
             .and_then(|l| self.text.lines().nth(l))
-            .map(|s| s.trim_end_matches('\r').to_owned());
+            .map(|s| excerpt(s.trim_end_matches('\r'), col))
+            .unzip();
         Diagnostic {
             file: self.name.clone(),
             line,
-            column: column.max(1),
-            message: message.into(),
+            column,
+            message: printable_message(&message.into()),
             snippet,
+            caret: caret.unwrap_or(0),
         }
     }
+}
+
+/// The message with control characters other than newline and tab escaped, cut to
+/// [`MAX_MESSAGE`] characters.
+fn printable_message(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(MAX_MESSAGE * 4));
+    for (i, c) in message.chars().enumerate() {
+        if i == MAX_MESSAGE {
+            out.push('…');
+            break;
+        }
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The part of `line` around the 0-based character column `col`, with control characters
+/// other than tab replaced one for one, and how many characters precede the caret.
+fn excerpt(line: &str, col: usize) -> (String, usize) {
+    let skip = col.saturating_sub(SNIPPET_SIDE);
+    let mut out = String::new();
+    if skip > 0 {
+        out.push('…');
+    }
+    let mut chars = line.chars().skip(skip);
+    for c in chars.by_ref().take(col - skip + SNIPPET_SIDE) {
+        out.push(if c.is_control() && c != '\t' {
+            '\u{FFFD}'
+        } else {
+            c
+        });
+    }
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    (out, col - skip + usize::from(skip > 0))
 }
 
 impl fmt::Display for Diagnostic {
@@ -57,11 +112,56 @@ impl fmt::Display for Diagnostic {
         if let Some(snippet) = &self.snippet {
             let width = snippet
                 .chars()
-                .take(usize::try_from(self.column).unwrap_or(1).saturating_sub(1))
+                .take(self.caret)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect::<String>();
             write!(f, "\n  | {snippet}\n  | {width}^")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(text: &str) -> Source {
+        Source {
+            name: "t.yaml".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_column_with_the_caret_under_it() {
+        let line = format!("{}X{}", "a".repeat(5000), "b".repeat(5000));
+        let d = src(&line).diagnostic(1, 5001, "here");
+        let shown = d.to_string();
+        assert!(shown.len() < 600, "{} bytes", shown.len());
+        let lines: Vec<&str> = shown.lines().collect();
+        let x = lines[1].chars().position(|c| c == 'X').expect("X shown");
+        assert_eq!(lines[2].chars().position(|c| c == '^'), Some(x), "{shown}");
+        assert!(
+            lines[1].ends_with('…') && lines[1].contains("| …a"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let d = src("title: \u{1b}]0;pwned\u{7}\u{1b}[2J").diagnostic(1, 8, "bad `\u{1b}[31m`");
+        let shown = d.to_string();
+        assert!(
+            !shown.chars().any(|c| c.is_control() && c != '\n'),
+            "{shown:?}"
+        );
+        assert!(shown.contains("bad `\\u{1b}[31m`"), "{shown}");
+    }
+
+    #[test]
+    fn a_huge_message_is_cut() {
+        let d = src("x").diagnostic(1, 1, "k".repeat(100_000));
+        assert!(d.message.chars().count() <= MAX_MESSAGE + 1);
+        assert!(d.message.ends_with('…'));
     }
 }

@@ -48,7 +48,13 @@ fn parse<T: DeserializeOwned>(source: &Source) -> Result<T, Diagnostic> {
             .map(|l| (l.line(), l.column()))
             .unwrap_or((0, 0));
         let plain = e.without_snippet().to_string();
-        source.diagnostic(line, column, improve(strip_position(&plain)))
+        let message = strip_position(&plain);
+        // The position is already the diagnostic's `line:col`; left in, its words were also
+        // read as candidates by `improve` (`a` -> "did you mean `at`?").
+        let message = message
+            .strip_suffix(&format!(" at line {line}, column {column}"))
+            .unwrap_or(message);
+        source.diagnostic(line, column, improve(message))
     })
 }
 
@@ -66,6 +72,15 @@ fn strip_position(message: &str) -> &str {
 
 /// Adds "did you mean" to serde's unknown field / variant messages.
 fn improve(message: &str) -> String {
+    if message.starts_with("multiple YAML documents detected") {
+        return "a runbook is one YAML document, and this file holds more than one (a second `---`)"
+            .into();
+    }
+    if let Some(detail) = message.strip_prefix("budget breached: ") {
+        return format!(
+            "the file is too large or too deeply nested to be a runbook (parser limit reached: {detail})"
+        );
+    }
     let message = message.replace(
         ", set DuplicateKeyPolicy in Options if acceptable",
         " (each key may appear once)",
@@ -98,10 +113,15 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let limit = |c: &str| 2.max(c.len() / 4);
+    let word_chars = word.chars().count();
     candidates
         .into_iter()
+        // The length difference is a lower bound of the distance: skipping hopeless candidates
+        // first keeps a 10 MB unknown key from costing seconds of edit-distance work.
+        .filter(|c| word_chars.abs_diff(c.chars().count()) <= limit(c))
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 4) && *d < c.len())
+        .filter(|(d, c)| *d <= limit(c) && *d < c.len())
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -122,6 +142,33 @@ mod tests {
         let d = runbook(&src("id: a\ntitle: t\nversion: '1'\nstpes: []\n")).unwrap_err();
         assert_eq!((d.line, d.column), (4, 1));
         assert!(d.message.contains("did you mean `steps`"), "{}", d.message);
+    }
+
+    #[test]
+    fn the_position_is_not_repeated_in_the_message_nor_read_as_a_candidate() {
+        let d = runbook(&src("a: 1\n")).unwrap_err();
+        assert!(!d.message.contains("at line"), "{}", d.message);
+        assert!(!d.message.contains("did you mean `at`"), "{}", d.message);
+    }
+
+    #[test]
+    fn a_second_document_is_named_in_plain_words() {
+        let d = runbook(&src(
+            "id: a\ntitle: t\nversion: '1'\nsteps: []\n---\nid: b\n",
+        ))
+        .unwrap_err();
+        assert_eq!(d.line, 6);
+        assert!(d.message.contains("one YAML document"), "{}", d.message);
+        assert!(!d.message.contains("from_str"), "{}", d.message);
+    }
+
+    #[test]
+    fn a_huge_unknown_key_is_not_compared_at_length() {
+        let word = "x".repeat(1_000_000);
+        let started = std::time::Instant::now();
+        assert_eq!(did_you_mean(&word, ["steps", "title"]), None);
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(did_you_mean("stpes", ["steps", "title"]), Some("steps"));
     }
 
     #[test]
