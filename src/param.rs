@@ -285,12 +285,27 @@ pub fn check_visible(text: &str) -> Result<(), String> {
     for (i, c) in text.chars().enumerate() {
         let why = match c {
             c if c.is_control() => "a control character",
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => {
+            '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}' => {
                 "a bidirectional control character (often copied from a certificate dialog)"
             }
-            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {
-                "an invisible zero-width character"
-            }
+            // Zero-width and other invisible characters: format characters, the combining
+            // grapheme joiner, the Mongolian vowel separator, tag characters.
+            '\u{200B}'..='\u{200D}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{206A}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+            | '\u{034F}'
+            | '\u{180E}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E007F}' => "an invisible zero-width character",
+            // Shown as a line break by editors: text after it would look like the next line.
+            '\u{2028}' | '\u{2029}' => "a line or paragraph separator",
             '\u{E000}'..='\u{F8FF}' => "a private-use character",
             _ => continue,
         };
@@ -342,6 +357,31 @@ mod tests {
             .parse("\u{200E}AB12CD34EF567890ABCDEF1234567890ABCDEF12")
             .unwrap_err();
         assert!(err.contains("U+200E"), "{err}");
+    }
+
+    #[test]
+    fn every_bidirectional_and_invisible_character_is_refused() {
+        for c in [
+            '\u{202A}',
+            '\u{202E}',
+            '\u{2066}',
+            '\u{2069}',
+            '\u{200E}',
+            '\u{200F}',
+            '\u{061C}',
+            '\u{200B}',
+            '\u{200D}',
+            '\u{2060}',
+            '\u{2064}',
+            '\u{FEFF}',
+            '\u{180E}',
+            '\u{E0041}',
+            '\u{2028}',
+            '\u{2029}',
+        ] {
+            let err = Scalar::String.parse(&format!("a{c}b")).unwrap_err();
+            assert!(err.contains(&format!("U+{:04X}", u32::from(c))), "{err}");
+        }
     }
 
     #[test]
