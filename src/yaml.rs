@@ -81,6 +81,29 @@ fn improve(message: &str) -> String {
             "the file is too large or too deeply nested to be a runbook (parser limit reached: {detail})"
         );
     }
+    // serde-saphyr's wording for Rust programmers, in the runbook author's terms.
+    const PLAIN: [(&str, &str); 7] = [
+        (
+            "cannot deserialize null into string; use Option<String>",
+            "expected a string, found nothing (null)",
+        ),
+        ("expected string scalar", "expected a string"),
+        ("expected sequence start", "expected a list"),
+        (
+            "expected mapping start",
+            "expected a mapping (`key: value` lines)",
+        ),
+        ("invalid boolean", "expected `true` or `false`"),
+        (
+            "invalid u32",
+            "expected a whole number from 0 to 4294967295",
+        ),
+        ("recursion limit exceeded", "nested too deeply"),
+    ];
+    let message = match PLAIN.iter().find(|(from, _)| message.starts_with(from)) {
+        Some((from, to)) => format!("{to}{}", &message[from.len()..]),
+        None => message.to_owned(),
+    };
     let message = message.replace(
         ", set DuplicateKeyPolicy in Options if acceptable",
         " (each key may appear once)",

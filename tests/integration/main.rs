@@ -7,6 +7,7 @@ mod export;
 mod faults;
 mod hostile;
 mod library;
+mod malformed;
 mod matching;
 mod quote;
 mod run;
