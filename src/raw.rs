@@ -104,6 +104,10 @@ pub struct RawParam {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub pattern: Option<Span<String>>,
+    /// The most characters a text value (or each list item) may have.
+    #[serde(default)]
+    #[schemars(with = "Option<u32>")]
+    pub max_length: Option<Span<u32>>,
     /// Masked in exports and never written to a state file.
     #[serde(default)]
     pub secret: bool,

@@ -68,6 +68,8 @@ pub struct Param {
     pub help: Option<String>,
     /// Extra pattern.
     pub pattern: Option<Regex>,
+    /// The most characters of a text value or list item.
+    pub max_length: Option<usize>,
     /// Masked in exports, never stored.
     pub secret: bool,
 }
@@ -75,7 +77,16 @@ pub struct Param {
 impl Param {
     /// Checks text supplied for this parameter.
     pub fn parse_text(&self, text: &str) -> Result<Value, String> {
-        self.value_type.parse_text(text, self.pattern.as_ref())
+        let value = self.value_type.parse_text(text, self.pattern.as_ref())?;
+        crate::param::check_max_length(&value, self.max_length)?;
+        Ok(value)
+    }
+
+    /// Checks a list given as separate items for this parameter.
+    pub fn parse_items(&self, items: &[String]) -> Result<Value, String> {
+        let value = self.value_type.parse_items(items, self.pattern.as_ref())?;
+        crate::param::check_max_length(&value, self.max_length)?;
+        Ok(value)
     }
 }
 
