@@ -32,6 +32,8 @@ pub enum Answer {
     Override(String),
     /// Keep waiting this long (`30s`, `5m`), then done.
     Wait(String),
+    /// Under `--exec`: overrule the engine's verdict, with why.
+    Overrule(String),
 }
 
 /// An answers file as read.
@@ -98,6 +100,8 @@ impl Operator for ScriptedOperator {
             | Question::Decision { view: v, .. }
             | Question::Approval { view: v, .. }
             | Question::Wait { view: v, .. }
+            | Question::Run { view: v, .. }
+            | Question::Verdict { view: v, .. }
             | Question::CompletedBeforeCrash { view: v, .. } => v.unit.clone(),
         };
         let answer = self.answer(&unit).cloned().ok_or(Stop::NoAnswer)?;
@@ -114,7 +118,17 @@ impl Operator for ScriptedOperator {
             }
             (Question::AfterFailure { .. }, _) => Reply::Recovery(Recovery::Abort),
             (Question::Capture { .. }, Answer::Value(v)) => Reply::Text(raw_text(&v)),
-            (Question::Capture { example, .. }, _) => Reply::Text(example),
+            (
+                Question::Capture {
+                    proposed, example, ..
+                },
+                _,
+            ) => Reply::Text(proposed.unwrap_or(example)),
+            // Skip or fail: the command is not run; the outcome question records why.
+            (Question::Run { .. }, Answer::Skip(_) | Answer::Fail(_)) => Reply::Yes(false),
+            (Question::Run { .. }, _) => Reply::Yes(true),
+            (Question::Verdict { .. }, Answer::Overrule(r)) => Reply::Text(r),
+            (Question::Verdict { .. }, _) => Reply::Yes(true),
             (Question::Decision { .. }, Answer::Choice(c)) => Reply::Choice(c),
             (Question::Decision { choices, .. }, _) => Reply::Choice(
                 choices
@@ -124,10 +138,11 @@ impl Operator for ScriptedOperator {
             ),
             (Question::Approval { .. }, Answer::Approve(name)) => Reply::Text(name),
             (Question::Approval { .. }, _) => Reply::Text(self.operator.clone()),
-            (Question::Wait { .. }, Answer::Wait(d)) => {
+            (Question::Wait { poll, .. }, Answer::Wait(d)) => {
                 let secs = crate::validate::parse_interval(&d).unwrap_or(0);
                 std::thread::sleep(Duration::from_secs(secs));
-                Reply::Yes(true)
+                // Polling under --exec: wait, then check again; otherwise the wait is over.
+                Reply::Yes(!poll)
             }
             (Question::Wait { .. }, _) => Reply::Yes(true),
             (Question::CompletedBeforeCrash { .. }, Answer::Fail(_) | Answer::Skip(_)) => {
@@ -155,6 +170,7 @@ impl Operator for ScriptedOperator {
             Notice::SkippedByCondition { unit, condition } => {
                 format!("skipped: {unit} (condition `{condition}` is false)")
             }
+            Notice::Output(t) => format!("  | {t}"),
             Notice::Info(t) => t,
             Notice::Warning(t) => format!("warning: {t}"),
             Notice::Complete => "complete".into(),

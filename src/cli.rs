@@ -93,6 +93,9 @@ pub enum Command {
         /// Scripted answers (YAML: params, steps, default).
         #[arg(long, value_name = "FILE")]
         answers: Option<PathBuf>,
+        /// Running the commands (`--exec`).
+        #[command(flatten)]
+        exec: ExecArgs,
     },
     /// Continue a run from its state file, on any machine.
     Resume {
@@ -110,6 +113,9 @@ pub enum Command {
         /// Go on although this machine's clock is more than 5 minutes behind the run's record.
         #[arg(long)]
         accept_clock_skew: bool,
+        /// Running the commands (`--exec`).
+        #[command(flatten)]
+        exec: ExecArgs,
     },
     /// Show where a run stands.
     Status {
@@ -153,4 +159,23 @@ pub struct ValueArgs {
     /// Start from every parameter's example value.
     #[arg(long)]
     pub example: bool,
+}
+
+/// `--exec` and its options, shared by `run` and `resume`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ExecArgs {
+    /// Run each command, check, verify and wait poll in one long-lived shell and keep its
+    /// output; change and destructive steps still ask first.
+    #[arg(long)]
+    pub exec: bool,
+    /// The shell to start (default: `powershell.exe -NoProfile -NonInteractive -Command -` on
+    /// Windows, `pwsh ...` elsewhere; `sh` for the posix dialect).
+    #[arg(long, value_name = "\"CMD ARGS\"", requires = "exec")]
+    pub shell: Option<String>,
+    /// How commands are wrapped: `powershell`, or `posix` (for `sh`; used by the tests).
+    #[arg(long, value_enum, default_value = "powershell", requires = "exec")]
+    pub shell_dialect: crate::host::Dialect,
+    /// Run read-only steps without asking.
+    #[arg(long, requires = "exec")]
+    pub auto_read: bool,
 }

@@ -15,6 +15,7 @@ pub mod engine;
 pub mod error;
 pub mod export;
 mod failpoint;
+pub mod host;
 pub mod loader;
 pub mod matcher;
 pub mod operator;
@@ -120,12 +121,14 @@ fn dispatch(command: Command, templates: &Templates) -> Result<i32> {
             state,
             operator,
             answers,
+            exec,
         } => {
             let inputs = values::ValueInputs::from(values);
             let common = cmd::run::Common {
                 operator,
                 answers,
                 templates: templates.clone(),
+                exec: cmd::run::exec_options(&exec)?,
             };
             cmd::run::run(&runbook, &inputs, state, &common)?;
             Ok(exit::OK)
@@ -136,11 +139,13 @@ fn dispatch(command: Command, templates: &Templates) -> Result<i32> {
             operator,
             use_current_runbook,
             accept_clock_skew,
+            exec,
         } => {
             let common = cmd::run::Common {
                 operator,
                 answers,
                 templates: templates.clone(),
+                exec: cmd::run::exec_options(&exec)?,
             };
             cmd::run::resume(&state, use_current_runbook, accept_clock_skew, &common)?;
             Ok(exit::OK)

@@ -107,6 +107,8 @@ pub enum Question<'a> {
         value_type: &'a ValueType,
         /// An example.
         example: String,
+        /// Under `--exec`: the value read from the command's output.
+        proposed: Option<String>,
         /// Why the previous answer was refused.
         error: Option<String>,
     },
@@ -132,6 +134,22 @@ pub enum Question<'a> {
         view: &'a UnitView,
         /// Suggested interval.
         interval_secs: u64,
+        /// Under `--exec`: no (after the interval) polls the command again.
+        poll: bool,
+    },
+    /// Under `--exec`: run this unit's command now? (No: the operator runs it by hand.)
+    Run {
+        /// The unit.
+        view: &'a UnitView,
+        /// Why it is asked again (the shell was restarted), if it is.
+        note: Option<String>,
+    },
+    /// Under `--exec`: the engine's verdict; accept it (yes) or overrule it (a reason).
+    Verdict {
+        /// The unit.
+        view: &'a UnitView,
+        /// The verdict.
+        verdict: &'a Verdict,
     },
     /// The run crashed while this unit was shown: did it complete?
     CompletedBeforeCrash {
@@ -140,6 +158,15 @@ pub enum Question<'a> {
         /// Who started it, when.
         started: String,
     },
+}
+
+/// What `--exec` concluded from a command's exit status and output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// Whether it passed.
+    pub passed: bool,
+    /// Why: "exit status 0; output matched `Enabled\s+True`".
+    pub reason: String,
 }
 
 /// An answer.
@@ -187,6 +214,8 @@ pub enum Notice {
         /// The condition.
         condition: String,
     },
+    /// Under `--exec`: one line of a command's output, as it arrives (secrets masked).
+    Output(String),
     /// Plain information (runbook changed, captured value, ...).
     Info(String),
     /// A warning.

@@ -37,6 +37,14 @@ pub struct RawRunbook {
     /// What an operator pastes that this runbook fixes (`runbook match`).
     #[serde(default)]
     pub matches: Option<RawMatches>,
+    /// PowerShell run once when `--exec` starts its shell (e.g. loading the Exchange
+    /// Management Shell).
+    #[serde(default)]
+    pub preamble: Option<String>,
+    /// Default per-command timeout under `--exec` (`30s`, `5m`, `1h`; default 10m).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub timeout: Option<Span<String>>,
 }
 
 /// Error texts, event ids and error codes that point to a runbook.
@@ -229,6 +237,22 @@ pub struct RawStep {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub interval: Option<Span<String>>,
+    /// Under `--exec`: a regular expression the output of a `check` or `wait` must match.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub pass_if: Option<Span<String>>,
+    /// Under `--exec`: the exit status a `check` or `wait` must end with (default 0).
+    #[serde(default)]
+    pub exit_status: Option<i32>,
+    /// Under `--exec`: this step's command timeout (`30s`, `5m`, `1h`).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub timeout: Option<Span<String>>,
+    /// Under `--exec`: a regular expression with a named group (the variable's name, or
+    /// `value`) that proposes a capture's value from its command's output.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub from_output: Option<Span<String>>,
     /// Who must approve an `approval`.
     #[serde(default)]
     pub approver: Option<String>,
@@ -293,6 +317,13 @@ pub struct RawVerify {
     /// What a pass looks like.
     #[serde(default)]
     pub expect: Option<String>,
+    /// Under `--exec`: a regular expression the output must match.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub pass_if: Option<Span<String>>,
+    /// Under `--exec`: the exit status it must end with (default 0).
+    #[serde(default)]
+    pub exit_status: Option<i32>,
 }
 
 /// A `rollback:` block.

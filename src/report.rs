@@ -98,6 +98,14 @@ pub fn report_json(state: &State) -> serde_json::Value {
     v["created_at"] = json!(state.created_at);
     v["params"] = json!(state.params);
     v["secret_params"] = json!(state.secret_params);
+    // What `--exec` ran, per unit: output, exit status, duration and verdict.
+    v["executions"] = state
+        .units
+        .iter()
+        .filter(|u| !u.executions.is_empty())
+        .map(|u| (u.id.clone(), json!(u.executions)))
+        .collect::<serde_json::Map<_, _>>()
+        .into();
     v
 }
 
@@ -177,6 +185,7 @@ pub fn report_markdown(state: &State) -> String {
             );
         }
     }
+    executions_markdown(&mut s, state);
     let skipped: Vec<_> = state
         .units
         .iter()
@@ -212,4 +221,40 @@ pub fn report_markdown(state: &State) -> String {
         );
     }
     s
+}
+
+/// What `--exec` ran: each command's status, duration, verdict and output.
+fn executions_markdown(s: &mut String, state: &State) {
+    let ran: Vec<_> = state
+        .units
+        .iter()
+        .filter(|u| !u.executions.is_empty())
+        .collect();
+    if ran.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "\n## Commands run\n");
+    for u in ran {
+        for e in &u.executions {
+            let status = e
+                .exit_status
+                .map_or_else(|| "no exit status".to_owned(), |c| format!("exit {c}"));
+            let _ = writeln!(
+                s,
+                "- `{}` {} at {}: {status}, {} ms, verdict {}",
+                u.id, e.what, e.started_at, e.duration_ms, e.verdict
+            );
+            if !e.output.is_empty() {
+                // A fence longer than any backtick run in the output keeps it one block.
+                let longest = e
+                    .output
+                    .split(|c| c != '`')
+                    .map(str::len)
+                    .max()
+                    .unwrap_or(0);
+                let fence = "`".repeat(longest.max(2) + 1);
+                let _ = writeln!(s, "\n{fence}text\n{}\n{fence}\n", e.output.trim_end());
+            }
+        }
+    }
 }

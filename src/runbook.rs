@@ -36,6 +36,10 @@ pub struct Runbook {
     pub sha256: String,
     /// The template files it uses (name -> text), so a run can carry them in its state.
     pub template_files: std::collections::BTreeMap<String, String>,
+    /// Run once when `--exec` starts its shell.
+    pub preamble: Option<String>,
+    /// Default `--exec` timeout in seconds.
+    pub timeout_secs: u64,
 }
 
 /// Error texts, event ids and codes that point to a runbook.
@@ -120,6 +124,28 @@ pub struct Step {
     pub next: Option<Target>,
     /// Kind-specific data.
     pub kind: StepKind,
+    /// How `--exec` runs and judges it.
+    pub exec: StepExec,
+}
+
+/// How `--exec` judges a command's result.
+#[derive(Debug, Clone, Default)]
+pub struct Expectation {
+    /// A pattern the output must match.
+    pub pass_if: Option<Regex>,
+    /// The exit status it must end with (default 0).
+    pub exit_status: Option<i32>,
+}
+
+/// What `--exec` needs of a step.
+#[derive(Debug, Clone, Default)]
+pub struct StepExec {
+    /// How a `check` or `wait` is judged.
+    pub expect: Expectation,
+    /// This step's timeout, overriding the runbook's.
+    pub timeout_secs: Option<u64>,
+    /// For a capture: proposes the value from the output (named group).
+    pub from_output: Option<Regex>,
 }
 
 /// The list a step loops over.
@@ -158,6 +184,8 @@ pub struct Verify {
     pub command: Template,
     /// What a pass looks like.
     pub expect: Option<String>,
+    /// How `--exec` judges it.
+    pub exec: Expectation,
 }
 
 /// A decision's answer.

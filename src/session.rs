@@ -97,6 +97,7 @@ impl<'a> Session<'a> {
                 operator: None,
                 note: None,
                 command: None,
+                executions: Vec::new(),
             })
             .collect();
         self.state.units.splice(at..at, new);

@@ -124,6 +124,52 @@ pub struct Unit {
     /// The command exactly as shown (secrets masked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
+    /// Commands run by `--exec`, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub executions: Vec<Execution>,
+}
+
+/// Output kept per unit, over all its executions: the newest output is kept first.
+pub const OUTPUT_LIMIT: usize = 64 * 1024;
+
+/// One command `--exec` ran for a unit.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Execution {
+    /// `command`, `verify`, `check`, `wait` or `capture`.
+    pub what: String,
+    /// When it started (RFC 3339 UTC).
+    pub started_at: String,
+    /// Wall time in milliseconds.
+    pub duration_ms: u64,
+    /// The exit status; absent when it timed out or the shell died.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_status: Option<i32>,
+    /// "pass" or "fail: why" (the engine's verdict; the operator's is in the unit).
+    pub verdict: String,
+    /// Output (secrets masked), cut to [`OUTPUT_LIMIT`] per unit with a marker.
+    pub output: String,
+}
+
+/// Appends `e` to `list`, then cuts outputs so the unit keeps at most [`OUTPUT_LIMIT`] bytes:
+/// the newest output keeps its end (where errors are), older ones what budget is left.
+pub fn keep_execution(list: &mut Vec<Execution>, e: Execution) {
+    list.push(e);
+    let mut budget = OUTPUT_LIMIT;
+    for e in list.iter_mut().rev() {
+        if e.output.len() <= budget {
+            budget -= e.output.len();
+            continue;
+        }
+        let cut = e.output.len() - budget;
+        let marker = format!("[runbook: {cut} bytes of output cut]\n");
+        let mut start = cut + marker.len().min(e.output.len() - cut);
+        while !e.output.is_char_boundary(start) {
+            start += 1;
+        }
+        e.output = format!("{marker}{}", &e.output[start..]);
+        budget = budget.saturating_sub(e.output.len());
+    }
 }
 
 /// One entry of the history.

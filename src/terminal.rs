@@ -293,13 +293,46 @@ impl Operator for TerminalOperator {
                 variable,
                 value_type,
                 example,
+                proposed,
                 error,
                 ..
             } => {
                 self.line(format!("Record {variable} ({value_type}), e.g. {example}"));
                 self.error(error.as_deref());
-                let text = self.text(&format!("{variable} ({value_type})"), false)?;
+                let prompt = format!("{variable} ({value_type})");
+                let text = match proposed {
+                    // Read from the output: Enter takes it, or type over it.
+                    Some(p) => self.run(RAW, |term| {
+                        Input::<String>::with_theme(&*self.theme)
+                            .with_prompt(&prompt)
+                            .default(p)
+                            .interact_text_on(term)
+                    })?,
+                    None => self.text(&prompt, false)?,
+                };
                 Ok(Reply::Text(text))
+            }
+            Question::Run { note, .. } => {
+                if let Some(note) = note {
+                    self.say(note, Style::new().yellow());
+                }
+                let items = ["run it now", "no, I run it myself"];
+                Ok(Reply::Yes(
+                    self.select("Run this command?", &items, 0)? == 0,
+                ))
+            }
+            Question::Verdict { verdict, .. } => {
+                let (word, style) = if verdict.passed {
+                    ("pass", Style::new().green())
+                } else {
+                    ("fail", Style::new().red())
+                };
+                self.say(format!("verdict: {word} ({})", verdict.reason), style);
+                let items = ["accept the verdict", "overrule it (with a reason)"];
+                match self.select("The verdict?", &items, 0)? {
+                    0 => Ok(Reply::Yes(true)),
+                    _ => self.reason("Why overrule it?").map(Reply::Text),
+                }
             }
             Question::Decision {
                 question, choices, ..
@@ -312,6 +345,18 @@ impl Operator for TerminalOperator {
             Question::Approval { approver, .. } => {
                 let name = self.reason(&format!("Approved by (name of {approver})"))?;
                 Ok(Reply::Text(name))
+            }
+            Question::Wait {
+                interval_secs,
+                poll: true,
+                ..
+            } => {
+                let again = format!("check again in {}", duration_text(interval_secs));
+                if self.select("Is it done?", &["it is done", &again], 1)? == 0 {
+                    return Ok(Reply::Yes(true));
+                }
+                self.countdown(interval_secs)?;
+                Ok(Reply::Yes(false))
             }
             Question::Wait { interval_secs, .. } => self.wait(interval_secs).map(Reply::Yes),
             Question::CompletedBeforeCrash { view, started } => {
@@ -363,6 +408,7 @@ impl Operator for TerminalOperator {
             Notice::SkippedByCondition { unit, condition } => {
                 self.line(format!("skipped {unit}: condition `{condition}` is false"));
             }
+            Notice::Output(text) => self.say(format!("  │ {text}"), Style::new().dim()),
             Notice::Info(text) => self.line(text),
             Notice::Warning(text) => self.say(format!("warning: {text}"), Style::new().yellow()),
             Notice::Complete => self.say("Runbook complete.", Style::new().green()),

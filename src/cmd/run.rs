@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use crate::answers::{AnswersFile, Chain, ScriptedOperator};
-use crate::engine::Engine;
+use crate::engine::{Engine, Exec};
 use crate::error::{Error, Result};
+use crate::host::{Dialect, HostConfig};
 use crate::loader::{self, Loaded, Templates};
 use crate::operator::{Notice, Operator};
 use crate::platform;
@@ -27,6 +28,50 @@ pub struct Common {
     pub answers: Option<PathBuf>,
     /// Templates lookup (`--templates`).
     pub templates: Templates,
+    /// `--exec`: the shell and whether read-only steps run without asking.
+    pub exec: Option<ExecOptions>,
+}
+
+/// What `--exec` was asked for; the runbook adds its preamble.
+#[derive(Debug, Clone)]
+pub struct ExecOptions {
+    shell: Vec<String>,
+    dialect: Dialect,
+    auto_read: bool,
+}
+
+impl ExecOptions {
+    fn start(self, rb: &crate::runbook::Runbook) -> Exec {
+        let config = HostConfig {
+            command: self.shell,
+            dialect: self.dialect,
+            preamble: rb.preamble.clone(),
+        };
+        Exec::new(config, self.auto_read)
+    }
+}
+
+/// Checks `--exec`'s options; `None` without `--exec`.
+pub fn exec_options(args: &crate::cli::ExecArgs) -> Result<Option<ExecOptions>> {
+    if !args.exec {
+        return Ok(None);
+    }
+    let shell = match &args.shell {
+        Some(text) => shlex::split(text)
+            .filter(|words| !words.is_empty())
+            .ok_or_else(|| {
+                Error::Message(format!(
+                    "--shell {text:?}: expected a program and its arguments, such as \"pwsh -NoProfile -Command -\""
+                ))
+            })?,
+        None if args.shell_dialect == Dialect::Posix => vec!["sh".to_owned()],
+        None => HostConfig::default_command(),
+    };
+    Ok(Some(ExecOptions {
+        shell,
+        dialect: args.shell_dialect,
+        auto_read: args.auto_read,
+    }))
 }
 
 fn read_answers(path: Option<&Path>) -> Result<Option<AnswersFile>> {
@@ -125,6 +170,7 @@ pub fn run(
         renderer: &loaded.renderer,
         operator: &mut op,
         resume_hint: resume_command(&path),
+        exec: common.exec.clone().map(|e| e.start(rb)),
     };
     engine.operator.notify(Notice::Info(format!(
         "state file: {}",
@@ -343,6 +389,7 @@ pub fn resume(
         renderer: &loaded.renderer,
         operator: &mut op,
         resume_hint: resume_command(path),
+        exec: common.exec.clone().map(|e| e.start(rb)),
     };
     for n in notices {
         engine.operator.notify(n);

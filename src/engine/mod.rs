@@ -2,8 +2,11 @@
 //! transition. The engine never prints and never prompts itself; it only talks to an
 //! [`Operator`].
 
+mod exec;
 mod outcome;
 mod view;
+
+pub use exec::{Exec, judge};
 
 use crate::error::{Error, Result};
 use crate::operator::{Notice, Operator, Question, Reply, Stop};
@@ -25,6 +28,8 @@ pub struct Engine<'a, 'o> {
     pub operator: &'o mut dyn Operator,
     /// The command to resume, for messages.
     pub resume_hint: String,
+    /// `--exec`: the shell that runs the commands.
+    pub exec: Option<Exec>,
 }
 
 impl Engine<'_, '_> {
@@ -238,6 +243,10 @@ impl Engine<'_, '_> {
                 pattern,
                 ..
             } => {
+                let proposed = match (&self.exec, &view.command) {
+                    (Some(_), Some(_)) => self.exec_capture(pos, &view)?,
+                    _ => None,
+                };
                 let mut error = None;
                 let value = loop {
                     let reply = self.ask(
@@ -246,6 +255,7 @@ impl Engine<'_, '_> {
                             variable,
                             value_type,
                             example: example.display(),
+                            proposed: proposed.clone(),
                             error: error.take(),
                         },
                         u,
@@ -315,11 +325,19 @@ impl Engine<'_, '_> {
                 self.session.advance(pos);
             }
             StepKind::Wait { interval_secs, .. } => {
+                if self.exec.is_some()
+                    && let Some(note) = self.exec_wait(pos, &view, *interval_secs)?
+                {
+                    self.session.finish(u, UnitStatus::Done, Some(note));
+                    self.session.advance(pos);
+                    return self.save();
+                }
                 loop {
                     let reply = self.ask(
                         Question::Wait {
                             view: &view,
                             interval_secs: *interval_secs,
+                            poll: false,
                         },
                         u,
                     )?;
@@ -339,7 +357,17 @@ impl Engine<'_, '_> {
                 if step.impact == Impact::Destructive {
                     self.confirm(pos, &view)?;
                 }
-                if !self.outcome(pos, &view)? {
+                let executable =
+                    matches!(step.kind, StepKind::Command { .. } | StepKind::Check { .. });
+                let ran = match self.exec {
+                    Some(_) if executable => self.exec_action(pos, &view)?,
+                    _ => None,
+                };
+                let go_on = match ran {
+                    Some(go_on) => go_on,
+                    None => self.outcome(pos, &view)?,
+                };
+                if !go_on {
                     return Err(Error::Aborted {
                         message: format!(
                             "aborted at {} after a failure; the state is saved (resume with: {})",

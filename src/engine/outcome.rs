@@ -75,50 +75,59 @@ impl Engine<'_, '_> {
                     self.save()?;
                 }
                 Reply::Outcome(Outcome::Failed(why)) => {
-                    self.session
-                        .finish(u, UnitStatus::Failed, Some(why.clone()));
-                    self.save()?;
-                    let reply = self.ask(
-                        Question::AfterFailure {
-                            view,
-                            gate: view.gate,
-                        },
-                        u,
-                    )?;
-                    match reply {
-                        Reply::Recovery(Recovery::Retry) => {
-                            self.session.event(Some(&view.unit), "retry", None);
-                            self.session
-                                .start(u, self.session.state.units[u].command.clone());
-                            self.save()?;
-                        }
-                        Reply::Recovery(Recovery::Skip(r)) => {
-                            self.session.finish(u, UnitStatus::Skipped, Some(r));
-                            self.session.advance(pos);
-                            return Ok(true);
-                        }
-                        Reply::Recovery(Recovery::Override(r)) if view.gate => {
-                            self.session.event(
-                                Some(&view.unit),
-                                "gate-overridden",
-                                Some(r.clone()),
-                            );
-                            self.session.finish(
-                                u,
-                                UnitStatus::Done,
-                                Some(format!("gate overridden: {r}")),
-                            );
-                            self.session.advance(pos);
-                            return Ok(true);
-                        }
-                        _ => {
-                            self.session.abort(&view.unit, &why);
-                            self.save()?;
-                            return Ok(false);
-                        }
+                    if let Some(go_on) = self.after_failure(pos, view, why)? {
+                        return Ok(go_on);
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// Records a failure and asks what now: `Some(true)` goes on (skipped, gate overridden),
+    /// `Some(false)` aborts, `None` retries (the unit is started again).
+    pub(super) fn after_failure(
+        &mut self,
+        pos: &Position,
+        view: &UnitView,
+        why: String,
+    ) -> Result<Option<bool>> {
+        let u = pos.unit;
+        self.session
+            .finish(u, UnitStatus::Failed, Some(why.clone()));
+        self.save()?;
+        let reply = self.ask(
+            Question::AfterFailure {
+                view,
+                gate: view.gate,
+            },
+            u,
+        )?;
+        match reply {
+            Reply::Recovery(Recovery::Retry) => {
+                self.session.event(Some(&view.unit), "retry", None);
+                self.session
+                    .start(u, self.session.state.units[u].command.clone());
+                self.save()?;
+                Ok(None)
+            }
+            Reply::Recovery(Recovery::Skip(r)) => {
+                self.session.finish(u, UnitStatus::Skipped, Some(r));
+                self.session.advance(pos);
+                Ok(Some(true))
+            }
+            Reply::Recovery(Recovery::Override(r)) if view.gate => {
+                self.session
+                    .event(Some(&view.unit), "gate-overridden", Some(r.clone()));
+                self.session
+                    .finish(u, UnitStatus::Done, Some(format!("gate overridden: {r}")));
+                self.session.advance(pos);
+                Ok(Some(true))
+            }
+            _ => {
+                self.session.abort(&view.unit, &why);
+                self.save()?;
+                Ok(Some(false))
             }
         }
     }

@@ -98,9 +98,11 @@ impl Validator<'_> {
                             format!("the `verify` of step `{id}` needs `command` or `template`"),
                         );
                     }
+                    let exec = self.expectation(v.pass_if.as_ref(), v.exit_status);
                     Some(Verify {
                         command: command?,
                         expect: v.expect.clone(),
+                        exec,
                     })
                 });
                 let confirm = match (&s.confirm, for_each) {

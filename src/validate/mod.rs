@@ -144,6 +144,8 @@ impl Validator<'_> {
             sha256,
             template_files: std::mem::take(&mut self.files),
             matches,
+            preamble: raw.preamble.clone(),
+            timeout_secs: self.timeout(raw.timeout.as_ref()).unwrap_or(exec::DEFAULT_TIMEOUT_SECS),
         })
     }
 
@@ -426,6 +428,7 @@ impl Validator<'_> {
     }
 }
 
+mod exec;
 mod flow;
 mod kind;
 mod step;

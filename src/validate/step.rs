@@ -105,6 +105,7 @@ impl Validator<'_> {
             for_each,
             rollback,
             next,
+            exec: self.step_exec(s),
             kind,
         })
     }
@@ -181,7 +182,7 @@ impl Validator<'_> {
     fn unused_keys(&mut self, s: &RawStep) {
         use StepKindName as K;
         let kind = s.kind.value;
-        let checks: [(&str, bool, &[K]); 14] = [
+        let checks: [(&str, bool, &[K]); 18] = [
             (
                 "command",
                 s.command.is_some(),
@@ -202,6 +203,14 @@ impl Validator<'_> {
             ("question", s.question.is_some(), &[K::Decision]),
             ("choices", s.choices.is_some(), &[K::Decision]),
             ("interval", s.interval.is_some(), &[K::Wait]),
+            ("pass_if", s.pass_if.is_some(), &[K::Check, K::Wait]),
+            ("exit_status", s.exit_status.is_some(), &[K::Check, K::Wait]),
+            (
+                "timeout",
+                s.timeout.is_some(),
+                &[K::Command, K::Check, K::Wait, K::Capture],
+            ),
+            ("from_output", s.from_output.is_some(), &[K::Capture]),
             ("approver", s.approver.is_some(), &[K::Approval]),
             (
                 "message",

@@ -3,6 +3,7 @@
 mod cli;
 mod crash;
 mod errors;
+mod exec;
 mod export;
 mod faults;
 mod hostile;
