@@ -13,9 +13,33 @@ pub struct Cli {
     /// A directory of templates that overrides the shipped ones.
     #[arg(long, global = true, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Colour on the terminal: `auto` (not when NO_COLOR is set or stderr is not a terminal),
+    /// `always` or `never`.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// When to colour terminal output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stderr is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Graph formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// A Mermaid flowchart (renders on GitHub, GitLab, Azure DevOps).
+    Mermaid,
+    /// Graphviz dot.
+    Dot,
 }
 
 /// Text or JSON output.
@@ -69,6 +93,27 @@ pub enum Command {
     },
     /// Print the JSON Schema of the runbook format.
     Schema,
+    /// Draw a runbook's flow: decisions and their branches, loops, gates, destructive steps.
+    Graph {
+        /// A shipped runbook id or a path to a .yaml file.
+        runbook: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "mermaid")]
+        format: GraphFormat,
+    },
+    /// Start a new runbook: `<ID>.yaml` and a template that validate as they are.
+    New {
+        /// The new runbook's id (lowercase, digits and dashes).
+        id: String,
+        /// Where to write it.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
     /// Find the runbook for an error: paste the error text (or pipe it in).
     Match {
         /// The error text; read from standard input when absent or `-`.

@@ -62,6 +62,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             return code;
         }
     };
+    terminal::set_color_choice(cli.color);
     let templates = Templates {
         dir: cli.templates.clone(),
         pinned: None,
@@ -93,6 +94,23 @@ fn dispatch(command: Command, templates: &Templates) -> Result<i32> {
             emit(cmd::inspect::show(&runbook, format, templates)?.as_bytes())
         }
         Command::Schema => emit(cmd::inspect::schema()?.as_bytes()),
+        Command::Graph { runbook, format } => {
+            emit(cmd::graph::graph(&runbook, format, templates)?.as_bytes())
+        }
+        Command::New { id, dir } => {
+            let written = cmd::new::new(&id, &dir)?;
+            emit(written.as_bytes())
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "runbook",
+                &mut out,
+            );
+            emit(&out)
+        }
         Command::Match { text, format } => {
             let text = match text {
                 Some(t) if t != "-" => t,

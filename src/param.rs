@@ -258,16 +258,23 @@ impl ValueType {
         let mut out = Vec::with_capacity(items.len());
         let mut seen = std::collections::HashSet::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            let value = scalar
-                .parse(item)
-                .map_err(|e| format!("item {} {item:?} {e}", i + 1))?;
-            check_pattern(&value, pattern).map_err(|e| format!("item {} {item:?} {e}", i + 1))?;
+            let named = || format!("item {} {}", i + 1, item_shown(item));
+            let value = scalar.parse(item).map_err(|e| format!("{} {e}", named()))?;
+            check_pattern(&value, pattern).map_err(|e| format!("{} {e}", named()))?;
             if !seen.insert(value.display()) {
-                return Err(format!("item {} {item:?} is listed twice", i + 1));
+                return Err(format!("{} is listed twice", named()));
             }
             out.push(value);
         }
         Ok(Value::List(out))
+    }
+}
+
+/// A list item as an error message quotes it: a 100 KB item is cut to its first 60 characters.
+pub fn item_shown(item: &str) -> String {
+    match item.char_indices().nth(60) {
+        Some((end, _)) => format!("{:?}…", &item[..end]),
+        None => format!("{item:?}"),
     }
 }
 

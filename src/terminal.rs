@@ -418,8 +418,29 @@ impl Operator for TerminalOperator {
 
 /// Whether to colour stderr: not when `NO_COLOR` is set (non-empty) or stderr is no terminal.
 pub fn color_wanted() -> bool {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    !no_color && Term::stderr().is_term()
+    match COLOR.load(Ordering::SeqCst) {
+        1 => true,
+        2 => false,
+        _ => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            !no_color && Term::stderr().is_term()
+        }
+    }
+}
+
+/// `--color`: 0 auto, 1 always, 2 never.
+static COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Records `--color` for [`color_wanted`] and the prompts' own styling.
+pub fn set_color_choice(choice: crate::cli::ColorChoice) {
+    use crate::cli::ColorChoice;
+    let n = match choice {
+        ColorChoice::Auto => 0,
+        ColorChoice::Always => 1,
+        ColorChoice::Never => 2,
+    };
+    COLOR.store(n, Ordering::SeqCst);
+    console::set_colors_enabled_stderr(color_wanted());
 }
 
 /// Installs the Ctrl-C handler for interrupts outside a raw-mode prompt: it shows the cursor,

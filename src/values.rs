@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::error::{Error, Result, ValueProblem};
 use crate::loader::read_source;
 use crate::raw::RawValue;
-use crate::runbook::Runbook;
+use crate::runbook::{Param, Runbook};
 use crate::scope::Values;
 use crate::yaml::{self, did_you_mean};
 
@@ -90,10 +90,11 @@ pub fn gather(runbook: &Runbook, inputs: &ValueInputs) -> Result<Gathered> {
                 });
                 continue;
             };
-            let (text, result) = match &raw.value {
-                RawValue::Scalar(s) => (s.clone(), param.parse_text(s)),
+            let (text, items, result) = match &raw.value {
+                RawValue::Scalar(s) => (s.clone(), vec![s.as_str()], param.parse_text(s)),
                 RawValue::List(items) => (
                     items.join(","),
+                    items.iter().map(String::as_str).collect(),
                     param.value_type.parse_items(items, param.pattern.as_ref()),
                 ),
             };
@@ -105,8 +106,11 @@ pub fn gather(runbook: &Runbook, inputs: &ValueInputs) -> Result<Gathered> {
                     let (line, col) = yaml::position(&raw);
                     problems.push(ValueProblem {
                         param: name,
-                        value: Some(text),
-                        message: format!("{e} ({source_name}:{line}:{col})"),
+                        value: shown(param, &text),
+                        message: format!(
+                            "{} ({source_name}:{line}:{col})",
+                            redacted(param, e, &items)
+                        ),
                     });
                 }
             }
@@ -136,8 +140,8 @@ pub fn gather(runbook: &Runbook, inputs: &ValueInputs) -> Result<Gathered> {
             }
             Err(e) => problems.push(ValueProblem {
                 param: name.to_owned(),
-                value: Some(text.to_owned()),
-                message: e,
+                value: shown(param, text),
+                message: redacted(param, e, &text.split(',').collect::<Vec<_>>()),
             }),
         }
     }
@@ -152,6 +156,31 @@ pub fn gather(runbook: &Runbook, inputs: &ValueInputs) -> Result<Gathered> {
     } else {
         Err(Error::Values { problems })
     }
+}
+
+/// The longest value, in characters, an error message repeats.
+const SHOWN_CHARS: usize = 200;
+
+/// The value as an error message shows it: never a secret's (issue 5: a secret appears in no
+/// error message), and a long value only in part.
+fn shown(param: &Param, text: &str) -> Option<String> {
+    if param.secret {
+        return None;
+    }
+    Some(match text.char_indices().nth(SHOWN_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    })
+}
+
+/// `message` with a secret list's items masked: list errors quote the item they refuse.
+fn redacted(param: &Param, message: String, items: &[&str]) -> String {
+    if !param.secret {
+        return message;
+    }
+    items.iter().fold(message, |m, item| {
+        m.replace(&crate::param::item_shown(item), "(secret)")
+    })
 }
 
 /// Like [`gather`], but a missing required value is an error too (for export).

@@ -25,12 +25,19 @@ pub fn params(source: &Source) -> Result<BTreeMap<String, SpannedValue>, Diagnos
     if source.text.trim().is_empty() {
         return Ok(BTreeMap::new());
     }
-    parse(source)
+    parse(source).map_err(without_line)
 }
 
 /// Parses an answers file (`--answers`).
 pub fn answers(source: &Source) -> Result<crate::answers::AnswersFile, Diagnostic> {
-    parse(source)
+    parse(source).map_err(without_line)
+}
+
+/// Params and answers files may hold secrets, so their errors give the position only: the
+/// source line could be a secret's (issue 5: a secret appears in no error message).
+fn without_line(mut d: Diagnostic) -> Diagnostic {
+    d.snippet = None;
+    d
 }
 
 /// The line and column of a spanned value.

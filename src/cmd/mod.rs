@@ -1,7 +1,9 @@
 //! One file per subcommand; each returns its exit code and writes only to the writers given.
 
 pub mod export;
+pub mod graph;
 pub mod inspect;
+pub mod new;
 pub mod run;
 pub mod validate;
 

@@ -113,6 +113,10 @@ impl Validator<'_> {
                         if !known {
                             self.at(c, format!("`confirm: {}` is not a parameter, loop item or earlier capture", c.value));
                         }
+                        if params.iter().any(|p| p.name == c.value && p.secret) {
+                            // The operator is shown the value to type, and the run records it.
+                            self.at(c, format!("`confirm: {}` is a secret: the operator would be shown it to type, and the confirmation is recorded in the state file; confirm with a value that is not secret", c.value));
+                        }
                         Some(c.value.clone())
                     }
                     (None, Some(f)) if impact == Impact::Destructive => Some(f.item.clone()),

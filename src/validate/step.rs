@@ -149,6 +149,11 @@ impl Validator<'_> {
                 format!("item name `{item}` must match [a-z][a-z0-9_]*"),
             );
         }
+        if params.iter().any(|p| p.name == fe.value && p.secret) {
+            // Each item names its unit: in the state file, the progress lines and the plan.
+            self.at(fe, format!("`for_each: {}` loops over a secret, and each item would name its unit in the state file and the plan; a secret list cannot be looped over", fe.value));
+            return None;
+        }
         let list_type = params
             .iter()
             .find(|p| p.name == fe.value)

@@ -12,5 +12,6 @@ mod malformed;
 mod matching;
 mod quote;
 mod run;
+mod secrets;
 mod support;
 mod terminal;
