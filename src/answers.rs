@@ -107,6 +107,11 @@ impl Operator for ScriptedOperator {
         let answer = self.answer(&unit).cloned().ok_or(Stop::NoAnswer)?;
         let reply = match (question, answer) {
             (Question::Capture { error: Some(_), .. }, _) => return Err(Stop::NoAnswer),
+            // A capture cannot be skipped or failed: taking the example instead would record a
+            // value nobody gave. Stop there, so a person answers it.
+            (Question::Capture { .. }, Answer::Skip(_) | Answer::Fail(_)) => {
+                return Err(Stop::NoAnswer);
+            }
             (Question::ConfirmTarget { expected, .. }, _) => Reply::Text(expected.to_owned()),
             (Question::Outcome(_), Answer::Skip(r)) => Reply::Outcome(Outcome::Skip(r)),
             (Question::Outcome(_), Answer::Fail(r) | Answer::Override(r)) => {

@@ -587,3 +587,35 @@ fn the_readme_answers_example_is_a_valid_answers_file() {
     assert_eq!(st["captured"]["trust_name"], "Microsoft Federation Gateway");
     assert_eq!(unit_status(&st, "save-configuration-record"), "failed");
 }
+
+#[test]
+fn a_skip_or_fail_answer_for_a_capture_stops_instead_of_taking_the_example() {
+    let rb = "id: cap\ntitle: Capture\nversion: '1'\nsteps:\n  - id: grab\n    title: Grab\n    \
+              kind: capture\n    variable: thing\n    type: string\n    example: Thing One\n";
+    for answer in ["{fail: disk full}", "{skip: not needed}"] {
+        let (run, dir) = Test::new()
+            .file("cap.yaml", rb)
+            .file(
+                "a.yaml",
+                format!("default: done\nsteps:\n  grab: {answer}\n"),
+            )
+            .args([
+                "run",
+                "cap.yaml",
+                "--answers",
+                "a.yaml",
+                "--state",
+                "s.json",
+            ])
+            .run();
+        let err = run.failure(3).stderr();
+        assert!(err.contains("waiting for operator input at grab"), "{err}");
+        let st: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("s.json")).expect("state"))
+                .expect("json");
+        assert!(
+            st["captured"].get("thing").is_none(),
+            "the example was not captured"
+        );
+    }
+}
