@@ -15,6 +15,7 @@ pub mod engine;
 pub mod error;
 pub mod export;
 mod failpoint;
+pub mod graph;
 pub mod host;
 pub mod loader;
 pub mod matcher;

@@ -1,11 +1,16 @@
-//! `runbook graph`: the flow of a runbook as Mermaid or Graphviz dot.
+//! `runbook graph`: the flow of a runbook as Mermaid or Graphviz dot (built by [`crate::graph`]).
 
 use crate::cli::GraphFormat;
-use crate::error::{Error, Result};
-use crate::loader::Templates;
+use crate::error::Result;
+use crate::graph;
+use crate::loader::{self, Templates};
 
-/// Renders the graph of `name`.
+/// Renders the graph of `name`: only a runbook that validates is drawn.
 pub fn graph(name: &str, format: GraphFormat, templates: &Templates) -> Result<String> {
-    let _ = (name, format, templates);
-    Err(Error::Message("`runbook graph` is not written yet".into()))
+    let loaded = loader::load(name, templates)?;
+    let g = graph::build(&loaded.runbook);
+    Ok(match format {
+        GraphFormat::Mermaid => g.mermaid(),
+        GraphFormat::Dot => g.dot(),
+    })
 }

@@ -80,6 +80,11 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> Result<String> {
         "\n## Summary\n\n{} steps: {read} read, {change} change, {destructive} destructive; {gates} gates, {decisions} decisions.\n",
         rb.steps.len()
     );
+    let _ = writeln!(
+        s,
+        "## Flow\n\n```mermaid\n{}```\n",
+        crate::graph::build(rb).mermaid()
+    );
     let _ = writeln!(s, "## Steps\n");
     for ps in &plan.steps {
         let st = ps.step;
