@@ -1,9 +1,11 @@
-//! `runbook validate`: every problem in every runbook named, as `path:line:col`.
+//! `runbook validate`: every problem in every runbook named, as `path:line:col`; for a valid
+//! runbook, its authoring smells as `path:line:col: warning: ...` (stderr, still exit 0).
 
 use std::fmt::Write as _;
 
 use crate::error::Error;
 use crate::loader::{self, Templates};
+use crate::validate;
 
 /// Validates each runbook; returns (stdout text, stderr text, all valid). Runbooks are
 /// independent, so several are validated in parallel; the output keeps the order given.
@@ -12,7 +14,10 @@ pub fn validate(names: &[String], templates: &Templates) -> (String, String, boo
     let (mut out, mut err, mut ok) = (String::new(), String::new(), true);
     for result in results {
         match result {
-            Ok(line) => out.push_str(&line),
+            Ok((line, warnings)) => {
+                out.push_str(&line);
+                err.push_str(&warnings);
+            }
             Err(line) => {
                 ok = false;
                 err.push_str(&line);
@@ -22,8 +27,10 @@ pub fn validate(names: &[String], templates: &Templates) -> (String, String, boo
     (out, err, ok)
 }
 
-fn one(name: &str, templates: &Templates) -> Result<String, String> {
-    match loader::load(name, templates) {
+/// The `ok` line and the warnings of a valid runbook, or its problems.
+fn one(name: &str, templates: &Templates) -> Result<(String, String), String> {
+    let source = loader::source(name).map_err(|e| format!("{}\n", describe(&e)))?;
+    match loader::load_source(&source, templates) {
         Ok(l) => {
             let [r, c, d] = l.runbook.impact_counts();
             let mut line = String::new();
@@ -35,7 +42,12 @@ fn one(name: &str, templates: &Templates) -> Result<String, String> {
                 l.runbook.version,
                 l.runbook.steps.len()
             );
-            Ok(line)
+            let mut warnings = String::new();
+            for mut w in validate::warnings(&source) {
+                w.message = format!("warning: {}", w.message);
+                let _ = writeln!(warnings, "{w}");
+            }
+            Ok((line, warnings))
         }
         Err(e) => Err(format!("{}\n", describe(&e))),
     }

@@ -432,5 +432,14 @@ mod exec;
 mod flow;
 mod kind;
 mod step;
+mod warnings;
 pub use flow::step_templates;
 pub use kind::parse_interval;
+
+/// Authoring smells in `source` (see `warnings`): printed by `runbook validate` after the
+/// runbook validated, never an error. A file that does not parse has none.
+pub fn warnings(source: &Source) -> Vec<Diagnostic> {
+    crate::yaml::runbook(source)
+        .map(|raw| warnings::check(source, &raw))
+        .unwrap_or_default()
+}
