@@ -2,6 +2,7 @@
 
 mod cli;
 mod crash;
+mod ecosystem;
 mod errors;
 mod exec;
 mod export;
