@@ -78,12 +78,33 @@ pub fn shipped_ids() -> Vec<&'static str> {
         .collect()
 }
 
+fn is_path(name: &str) -> bool {
+    name.ends_with(".yaml")
+        || name.ends_with(".yml")
+        || name.contains(['/', '\\'])
+        || Path::new(name).is_file()
+}
+
+/// The templates for `name`: a runbook given as a path, without `--templates`, finds its own
+/// in the `templates/` folder beside it (the layout `runbook new` writes), then the shipped ones.
+pub fn templates_for(name: &str, templates: &Templates) -> Templates {
+    if templates.dir.is_some() || templates.pinned.is_some() || !is_path(name) {
+        return templates.clone();
+    }
+    let beside = Path::new(name)
+        .parent()
+        .map(|p| p.join("templates"))
+        .filter(|d| d.is_dir());
+    Templates {
+        dir: beside,
+        pinned: None,
+    }
+}
+
 /// Reads `name`: a shipped id, or a path to a `.yaml` file.
 pub fn source(name: &str) -> Result<Source> {
     let path = Path::new(name);
-    let looks_like_path =
-        name.ends_with(".yaml") || name.ends_with(".yml") || name.contains(['/', '\\']);
-    if looks_like_path || path.is_file() {
+    if is_path(name) {
         return read_source(path);
     }
     match embedded::RUNBOOKS
@@ -158,7 +179,7 @@ pub fn load_source(source: &Source, templates: &Templates) -> Result<Loaded> {
 
 /// Reads, parses and validates `name`.
 pub fn load(name: &str, templates: &Templates) -> Result<Loaded> {
-    load_source(&source(name)?, templates)
+    load_source(&source(name)?, &templates_for(name, templates))
 }
 
 #[cfg(test)]

@@ -25,9 +25,9 @@ const RUNBOOK: &str = r#"# yaml-language-server: $schema={schema}
 #
 # A new runbook written by `runbook new`. It validates as it is: replace every TODO with the
 # real procedure, then check it (from this folder):
-#   runbook validate --templates templates {id}.yaml
-#   runbook graph --templates templates {id}.yaml
-#   runbook export --templates templates {id}.yaml --example --format markdown
+#   runbook validate {id}.yaml
+#   runbook graph {id}.yaml
+#   runbook export {id}.yaml --example --format markdown
 # The format is described in the README ("Runbook format"); the schema above gives your editor
 # completion and checks as you type.
 
@@ -149,14 +149,15 @@ pub fn new(id: &str, dir: &Path) -> Result<String> {
         let _ = std::fs::remove_file(&runbook_path);
         return Err(e);
     }
-    let (r, t) = (shell_word(&runbook_path), shell_word(&templates_dir));
+    // The loader finds templates/ beside a runbook given as a path: no --templates needed.
+    let r = shell_word(&runbook_path);
     Ok(format!(
         "wrote {}\n\
          wrote {}\n\
          next:\n  \
-         runbook validate --templates {t} {r}\n  \
-         runbook graph --templates {t} {r}\n  \
-         runbook export --templates {t} {r} --example --format markdown\n",
+         runbook validate {r}\n  \
+         runbook graph {r}\n  \
+         runbook export {r} --example --format markdown\n",
         runbook_path.display(),
         template_path.display()
     ))

@@ -30,7 +30,7 @@ pub fn validate(names: &[String], templates: &Templates) -> (String, String, boo
 /// The `ok` line and the warnings of a valid runbook, or its problems.
 fn one(name: &str, templates: &Templates) -> Result<(String, String), String> {
     let source = loader::source(name).map_err(|e| format!("{}\n", describe(&e)))?;
-    match loader::load_source(&source, templates) {
+    match loader::load_source(&source, &loader::templates_for(name, templates)) {
         Ok(l) => {
             let [r, c, d] = l.runbook.impact_counts();
             let mut line = String::new();

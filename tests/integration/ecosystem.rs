@@ -366,15 +366,15 @@ fn new_writes_a_runbook_and_template_that_validate_export_and_graph() {
     for want in [
         "wrote authoring/adfs-token-signing-rollover.yaml\n",
         "wrote authoring/templates/adfs-token-signing-rollover-check.ps1\n",
-        "runbook validate --templates authoring/templates authoring/adfs-token-signing-rollover.yaml\n",
-        "runbook graph --templates authoring/templates authoring/adfs-token-signing-rollover.yaml\n",
-        "runbook export --templates authoring/templates authoring/adfs-token-signing-rollover.yaml --example --format markdown\n",
+        "runbook validate authoring/adfs-token-signing-rollover.yaml\n",
+        "runbook graph authoring/adfs-token-signing-rollover.yaml\n",
+        "runbook export authoring/adfs-token-signing-rollover.yaml --example --format markdown\n",
     ] {
         assert!(out.contains(want), "{want}\n{out}");
     }
-    let templates = ["--templates", "authoring/templates"];
+    // No --templates: the loader finds templates/ beside the runbook.
     let path = "authoring/adfs-token-signing-rollover.yaml";
-    let validate = run_in(dir.path(), &[templates[0], templates[1], "validate", path]);
+    let validate = run_in(dir.path(), &["validate", path]);
     assert!(validate.status.success(), "{validate:?}");
     assert!(
         validate.stderr.is_empty(),
@@ -384,15 +384,7 @@ fn new_writes_a_runbook_and_template_that_validate_export_and_graph() {
     for format in ["ps1", "markdown"] {
         let export = run_in(
             dir.path(),
-            &[
-                templates[0],
-                templates[1],
-                "export",
-                path,
-                "--example",
-                "--format",
-                format,
-            ],
+            &["export", path, "--example", "--format", format],
         );
         assert!(export.status.success(), "{format}: {export:?}");
         let text = String::from_utf8_lossy(&export.stdout);
@@ -402,15 +394,12 @@ fn new_writes_a_runbook_and_template_that_validate_export_and_graph() {
             "the template's comment is not rendered"
         );
     }
-    let export = run_in(
-        dir.path(),
-        &[templates[0], templates[1], "export", path, "--example"],
-    );
+    let export = run_in(dir.path(), &["export", path, "--example"]);
     crate::support::powershell::assert_parses(
         "scaffold",
         &String::from_utf8(export.stdout).expect("utf-8"),
     );
-    let graph = run_in(dir.path(), &[templates[0], templates[1], "graph", path]);
+    let graph = run_in(dir.path(), &["graph", path]);
     assert!(graph.status.success(), "{graph:?}");
     check_mermaid("scaffold", &String::from_utf8_lossy(&graph.stdout));
 }

@@ -13,6 +13,7 @@ mod malformed;
 mod matching;
 mod quote;
 mod run;
+mod schema;
 mod secrets;
 mod support;
 mod terminal;

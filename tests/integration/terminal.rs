@@ -143,3 +143,39 @@ fn ctrl_c_at_a_prompt_saves_prints_the_resume_command_and_resume_finishes() {
     assert_eq!(st["complete"], true);
     drop(t);
 }
+
+/// Everything the session printed up to (and including) `until`.
+fn output_until(s: &mut Session, until: &str) -> String {
+    let found = s.expect(until).expect("prompt");
+    String::from_utf8_lossy(found.before()).into_owned() + until
+}
+
+#[test]
+fn color_follows_the_color_flag() {
+    let t = Test::new().file("pty.yaml", RUNBOOK);
+    let dir = t.dir_path();
+    let args = |color: &'static str| {
+        [
+            "run",
+            "pty.yaml",
+            "--set",
+            "domain=contoso.com",
+            "--state",
+            color,
+            "--color",
+            color,
+        ]
+    };
+    // `spawn` sets NO_COLOR: `always` must win over it, `never` must give plain text.
+    let mut s = spawn(&dir, &args("always"));
+    let shown = output_until(&mut s, "What happened?");
+    assert!(shown.contains("\u{1b}[1m"), "bold step title: {shown:?}");
+    drop(s);
+    let mut s = spawn(&dir, &args("never"));
+    let shown = output_until(&mut s, "What happened?");
+    for sgr in ["\u{1b}[1m", "\u{1b}[31m", "\u{1b}[32m", "\u{1b}[2m"] {
+        assert!(!shown.contains(sgr), "{sgr:?} in {shown:?}");
+    }
+    drop(s);
+    drop(t);
+}
