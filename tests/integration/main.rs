@@ -8,6 +8,7 @@ mod exec;
 mod export;
 mod faults;
 mod hostile;
+mod hostile_values;
 mod library;
 mod malformed;
 mod matching;
