@@ -62,8 +62,8 @@ mod tests {
 
     fn state_with(times: &[&str]) -> State {
         let mut state: State = serde_json::from_str(
-            r#"{"format":1,"runbook":{"id":"x","version":"1","sha256":"","source_name":"x","source":""},
-            "created_at":"2026-01-01T00:00:00Z","units":[],"status":"running","events":[]}"#,
+            r#"{"format":1,"runbook":{"id":"x","version":"1","sha256":"","source_name":"x","source":"","templates":{}},
+            "created_at":"2026-01-01T00:00:00Z","params":{},"secret_params":[],"captured":{},"units":[],"status":"running","events":[]}"#,
         )
         .expect("a minimal state");
         state.events = times

@@ -181,11 +181,15 @@ fn ps_array(value: &tera::Value, _: Kwargs, _: &State) -> tera::TeraResult<tera:
         .ok_or_else(|| tera::Error::message("`ps_array` needs a list"))?;
     let mut parts = Vec::with_capacity(items.len());
     for item in items {
-        let text = match item.as_str() {
-            Some(s) => s.to_owned(),
-            None => item.to_string(),
+        // Bools are the engine's own `$true`/`$false` (the only safe strings: `| safe` is
+        // refused) and ints are digits: quoting them would make `'$false'`, which is true.
+        let part = match (item.is_safe(), item.as_str(), item.as_i64()) {
+            (true, Some(s), _) => s.to_owned(),
+            (_, None, Some(n)) => n.to_string(),
+            (_, Some(s), _) => literal_or_variable(s).map_err(tera::Error::message)?,
+            _ => literal_or_variable(&item.to_string()).map_err(tera::Error::message)?,
         };
-        parts.push(literal_or_variable(&text).map_err(tera::Error::message)?);
+        parts.push(part);
     }
     Ok(tera::Value::safe_string(&format!(
         "@({})",
@@ -294,6 +298,20 @@ mod tests {
         assert!(render("X {{ n }}", &[("n", text(""))]).is_err());
         let err = render("X {{ n }}", &[("n", text("a\nb"))]).unwrap_err();
         assert!(err.to_string().contains("U+000A"), "{err}");
+    }
+
+    #[test]
+    fn ps_array_keeps_bools_and_ints_unquoted() {
+        let bools = Binding::Value(Value::List(vec![Value::Bool(true), Value::Bool(false)]));
+        let ints = Binding::Value(Value::List(vec![Value::Int(1), Value::Int(-2)]));
+        assert_eq!(
+            render(
+                "{{ b | ps_array }} {{ i | ps_array }}",
+                &[("b", bools), ("i", ints)]
+            )
+            .unwrap(),
+            "@($true, $false) @(1, -2)"
+        );
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub struct Runbook {
     pub template_files: std::collections::BTreeMap<String, String>,
     /// Run once when `--exec` starts its shell.
     pub preamble: Option<String>,
+    /// Authoring smells (`runbook validate` prints them; never an error).
+    pub warnings: Vec<crate::source::Diagnostic>,
     /// Default `--exec` timeout in seconds.
     pub timeout_secs: u64,
 }

@@ -95,7 +95,7 @@ pub fn gather(runbook: &Runbook, inputs: &ValueInputs) -> Result<Gathered> {
                 RawValue::List(items) => (
                     items.join(","),
                     items.iter().map(String::as_str).collect(),
-                    param.value_type.parse_items(items, param.pattern.as_ref()),
+                    param.parse_items(items),
                 ),
             };
             match result {

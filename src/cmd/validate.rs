@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 
 use crate::error::Error;
 use crate::loader::{self, Templates};
-use crate::validate;
 
 /// Validates each runbook; returns (stdout text, stderr text, all valid). Runbooks are
 /// independent, so several are validated in parallel; the output keeps the order given.
@@ -43,7 +42,7 @@ fn one(name: &str, templates: &Templates) -> Result<(String, String), String> {
                 l.runbook.steps.len()
             );
             let mut warnings = String::new();
-            for mut w in validate::warnings(&source) {
+            for mut w in l.runbook.warnings.clone() {
                 w.message = format!("warning: {}", w.message);
                 let _ = writeln!(warnings, "{w}");
             }

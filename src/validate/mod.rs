@@ -32,7 +32,12 @@ pub fn validate(
         template_spans: HashMap::new(),
         files: std::collections::BTreeMap::new(),
     };
-    let runbook = v.runbook(raw, templates);
+    // Computed from the same parse: parsing again for them doubled YAML's share of validation.
+    let warnings = warnings::check(source, &raw);
+    let runbook = v.runbook(raw, templates).map(|mut rb| {
+        rb.warnings = warnings;
+        rb
+    });
     let renderer = match Renderer::new(v.texts.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         Ok(r) => Some(r),
         Err((name, message)) => {
@@ -145,7 +150,10 @@ impl Validator<'_> {
             template_files: std::mem::take(&mut self.files),
             matches,
             preamble: raw.preamble.clone(),
-            timeout_secs: self.timeout(raw.timeout.as_ref()).unwrap_or(exec::DEFAULT_TIMEOUT_SECS),
+            warnings: Vec::new(),
+            timeout_secs: self
+                .timeout(raw.timeout.as_ref())
+                .unwrap_or(exec::DEFAULT_TIMEOUT_SECS),
         })
     }
 
@@ -435,11 +443,3 @@ mod step;
 mod warnings;
 pub use flow::step_templates;
 pub use kind::parse_interval;
-
-/// Authoring smells in `source` (see `warnings`): printed by `runbook validate` after the
-/// runbook validated, never an error. A file that does not parse has none.
-pub fn warnings(source: &Source) -> Vec<Diagnostic> {
-    crate::yaml::runbook(source)
-        .map(|raw| warnings::check(source, &raw))
-        .unwrap_or_default()
-}
