@@ -22,8 +22,8 @@ fn every_shipped_runbook_validates_against_the_schema() {
     .expect("json");
     let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
     for id in shipped_ids() {
-        let text = std::fs::read_to_string(root().join(format!("runbooks/{id}.yaml")))
-            .expect("runbook");
+        let text =
+            std::fs::read_to_string(root().join(format!("runbooks/{id}.yaml"))).expect("runbook");
         let doc: serde_json::Value = serde_saphyr::from_str(&text).expect("yaml as json");
         let errors: Vec<String> = validator
             .iter_errors(&doc)
@@ -33,6 +33,10 @@ fn every_shipped_runbook_validates_against_the_schema() {
     }
     // And the schema is not vacuous: an unknown key is refused.
     let bad: serde_json::Value =
-        serde_saphyr::from_str("id: x\ntitle: X\nversion: '1'\nsteps: []\nstpes: []\n").expect("yaml");
-    assert!(!validator.is_valid(&bad), "an unknown top-level key must fail");
+        serde_saphyr::from_str("id: x\ntitle: X\nversion: '1'\nsteps: []\nstpes: []\n")
+            .expect("yaml");
+    assert!(
+        !validator.is_valid(&bad),
+        "an unknown top-level key must fail"
+    );
 }
