@@ -172,8 +172,9 @@ impl Engine<'_, '_> {
     }
 
     /// Runs the unit's command (and a command step's `verify`) after asking as its impact
-    /// demands; restarts a shell that died and asks again before re-running.
-    pub(super) fn run_unit(&mut self, pos: &Position, view: &UnitView) -> Result<Ran> {
+    /// demands (`asked`: the operator already said yes, as for the next poll of a wait);
+    /// restarts a shell that died and asks again before re-running.
+    pub(super) fn run_unit(&mut self, pos: &Position, view: &UnitView, asked: bool) -> Result<Ran> {
         let rb = self.session.runbook;
         let step = &rb.steps[pos.step];
         let auto_read = self.exec.as_ref().is_some_and(|e| e.auto_read);
@@ -186,7 +187,7 @@ impl Engine<'_, '_> {
         loop {
             // Change and destructive units are always asked; read-only ones unless --auto-read.
             // After a restarted shell, always.
-            if note.is_some() || step.impact != Impact::Read || !auto_read {
+            if note.is_some() || (!asked && (step.impact != Impact::Read || !auto_read)) {
                 let reply = self.ask(
                     Question::Run {
                         view,
@@ -272,7 +273,7 @@ impl Engine<'_, '_> {
     /// A command or check under `--exec`: run, judge, settle; `None` means by hand.
     pub(super) fn exec_action(&mut self, pos: &Position, view: &UnitView) -> Result<Option<bool>> {
         loop {
-            let verdict = match self.run_unit(pos, view)? {
+            let verdict = match self.run_unit(pos, view, false)? {
                 Ran::ByHand => return Ok(None),
                 Ran::Judged(v) => v,
             };
@@ -296,7 +297,7 @@ impl Engine<'_, '_> {
     ) -> Result<Option<String>> {
         let rb = self.session.runbook;
         let step = &rb.steps[pos.step];
-        let Ran::Judged(verdict) = self.run_unit(pos, view)? else {
+        let Ran::Judged(verdict) = self.run_unit(pos, view, false)? else {
             return Ok(None);
         };
         let output = self.session.state.units[pos.unit]
@@ -338,11 +339,14 @@ impl Engine<'_, '_> {
         view: &UnitView,
         interval_secs: u64,
     ) -> Result<Option<String>> {
+        let mut asked = false;
         loop {
-            let verdict = match self.run_unit(pos, view)? {
+            let verdict = match self.run_unit(pos, view, asked)? {
                 Ran::ByHand => return Ok(None),
                 Ran::Judged(v) => v,
             };
+            // Polling again was the operator's choice: no second "run this command?".
+            asked = true;
             if verdict.passed {
                 return Ok(Some(format!("condition met: {}", verdict.reason)));
             }
