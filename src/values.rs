@@ -116,10 +116,15 @@ pub fn gather(runbook: &Runbook, inputs: &ValueInputs) -> Result<Gathered> {
             }
         }
     }
-    for set in &inputs.sets {
+    for (i, set) in inputs.sets.iter().enumerate() {
         let Some((name, text)) = set.split_once('=') else {
+            // Named only when it is a parameter's name: the argument may be a mistyped secret.
+            let param = match runbook.param(set.trim()) {
+                Some(p) => p.name.clone(),
+                None => format!("(--set number {})", i + 1),
+            };
             problems.push(ValueProblem {
-                param: set.clone(),
+                param,
                 value: None,
                 message: "`--set` takes NAME=VALUE".into(),
             });

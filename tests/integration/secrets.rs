@@ -467,3 +467,26 @@ fn a_secret_cannot_be_looped_over_or_confirmed() {
     let stderr = r.stderr_of_last();
     assert!(stderr.contains("`confirm: token` is a secret"), "{stderr}");
 }
+
+#[test]
+fn a_set_without_equals_is_not_echoed_unless_it_names_a_parameter() {
+    let run = crate::support::Test::new()
+        .args([
+            "export",
+            "exchange-federation-trust-rebuild",
+            "--example",
+            "--set",
+            "Hunter2-Typed-Alone",
+            "--set",
+            "primary_domain",
+        ])
+        .go()
+        .failure(1);
+    let err = run.stderr();
+    assert!(!err.contains("Hunter2-Typed-Alone"), "{err}");
+    assert!(err.contains("(--set number 1)"), "{err}");
+    assert!(
+        err.contains("parameter `primary_domain`: `--set` takes NAME=VALUE"),
+        "{err}"
+    );
+}
