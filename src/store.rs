@@ -158,10 +158,7 @@ impl Store {
                 _ => {}
             }
         }
-        write_atomic_with(&self.path, |w| {
-            serde_json::to_writer(w, state).map_err(std::io::Error::other)
-        })
-        .map_err(|e| Error::StateFile {
+        write_state(&self.path, state).map_err(|e| Error::StateFile {
             message: format!(
                 "cannot save {}: {e}\nthe state file is intact up to the last recorded step; only \
                      this last change was not recorded\nonce that is fixed, resume with: {}",
@@ -178,9 +175,7 @@ impl Store {
     /// process still has every recorded step in memory, so it writes them back and stops.
     fn deleted(&self, state: &State) -> Error {
         let shown = platform::display_path(&self.path);
-        let written = write_atomic_with(&self.path, |w| {
-            serde_json::to_writer(w, state).map_err(std::io::Error::other)
-        });
+        let written = write_state(&self.path, state);
         let what = match written {
             Ok(()) => {
                 self.last
@@ -202,9 +197,7 @@ impl Store {
         let shown = platform::display_path(&self.path);
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
         let copy = sibling(&self.path, &format!(".conflict-{stamp}.json"));
-        let saved = write_atomic_with(&copy, |w| {
-            serde_json::to_writer(w, state).map_err(std::io::Error::other)
-        });
+        let saved = write_state(&copy, state);
         let what = match saved {
             Ok(()) => format!(
                 "it was left as it is, and this run's record was saved to {}\ncompare the two, \
@@ -245,6 +238,13 @@ fn remove_stale_temps(path: &Path) {
             let _ = std::fs::remove_file(e.path());
         }
     }
+}
+
+/// A state as saved: compact JSON (a run over a thousand domains saves thousands of times).
+fn write_state(path: &Path, state: &State) -> std::io::Result<()> {
+    write_atomic_with(path, |w| {
+        serde_json::to_writer(w, state).map_err(std::io::Error::other)
+    })
 }
 
 /// Temp file in the same folder, fsync, rename over `path`, fsync the folder.

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::Engine;
 use crate::error::Result;
-use crate::host::{self, Dialect, Host, HostConfig};
+use crate::host::{self, Host, HostConfig};
 use crate::operator::{Notice, Question, Reply, UnitView, Verdict};
 use crate::runbook::{Expectation, Impact, StepKind};
 use crate::session::Position;
@@ -30,11 +30,13 @@ impl Exec {
             host: None,
         }
     }
+}
 
-    /// The dialect, for messages.
-    pub fn dialect(&self) -> Dialect {
-        self.config.dialect
-    }
+/// `text` with every secret value replaced by `********`, for what is shown and what is kept.
+fn mask(text: &str, secrets: &[String]) -> String {
+    secrets.iter().fold(text.to_owned(), |out, s| {
+        out.replace(s.as_str(), "********")
+    })
 }
 
 /// Judges an execution against what a pass looks like.
@@ -76,16 +78,14 @@ pub(super) enum Ran {
 }
 
 impl Engine<'_, '_> {
-    /// Masks every secret value in `text`, for what is shown and what is kept.
-    fn mask(&self, text: &str) -> String {
-        let mut out = text.to_owned();
-        for v in self.session.secrets.values() {
-            let shown = v.display();
-            if !shown.is_empty() {
-                out = out.replace(&shown, "********");
-            }
-        }
-        out
+    /// The secret values as they would appear in output.
+    fn secret_texts(&self) -> Vec<String> {
+        self.session
+            .secrets
+            .values()
+            .map(crate::param::Value::display)
+            .filter(|s| !s.is_empty())
+            .collect()
     }
 
     fn timeout(&self, pos: &Position) -> Duration {
@@ -109,21 +109,9 @@ impl Engine<'_, '_> {
             let host = Host::start(&exec.config, timeout).map_err(crate::Error::Message)?;
             exec.host = Some(host);
         }
-        let secrets: Vec<String> = self
-            .session
-            .secrets
-            .values()
-            .map(crate::param::Value::display)
-            .filter(|s| !s.is_empty())
-            .collect();
+        let secrets = self.secret_texts();
         let operator = &mut *self.operator;
-        let mut on_line = |line: &str| {
-            let mut shown = line.to_owned();
-            for s in &secrets {
-                shown = shown.replace(s.as_str(), "********");
-            }
-            operator.notify(Notice::Output(shown));
-        };
+        let mut on_line = |line: &str| operator.notify(Notice::Output(mask(line, &secrets)));
         let Some(host) = self.exec.as_mut().and_then(|e| e.host.as_mut()) else {
             return Ok(host::Execution::default());
         };
@@ -154,7 +142,7 @@ impl Engine<'_, '_> {
             } else {
                 format!("fail: {}", v.reason)
             },
-            output: self.mask(&e.output),
+            output: mask(&e.output, &self.secret_texts()),
         };
         let unit = &mut self.session.state.units[pos.unit];
         state::keep_execution(&mut unit.executions, record);

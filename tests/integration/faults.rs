@@ -171,16 +171,15 @@ impl Drop for ReadOnly<'_> {
     }
 }
 
-#[cfg(unix)]
-#[test]
-fn a_read_only_state_folder_refuses_the_save_and_leaves_the_file_as_it_was() {
+/// The three-step runbook run with answers for its first step only: stopped (exit 3), saved,
+/// with `a.yaml` ready to answer the rest.
+fn stopped_after_the_first_step() -> Test {
     let t = Test::new()
         .file("tiny.yaml", TINY)
         .file("first.yaml", "steps:\n  one: done\n")
         .file("a.yaml", "default: done\n");
-    let dir = t.dir_path();
     let out = bin(
-        &dir,
+        &t.dir_path(),
         &[
             "run",
             "tiny.yaml",
@@ -193,6 +192,14 @@ fn a_read_only_state_folder_refuses_the_save_and_leaves_the_file_as_it_was() {
     .output()
     .expect("run");
     assert_eq!(code(&out), 3, "{}", text(&out.stderr));
+    t
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_state_folder_refuses_the_save_and_leaves_the_file_as_it_was() {
+    let t = stopped_after_the_first_step();
+    let dir = t.dir_path();
     let saved = std::fs::read(dir.join("s.json")).expect("state");
     {
         let _ro = ReadOnly::make(&dir);
@@ -217,25 +224,8 @@ fn a_read_only_state_folder_refuses_the_save_and_leaves_the_file_as_it_was() {
 /// A run stopped after its first step, then its newest event moved `ahead` seconds into the
 /// future, as if recorded on a machine whose clock runs ahead of this one.
 fn stopped_run_recorded_ahead(ahead: i64) -> (Test, Vec<u8>) {
-    let t = Test::new()
-        .file("tiny.yaml", TINY)
-        .file("first.yaml", "steps:\n  one: done\n")
-        .file("a.yaml", "default: done\n");
+    let t = stopped_after_the_first_step();
     let dir = t.dir_path();
-    let out = bin(
-        &dir,
-        &[
-            "run",
-            "tiny.yaml",
-            "--answers",
-            "first.yaml",
-            "--state",
-            "s.json",
-        ],
-    )
-    .output()
-    .expect("run");
-    assert_eq!(code(&out), 3, "{}", text(&out.stderr));
     let path = dir.join("s.json");
     let mut state: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&path).expect("state")).expect("json");
