@@ -191,7 +191,7 @@ impl Engine<'_, '_> {
             let what = view.kind;
             let started_at = state::now();
             let e = self.execute(pos, &command)?;
-            if e.host_died && note.is_none() && !died_before {
+            if e.host_died && !died_before {
                 died_before = true;
                 let v = judge(&e, &Expectation::default());
                 self.record(pos, what, started_at, &e, &v);
