@@ -1,42 +1,54 @@
-# D13 (EX13-CONFIG, CSS-FBC): prove the new trust works end to end.
+# D13 (EX13-CONFIG, CSS-FBC): prove the new trust works end to end. Shared by the rebuild and the
+# KB2995731 repair. Passes only on POSITIVE evidence (change review M2, domain reference 7.2):
+# - Test-FederationTrustCertificate lists the new thumbprint, Installed in every row;
+# - the second Test-FederationTrust run returns at least one row of Type Success and none of Type Error;
+# - Get-FederationInformation returns an object whose TokenIssuerUris contain urn:federation:MicrosoftOnline.
+# Exchange cmdlets are implicit-remoting proxies in EMS: errors are read from -ErrorVariable and from
+# what came back, never from try/catch (M1).
 $testProblems = @()
+$testNewThumbprint = {{ new_thumbprint }}
 
-Write-Output '--- Test-FederationTrustCertificate (every server must show Installed) ---'
-$testCertRows = @(Test-FederationTrustCertificate)
+Write-Output '--- Test-FederationTrustCertificate (the new certificate must be Installed on every server) ---'
+$testCertRows = @(Test-FederationTrustCertificate -DomainController {{ dc_fqdn }} -ErrorVariable testCertErr)
 $testCertRows | Format-Table -AutoSize Site,State,Thumbprint
-foreach ($testRow in $testCertRows) {
+if ($testCertErr) { $testProblems += "Test-FederationTrustCertificate reported an error: $($testCertErr[0])" }
+$testCertNew = @($testCertRows | Where-Object { [string]$_.Thumbprint -eq $testNewThumbprint })
+if ($testCertNew.Count -eq 0) {
+    $testProblems += "Test-FederationTrustCertificate does not list the new certificate $testNewThumbprint."
+}
+foreach ($testRow in $testCertNew) {
     if ([string]$testRow.State -ne 'Installed') {
-        $testProblems += "Certificate $($testRow.Thumbprint) is '$($testRow.State)' in site $($testRow.Site)."
+        $testProblems += "The new certificate is '$($testRow.State)' in site $($testRow.Site) (wait for distribution)."
     }
 }
-if ($testCertRows.Count -eq 0) { $testProblems += 'Test-FederationTrustCertificate returned nothing.' }
 
-Write-Output '--- Test-FederationTrust, first run (ignored: it often fails once) ---'
-Test-FederationTrust -UserIdentity {{ user_smtp }} | Format-Table -AutoSize Id,Type,Message
+Write-Output '--- Test-FederationTrust, first run (ignored: it often fails once, as in Microsoft''s FreeBusyChecker) ---'
+Test-FederationTrust -UserIdentity {{ user_smtp }} -DomainController {{ dc_fqdn }} -ErrorAction SilentlyContinue -ErrorVariable ignoredErr | Format-Table -AutoSize Id,Type,Message
 Write-Output '--- Test-FederationTrust, second run (this one counts) ---'
-$testTrustRows = @(Test-FederationTrust -UserIdentity {{ user_smtp }})
+$testTrustRows = @(Test-FederationTrust -UserIdentity {{ user_smtp }} -DomainController {{ dc_fqdn }} -ErrorVariable testTrustErr)
 $testTrustRows | Format-Table -AutoSize Id,Type,Message
-foreach ($testRow in $testTrustRows) {
-    if ([string]$testRow.Type -eq 'Error') {
-        $testProblems += "Test-FederationTrust $($testRow.Id): $($testRow.Message)"
-    }
+if ($testTrustErr) { $testProblems += "Test-FederationTrust reported an error: $($testTrustErr[0])" }
+$testTrustSuccess = @($testTrustRows | Where-Object { [string]$_.Type -eq 'Success' })
+$testTrustErrors = @($testTrustRows | Where-Object { [string]$_.Type -eq 'Error' })
+if ($testTrustRows.Count -eq 0) { $testProblems += 'Test-FederationTrust returned nothing (wrong mailbox, RBAC, or the cmdlet failed).' }
+elseif ($testTrustSuccess.Count -eq 0) { $testProblems += 'Test-FederationTrust returned no row of Type Success.' }
+foreach ($testRow in $testTrustErrors) {
+    $testProblems += "Test-FederationTrust $($testRow.Id): $($testRow.Message)"
 }
 
-Write-Output '--- Get-FederationInformation for the primary domain ---'
-$testInfo = $null
-try {
-    $testInfo = Get-FederationInformation -DomainName {{ primary_domain }} -ErrorAction Stop
-    $testInfo | Format-List
+Write-Output '--- Get-FederationInformation for the primary domain (through Autodiscover) ---'
+$testInfo = @(Get-FederationInformation -DomainName {{ primary_domain }} -ErrorVariable testInfoErr)
+$testInfo | Format-List
+if ($testInfoErr) { $testProblems += "Get-FederationInformation reported an error: $($testInfoErr[0])" }
+if ($testInfo.Count -eq 0) {
+    $testProblems += 'Get-FederationInformation returned nothing.'
 }
-catch {
-    $testProblems += "Get-FederationInformation failed: $($_.Exception.Message)"
-}
-if ($testInfo -and (@($testInfo.TokenIssuerUris | ForEach-Object { [string]$_ }) -notcontains 'urn:federation:MicrosoftOnline')) {
+elseif (@($testInfo | ForEach-Object { if ($_.PSObject.Properties['TokenIssuerUris']) { $_.TokenIssuerUris } } | ForEach-Object { [string]$_ }) -notcontains 'urn:federation:MicrosoftOnline') {
     $testProblems += 'Get-FederationInformation does not list urn:federation:MicrosoftOnline in TokenIssuerUris.'
 }
 
 if ($testProblems.Count -gt 0) {
     foreach ($testProblem in $testProblems) { Write-Output "FAIL: $testProblem" }
-    throw 'Federation tests failed. TokenValidation errors: run Set-FederationTrust -RefreshMetadata and test again; NotInstalled: wait for certificate distribution and test again.'
+    throw 'Federation tests failed. TokenValidation errors: run Set-FederationTrust -Identity <trust> -RefreshMetadata and test again; the new certificate not Installed: wait for certificate distribution and test again.'
 }
-Write-Output 'PASS: certificates Installed everywhere, no Test-FederationTrust errors, federation information resolves.'
+Write-Output "PASS: the new certificate is Installed everywhere, the second Test-FederationTrust run has $($testTrustSuccess.Count) Success row(s) and no Error, and Get-FederationInformation lists urn:federation:MicrosoftOnline."

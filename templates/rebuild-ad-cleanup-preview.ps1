@@ -1,43 +1,47 @@
 # PREVIEW ONLY (-WhatIf): shows what the KB2995731 cleanup would change. Nothing is written.
+# Every Get-ADObject with -Properties goes through Select-Object (change review B1).
 Import-Module ActiveDirectory -ErrorAction Stop
-$cleanServer = {{ dc_fqdn }}
-$cleanTrustName = {{ trust_name }}
-$cleanCfg = (Get-ADRootDSE -Server $cleanServer).configurationNamingContext
-$cleanOrgs = @(Get-ADObject -Server $cleanServer -SearchBase "CN=Microsoft Exchange,CN=Services,$cleanCfg" -SearchScope OneLevel -LDAPFilter '(objectClass=msExchOrganizationContainer)')
-if ($cleanOrgs.Count -ne 1) {
-    throw "Expected exactly one Exchange organization container, found $($cleanOrgs.Count). Nothing was changed."
+$prevServer = {{ dc_fqdn }}
+$prevTrustName = {{ trust_name }}
+$prevCfg = (Get-ADRootDSE -Server $prevServer -ErrorAction Stop).configurationNamingContext
+$prevOrgs = @(Get-ADObject -Server $prevServer -SearchBase "CN=Microsoft Exchange,CN=Services,$prevCfg" -SearchScope OneLevel -LDAPFilter '(objectClass=msExchOrganizationContainer)' -ErrorAction Stop)
+if ($prevOrgs.Count -ne 1) {
+    throw "Expected exactly one Exchange organization container, found $($prevOrgs.Count). Nothing was changed."
 }
-$cleanOrgDn = $cleanOrgs[0].DistinguishedName
-$cleanFedDn = "CN=Federation,$cleanOrgDn"
+$prevOrgDn = $prevOrgs[0].DistinguishedName
+$prevFedDn = "CN=Federation,$prevOrgDn"
 
 # a. Federated organization identifier: clear the namespace and the trust link, disable.
-#    Only attributes that still hold a value are touched, so the step can be re-run safely.
-$cleanFed = Get-ADObject -Server $cleanServer -Identity $cleanFedDn -Properties msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedIsEnabled -ErrorAction Stop
-$cleanAttributes = @()
-if ($cleanFed.msExchFedAccountNamespace) { $cleanAttributes += 'msExchFedAccountNamespace' }
-if ($cleanFed.msExchFedDelegationTrust) { $cleanAttributes += 'msExchFedDelegationTrust' }
-if ($cleanAttributes.Count -gt 0) {
-    Set-ADObject -Server $cleanServer -Identity $cleanFedDn -Clear $cleanAttributes -WhatIf
+#    Only attributes that still hold a value are touched. msExchFedDelegationTrustSL is never touched.
+$prevFed = Get-ADObject -Server $prevServer -Identity $prevFedDn -Properties msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedIsEnabled -ErrorAction Stop |
+    Select-Object DistinguishedName,msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedIsEnabled
+$prevAttributes = @()
+if ($prevFed.msExchFedAccountNamespace) { $prevAttributes += 'msExchFedAccountNamespace' }
+if ($prevFed.msExchFedDelegationTrust) { $prevAttributes += 'msExchFedDelegationTrust' }
+if ($prevAttributes.Count -gt 0) {
+    Set-ADObject -Server $prevServer -Identity $prevFedDn -Clear $prevAttributes -WhatIf
 }
-if ($cleanFed.msExchFedIsEnabled -ne $false) {
-    Set-ADObject -Server $cleanServer -Identity $cleanFedDn -Replace @{msExchFedIsEnabled=$false} -WhatIf
+else { Write-Output 'Part a: msExchFedAccountNamespace and msExchFedDelegationTrust are already empty.' }
+if ($prevFed.msExchFedIsEnabled -ne $false) {
+    Set-ADObject -Server $prevServer -Identity $prevFedDn -Replace @{msExchFedIsEnabled=$false} -WhatIf
 }
+else { Write-Output 'Part a: msExchFedIsEnabled is already False.' }
 
 # b. Delete the old trust object only if Remove-FederationTrust left it behind.
-$cleanTrusts = @(Get-ADObject -Server $cleanServer -SearchBase "CN=Federation Trusts,$cleanOrgDn" -SearchScope OneLevel -LDAPFilter '(objectClass=msExchFedTrust)')
-foreach ($cleanTrust in $cleanTrusts) {
-    if ($cleanTrust.Name -eq $cleanTrustName) {
-        Remove-ADObject -Server $cleanServer -Identity $cleanTrust.DistinguishedName -WhatIf
+$prevTrusts = @(Get-ADObject -Server $prevServer -SearchBase "CN=Federation Trusts,$prevOrgDn" -SearchScope OneLevel -LDAPFilter '(objectClass=msExchFedTrust)' -ErrorAction Stop)
+foreach ($prevTrust in $prevTrusts) {
+    if ($prevTrust.Name -eq $prevTrustName) {
+        Remove-ADObject -Server $prevServer -Identity $prevTrust.DistinguishedName -WhatIf
     }
     else {
-        Write-Warning "Not touching msExchFedTrust '$($cleanTrust.Name)': it is not the trust this run removed. Review it by hand."
+        Write-Warning "Not touching msExchFedTrust '$($prevTrust.Name)': it is not the trust this run removed. Review it by hand."
     }
 }
-if ($cleanTrusts.Count -eq 0) { Write-Output 'No msExchFedTrust object remains: nothing to delete (part b).' }
+if ($prevTrusts.Count -eq 0) { Write-Output 'Part b: no msExchFedTrust object remains: nothing to delete.' }
 
 # c. Clear msExchFedAcceptedDomainLink on every accepted domain that still has it.
-$cleanLinked = @(Get-ADObject -Server $cleanServer -SearchBase "CN=Accepted Domains,CN=Transport Settings,$cleanOrgDn" -SearchScope OneLevel -LDAPFilter '(&(objectClass=msExchAcceptedDomain)(msExchFedAcceptedDomainLink=*))')
-foreach ($cleanDomain in $cleanLinked) {
-    Set-ADObject -Server $cleanServer -Identity $cleanDomain.DistinguishedName -Clear msExchFedAcceptedDomainLink -WhatIf
+$prevLinked = @(Get-ADObject -Server $prevServer -SearchBase "CN=Accepted Domains,CN=Transport Settings,$prevOrgDn" -SearchScope OneLevel -LDAPFilter '(&(objectClass=msExchAcceptedDomain)(msExchFedAcceptedDomainLink=*))' -ErrorAction Stop)
+foreach ($prevDomain in $prevLinked) {
+    Set-ADObject -Server $prevServer -Identity $prevDomain.DistinguishedName -Clear msExchFedAcceptedDomainLink -WhatIf
 }
-Write-Output "Accepted domains with a federation link: $($cleanLinked.Count)"
+Write-Output "Part c: accepted domains with a federation link: $($prevLinked.Count)"

@@ -1,7 +1,10 @@
 # A2 (EX13-RENEW, KB3215261): is the current federation certificate really expired?
-$expiryTrust = @(Get-FederationTrust -Identity {{ trust_name }})
+# Exchange cmdlets: -ErrorVariable and the returned objects decide, never try/catch (change review M1).
+$expiryName = {{ trust_name }}
+$expiryTrust = @(Get-FederationTrust -DomainController {{ dc_fqdn }} -ErrorVariable expiryTrustErr | Where-Object { [string]$_.Name -eq $expiryName })
+if ($expiryTrustErr) { Write-Warning "Get-FederationTrust reported: $($expiryTrustErr[0])" }
 if ($expiryTrust.Count -ne 1) {
-    throw "Expected exactly one federation trust named as captured, found $($expiryTrust.Count)."
+    throw "Expected exactly one federation trust named '$expiryName', found $($expiryTrust.Count)."
 }
 $expiryNotAfter = $null
 $expiryThumbprint = [string]$expiryTrust[0].OrgPrivCertificate
@@ -15,16 +18,16 @@ if ([string]::IsNullOrWhiteSpace($expiryThumbprint)) {
 Write-Output "Current federation certificate on the trust: $expiryThumbprint"
 
 # Never call Get-ExchangeCertificate with an empty thumbprint: it would list every certificate.
-$expiryLocal = @(Get-ExchangeCertificate -Thumbprint $expiryThumbprint -ErrorAction SilentlyContinue)
+$expiryLocal = @(Get-ExchangeCertificate -Thumbprint $expiryThumbprint -DomainController {{ dc_fqdn }} -ErrorAction SilentlyContinue -ErrorVariable expiryCertErr)
 if ($expiryLocal.Count -gt 0) {
     $expiryLocal | Format-Table -AutoSize Thumbprint,NotAfter,Services
     if (-not $expiryNotAfter) { $expiryNotAfter = [datetime]$expiryLocal[0].NotAfter }
 }
 else {
-    Write-Warning 'The certificate is not installed on this server (KB3215261). If another Exchange server still has it, export/import it and re-check; if it is lost everywhere, this rebuild (with the AD cleanup) is the fix.'
+    Write-Warning 'The certificate is not installed on this server (KB3215261). If another Exchange server still has it, export/import it and re-check; if it is lost everywhere, this rebuild (with the AD cleanup) is the fix: override this gate with that reason.'
 }
 if (-not $expiryNotAfter) {
-    throw 'Could not read NotAfter of the current federation certificate. Check on the server that holds it (KB3215261).'
+    throw 'Could not read NotAfter of the current federation certificate. Check on the server that holds it (KB3215261); if it is lost on every server, override this gate with that reason.'
 }
 
 $expiryNow = Get-Date

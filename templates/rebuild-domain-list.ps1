@@ -1,7 +1,8 @@
 # A3/D1 (EX13-RENEW): the federated domains must be exactly the primary domain plus the
 # additional domains given to this runbook, otherwise some would be left behind or lost.
 $domainsExpected = @({{ primary_domain }}) + {{ additional_domains | ps_array }}
-$domainsOrgId = @(Get-FederatedOrganizationIdentifier)
+$domainsOrgId = @(Get-FederatedOrganizationIdentifier -DomainController {{ dc_fqdn }} -ErrorVariable domainsOrgIdErr)
+if ($domainsOrgIdErr) { throw "Get-FederatedOrganizationIdentifier failed: $($domainsOrgIdErr[0])" }
 if ($domainsOrgId.Count -ne 1) {
     throw "Expected one federated organization identifier, found $($domainsOrgId.Count)."
 }

@@ -1,25 +1,93 @@
-# Keep the configuration before anything is removed (A1, A2, A3, A6 and the sharing policies).
-# The removal destroys the trust's AppID and certificate history; this record is the only copy.
-$recordDir = Join-Path {{ record_folder }} ('federation-before-' + (Get-Date -Format 'yyyyMMdd-HHmmss'))
-New-Item -ItemType Directory -Path $recordDir -Force | Out-Null
-
-Get-FederationTrust | Format-List * | Out-File -FilePath (Join-Path $recordDir 'federation-trust.txt') -Encoding UTF8
-Get-FederationTrust | Export-Clixml -Path (Join-Path $recordDir 'federation-trust.xml')
-Get-FederationTrust -Identity {{ trust_name }} | Format-List Name,ApplicationIdentifier,ApplicationUri,TokenIssuerUri,TokenIssuerMetadataEpr,TokenIssuerEpr,OrgPrivCertificate,OrgNextPrivCertificate,OrgPrevPrivCertificate | Out-File -FilePath (Join-Path $recordDir 'federation-trust-a1.txt') -Encoding UTF8
-
-Get-FederatedOrganizationIdentifier | Format-List * | Out-File -FilePath (Join-Path $recordDir 'federated-organization-identifier.txt') -Encoding UTF8
-try {
-    # -IncludeExtendedDomainInfo asks MFG; with an expired certificate this may fail, which is fine.
-    Get-FederatedOrganizationIdentifier -IncludeExtendedDomainInfo -ErrorAction Stop | Format-List AccountNamespace,Domains,Enabled,DelegationTrustLink | Out-File -FilePath (Join-Path $recordDir 'federated-organization-identifier-extended.txt') -Encoding UTF8
-}
-catch {
-    Write-Warning "Get-FederatedOrganizationIdentifier -IncludeExtendedDomainInfo failed: $($_.Exception.Message)"
+# Keep the configuration before anything is removed (A1, A2, A3, A6, sharing policies, accepted
+# domains, the OAuth/availability configuration and the AD objects of KB2995731). The removal destroys
+# the trust's AppID and certificate history; this record is the only copy (change review R12).
+# Exchange cmdlets: failures are read from -ErrorVariable, never from try/catch (M1). The trust and
+# the organization identifier are essential: without them the record is useless and the step FAILS.
+$recDir = Join-Path -Path {{ record_folder }} -ChildPath ('federation-before-' + (Get-Date -Format 'yyyyMMdd-HHmmss'))
+[void][System.IO.Directory]::CreateDirectory($recDir)
+$recWarnings = @()
+$recSave = {
+    param([string]$FileName, $Objects)
+    $Objects | Format-List * | Out-File -LiteralPath (Join-Path -Path $recDir -ChildPath $FileName) -Encoding UTF8 -Width 4096
 }
 
-Get-OrganizationRelationship | Format-List * | Out-File -FilePath (Join-Path $recordDir 'organization-relationships.txt') -Encoding UTF8
-Get-OrganizationRelationship | Format-List Name,DomainNames,TargetApplicationUri,TargetAutodiscoverEpr,TargetSharingEpr,Enabled,FreeBusyAccessEnabled
-Get-SharingPolicy | Format-List * | Out-File -FilePath (Join-Path $recordDir 'sharing-policies.txt') -Encoding UTF8
-Get-ExchangeCertificate | Where-Object { $_.Services -match 'Federation' } | Format-List Thumbprint,FriendlyName,Subject,NotAfter,Services | Out-File -FilePath (Join-Path $recordDir 'federation-certificates.txt') -Encoding UTF8
+# Exchange: federation trust (A1) and federated organization identifier (A3)
+$recTrusts = @(Get-FederationTrust -DomainController {{ dc_fqdn }} -ErrorVariable recTrustErr)
+if ($recTrustErr -or $recTrusts.Count -eq 0) {
+    throw "Get-FederationTrust failed or returned nothing ($($recTrustErr | Select-Object -First 1)). Nothing was removed; fix this before going on."
+}
+& $recSave 'federation-trust.txt' $recTrusts
+$recTrusts | Export-Clixml -LiteralPath (Join-Path -Path $recDir -ChildPath 'federation-trust.xml')
+$recTrusts | Where-Object { [string]$_.Name -eq {{ trust_name }} } | Format-List Name,ApplicationIdentifier,ApplicationUri,TokenIssuerUri,TokenIssuerMetadataEpr,TokenIssuerEpr,OrgPrivCertificate,OrgNextPrivCertificate,OrgPrevPrivCertificate | Out-File -LiteralPath (Join-Path -Path $recDir -ChildPath 'federation-trust-a1.txt') -Encoding UTF8 -Width 4096
 
-Write-Output "Saved the configuration record to $recordDir"
-Get-ChildItem -Path $recordDir | Format-Table -AutoSize Name,Length
+$recOrgId = @(Get-FederatedOrganizationIdentifier -DomainController {{ dc_fqdn }} -ErrorVariable recOrgIdErr)
+if ($recOrgIdErr -or $recOrgId.Count -eq 0) {
+    throw "Get-FederatedOrganizationIdentifier failed or returned nothing ($($recOrgIdErr | Select-Object -First 1)). Nothing was removed; fix this before going on."
+}
+& $recSave 'federated-organization-identifier.txt' $recOrgId
+$recOrgId | Export-Clixml -LiteralPath (Join-Path -Path $recDir -ChildPath 'federated-organization-identifier.xml')
+# -IncludeExtendedDomainInfo asks MFG; with an expired certificate it may fail: recorded as a warning only.
+$recOrgIdExt = @(Get-FederatedOrganizationIdentifier -IncludeExtendedDomainInfo -DomainController {{ dc_fqdn }} -ErrorAction SilentlyContinue -ErrorVariable recOrgIdExtErr)
+if ($recOrgIdExtErr) { $recWarnings += "Get-FederatedOrganizationIdentifier -IncludeExtendedDomainInfo failed (expected with an expired certificate): $($recOrgIdExtErr[0])" }
+else { & $recSave 'federated-organization-identifier-extended.txt' $recOrgIdExt }
+
+# Exchange: who uses the trust (A6), sharing, accepted domains, OAuth hybrid, availability, certificates
+$recOrgRel = @(Get-OrganizationRelationship -DomainController {{ dc_fqdn }} -ErrorVariable recOrgRelErr)
+if ($recOrgRelErr) { $recWarnings += "Get-OrganizationRelationship: $($recOrgRelErr[0])" }
+& $recSave 'organization-relationships.txt' $recOrgRel
+$recOrgRel | Export-Clixml -LiteralPath (Join-Path -Path $recDir -ChildPath 'organization-relationships.xml')
+$recOrgRel | Format-List Name,DomainNames,TargetApplicationUri,TargetAutodiscoverEpr,TargetSharingEpr,Enabled,FreeBusyAccessEnabled
+
+$recSharing = @(Get-SharingPolicy -DomainController {{ dc_fqdn }} -ErrorVariable recSharingErr)
+if ($recSharingErr) { $recWarnings += "Get-SharingPolicy: $($recSharingErr[0])" }
+& $recSave 'sharing-policies.txt' $recSharing
+
+$recAccepted = @(Get-AcceptedDomain -DomainController {{ dc_fqdn }} -ErrorVariable recAcceptedErr)
+if ($recAcceptedErr) { $recWarnings += "Get-AcceptedDomain: $($recAcceptedErr[0])" }
+& $recSave 'accepted-domains.txt' $recAccepted
+
+$recIoc = @(Get-IntraOrganizationConnector -DomainController {{ dc_fqdn }} -ErrorVariable recIocErr)
+if ($recIocErr) { $recWarnings += "Get-IntraOrganizationConnector: $($recIocErr[0])" }
+& $recSave 'intra-organization-connectors.txt' $recIoc
+$recIoc | Format-List Name,Enabled,TargetAddressDomains,DiscoveryEndpoint
+
+$recAas = @(Get-AvailabilityAddressSpace -DomainController {{ dc_fqdn }} -ErrorVariable recAasErr)
+if ($recAasErr) { $recWarnings += "Get-AvailabilityAddressSpace: $($recAasErr[0])" }
+& $recSave 'availability-address-spaces.txt' $recAas
+
+$recHybrid = @(Get-HybridConfiguration -DomainController {{ dc_fqdn }} -ErrorAction SilentlyContinue -ErrorVariable recHybridErr)
+if ($recHybridErr) { $recWarnings += "Get-HybridConfiguration: $($recHybridErr[0])" }
+& $recSave 'hybrid-configuration.txt' $recHybrid
+
+$recCerts = @(Get-ExchangeCertificate -DomainController {{ dc_fqdn }} -ErrorVariable recCertsErr | Where-Object { [string]$_.Services -match 'Federation' })
+if ($recCertsErr) { $recWarnings += "Get-ExchangeCertificate: $($recCertsErr[0])" }
+$recCerts | Format-List Thumbprint,FriendlyName,Subject,NotBefore,NotAfter,Services | Out-File -LiteralPath (Join-Path -Path $recDir -ChildPath 'federation-certificates.txt') -Encoding UTF8 -Width 4096
+
+# Active Directory: the KB2995731 objects as they are BEFORE the Exchange removals (ActiveDirectory
+# module: a real cmdlet, so -ErrorAction Stop and try/catch are fine). Every Get-ADObject with
+# -Properties goes through Select-Object, so an attribute without a value reads as $null (B1).
+# msExchFedDelegationTrustSL is recorded only (change review R18): no source says to clear it.
+Import-Module ActiveDirectory -ErrorAction Stop
+$recAdServer = {{ dc_fqdn }}
+$recAdCfg = (Get-ADRootDSE -Server $recAdServer -ErrorAction Stop).configurationNamingContext
+$recAdOrgs = @(Get-ADObject -Server $recAdServer -SearchBase "CN=Microsoft Exchange,CN=Services,$recAdCfg" -SearchScope OneLevel -LDAPFilter '(objectClass=msExchOrganizationContainer)' -ErrorAction Stop)
+if ($recAdOrgs.Count -ne 1) {
+    throw "Expected exactly one Exchange organization container, found $($recAdOrgs.Count). Nothing was removed."
+}
+$recAdOrgDn = $recAdOrgs[0].DistinguishedName
+$recAdFed = @(Get-ADObject -Server $recAdServer -Identity "CN=Federation,$recAdOrgDn" -Properties msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedDelegationTrustSL,msExchFedIsEnabled,msExchFedAcceptedDomainBL,whenChanged -ErrorAction Stop |
+    Select-Object DistinguishedName,Name,msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedDelegationTrustSL,msExchFedIsEnabled,msExchFedAcceptedDomainBL,whenChanged)
+$recAdTrusts = @(Get-ADObject -Server $recAdServer -SearchBase "CN=Federation Trusts,$recAdOrgDn" -SearchScope OneLevel -LDAPFilter '(objectClass=msExchFedTrust)' -Properties msExchFedApplicationId,msExchFedApplicationUri,msExchFedOrgPrivCertificate,msExchFedOrgNextPrivCertificate,msExchFedOrgPrevPrivCertificate,whenChanged -ErrorAction Stop |
+    Select-Object DistinguishedName,Name,msExchFedApplicationId,msExchFedApplicationUri,msExchFedOrgPrivCertificate,msExchFedOrgNextPrivCertificate,msExchFedOrgPrevPrivCertificate,whenChanged)
+$recAdLinked = @(Get-ADObject -Server $recAdServer -SearchBase "CN=Accepted Domains,CN=Transport Settings,$recAdOrgDn" -SearchScope OneLevel -LDAPFilter '(&(objectClass=msExchAcceptedDomain)(msExchFedAcceptedDomainLink=*))' -Properties msExchAcceptedDomainName,msExchFedAcceptedDomainLink -ErrorAction Stop |
+    Select-Object DistinguishedName,Name,msExchAcceptedDomainName,msExchFedAcceptedDomainLink)
+& $recSave 'ad-federation-before-removal.txt' (@($recAdFed) + @($recAdTrusts) + @($recAdLinked))
+[pscustomobject]@{ Federation = $recAdFed; Trusts = $recAdTrusts; LinkedAcceptedDomains = $recAdLinked } | Export-Clixml -LiteralPath (Join-Path -Path $recDir -ChildPath 'ad-federation-before-removal.xml')
+Write-Output "AD before the removal: CN=Federation read from $recAdServer, $($recAdTrusts.Count) msExchFedTrust object(s), $($recAdLinked.Count) linked accepted domain(s)."
+
+if ($recWarnings.Count -gt 0) {
+    $recWarnings | Out-File -LiteralPath (Join-Path -Path $recDir -ChildPath 'record-warnings.txt') -Encoding UTF8 -Width 4096
+    foreach ($recWarning in $recWarnings) { Write-Warning $recWarning }
+}
+Write-Output "Saved the configuration record to $recDir"
+Get-ChildItem -LiteralPath $recDir | Format-Table -AutoSize Name,Length

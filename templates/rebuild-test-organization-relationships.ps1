@@ -1,0 +1,28 @@
+# CM-OR / CSS-FBC TestOrgRel: Test-OrganizationRelationship -Identity <name> -UserIdentity <mailbox>
+# for every ENABLED organization relationship. It checks the configuration and requests a delegation
+# token for the other organization; it is not a functional free/busy test (CM-OR). Microsoft's checker
+# reads its text output: "No Significant Issues to Report" is a pass, "RESULT: Error" lines are
+# failures. Positive evidence only: no relationship, or no pass text, is a FAIL (change review M5).
+$torProblems = @()
+$torRelationships = @(Get-OrganizationRelationship -DomainController {{ dc_fqdn }} -ErrorVariable torGetErr | Where-Object { $_.Enabled -eq $true })
+if ($torGetErr) { $torProblems += "Get-OrganizationRelationship reported an error: $($torGetErr[0])" }
+if ($torRelationships.Count -eq 0) {
+    $torProblems += 'No enabled organization relationship was found. If this organization shares only through sharing policies (no relationships in the saved record), override this gate with that reason.'
+}
+foreach ($torRel in $torRelationships) {
+    $torName = [string]$torRel.Name
+    Write-Output "--- Test-OrganizationRelationship -Identity '$torName' (TargetApplicationUri $($torRel.TargetApplicationUri)) ---"
+    $torOut = @(Test-OrganizationRelationship -Identity $torName -UserIdentity {{ user_smtp }} -DomainController {{ dc_fqdn }} -ErrorAction SilentlyContinue -WarningAction SilentlyContinue -ErrorVariable torErr)
+    $torText = ($torOut | Out-String)
+    Write-Output $torText
+    foreach ($torError in $torErr) { Write-Output "ERROR: $torError" }
+    if ($torErr) { $torProblems += "${torName}: the cmdlet reported an error." }
+    elseif ($torText -match 'RESULT:\s*Error') { $torProblems += "${torName}: at least one RESULT: Error." }
+    elseif ($torText -notmatch 'No Significant Issues to Report') { $torProblems += "${torName}: no 'No Significant Issues to Report' in the output." }
+    else { Write-Output "OK: $torName - No Significant Issues to Report." }
+}
+if ($torProblems.Count -gt 0) {
+    foreach ($torProblem in $torProblems) { Write-Output "FAIL: $torProblem" }
+    throw 'Test-OrganizationRelationship did not pass for every enabled relationship. A partner relationship that was already broken before the change (see the saved record) may be accepted only by overriding this gate with that reason.'
+}
+Write-Output "PASS: all $($torRelationships.Count) enabled organization relationship(s) report No Significant Issues to Report."
