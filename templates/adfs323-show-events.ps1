@@ -2,14 +2,14 @@
 # {0}, the subject (the user being impersonated) {1}, and the relying party IDENTIFIER {2}; the
 # instance id is under "Additional Data". Get-WinEvent throws "No events were found" when
 # nothing matches, hence -ErrorAction SilentlyContinue and the explicit count.
-$adfs323Rp = {{ rp_identifier }}
-$adfs323Events = @(Get-WinEvent -FilterHashtable @{ LogName = {{ admin_log }}; Id = 323 } -MaxEvents 20 -ErrorAction SilentlyContinue)
-$adfs323Events | Select-Object TimeCreated, ActivityId,
+$ev323Rp = {{ rp_identifier }}
+$ev323Events = @(Get-WinEvent -FilterHashtable @{ LogName = 'AD FS/Admin'; Id = 323 } -MaxEvents 20 -ErrorAction SilentlyContinue)
+$ev323Events | Select-Object TimeCreated, ActivityId,
     @{ n = 'InstanceId'; e = { [regex]::Match([string]$_.Message, '(?i)instance id:\s*([0-9a-f-]{36})').Groups[1].Value } },
-    @{ n = 'ForThisRelyingParty'; e = { ([string]$_.Message).IndexOf($adfs323Rp, [System.StringComparison]::OrdinalIgnoreCase) -ge 0 } },
+    @{ n = 'ForThisRelyingParty'; e = { ([string]$_.Message).IndexOf($ev323Rp, [System.StringComparison]::OrdinalIgnoreCase) -ge 0 } },
     Message | Format-List
-$adfs323Mine = @($adfs323Events | Where-Object { ([string]$_.Message).IndexOf($adfs323Rp, [System.StringComparison]::OrdinalIgnoreCase) -ge 0 })
-Write-Output ('Events 323 shown: ' + $adfs323Events.Count + '; naming ' + $adfs323Rp + ': ' + $adfs323Mine.Count)
-if ($adfs323Mine.Count -eq 0) {
+$ev323Mine = @($ev323Events | Where-Object { ([string]$_.Message).IndexOf($ev323Rp, [System.StringComparison]::OrdinalIgnoreCase) -ge 0 })
+Write-Output ('Events 323 shown: ' + $ev323Events.Count + '; naming ' + $ev323Rp + ': ' + $ev323Mine.Count)
+if ($ev323Mine.Count -eq 0) {
     Write-Output 'NONE for this relying party on this server: check rp_identifier, check the other farm servers, or reproduce the failing request.'
 }
