@@ -1,20 +1,33 @@
 # D6: every DC must show the clean state before the trust is recreated, or Exchange may read the
-# stale link again from a DC that has not caught up.
+# stale link again from a DC that has not caught up. The Configuration partition is forest-wide
+# and Exchange servers read it from DCs of their own domain, so every DC of every domain of the
+# forest is read. Attributes go through Select-Object (empty = $null under StrictMode, B1).
 Import-Module ActiveDirectory -ErrorAction Stop
-$replCfg = (Get-ADRootDSE -Server {{ dc_fqdn }}).configurationNamingContext
-$replOrgs = @(Get-ADObject -Server {{ dc_fqdn }} -SearchBase "CN=Microsoft Exchange,CN=Services,$replCfg" -SearchScope OneLevel -LDAPFilter '(objectClass=msExchOrganizationContainer)')
+$replCfg = (Get-ADRootDSE -Server {{ dc_fqdn }} -ErrorAction Stop).configurationNamingContext
+$replOrgs = @(Get-ADObject -Server {{ dc_fqdn }} -SearchBase "CN=Microsoft Exchange,CN=Services,$replCfg" -SearchScope OneLevel -LDAPFilter '(objectClass=msExchOrganizationContainer)' -ErrorAction Stop)
 if ($replOrgs.Count -ne 1) {
     throw "Expected exactly one Exchange organization container, found $($replOrgs.Count)."
 }
 $replOrgDn = $replOrgs[0].DistinguishedName
-$replRows = foreach ($replDc in @(Get-ADDomainController -Filter * -Server {{ dc_fqdn }})) {
+$replRows = @()
+$replDcNames = @()
+foreach ($replDomain in @((Get-ADForest -Server {{ dc_fqdn }} -ErrorAction Stop).Domains)) {
     try {
-        $replFed = Get-ADObject -Server $replDc.HostName -Identity "CN=Federation,$replOrgDn" -Properties msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedIsEnabled -ErrorAction Stop
-        $replTrusts = @(Get-ADObject -Server $replDc.HostName -SearchBase "CN=Federation Trusts,$replOrgDn" -SearchScope OneLevel -LDAPFilter '(objectClass=msExchFedTrust)' -ErrorAction Stop)
-        $replLinked = @(Get-ADObject -Server $replDc.HostName -SearchBase "CN=Accepted Domains,CN=Transport Settings,$replOrgDn" -SearchScope OneLevel -LDAPFilter '(&(objectClass=msExchAcceptedDomain)(msExchFedAcceptedDomainLink=*))' -ErrorAction Stop)
+        $replDcNames += @(Get-ADDomainController -Filter * -Server $replDomain -ErrorAction Stop | ForEach-Object { [string]$_.HostName })
+    }
+    catch {
+        $replRows += [pscustomobject]@{ DC = "(domain $replDomain)"; State = "UNREACHABLE: $($_.Exception.Message)"; Trusts = $null; LinkedDomains = $null; IsEnabled = $null; DelegationTrust = '' }
+    }
+}
+foreach ($replDc in $replDcNames) {
+    try {
+        $replFed = Get-ADObject -Server $replDc -Identity "CN=Federation,$replOrgDn" -Properties msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedIsEnabled -ErrorAction Stop |
+            Select-Object DistinguishedName,msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedIsEnabled
+        $replTrusts = @(Get-ADObject -Server $replDc -SearchBase "CN=Federation Trusts,$replOrgDn" -SearchScope OneLevel -LDAPFilter '(objectClass=msExchFedTrust)' -ErrorAction Stop)
+        $replLinked = @(Get-ADObject -Server $replDc -SearchBase "CN=Accepted Domains,CN=Transport Settings,$replOrgDn" -SearchScope OneLevel -LDAPFilter '(&(objectClass=msExchAcceptedDomain)(msExchFedAcceptedDomainLink=*))' -ErrorAction Stop)
         $replClean = (-not $replFed.msExchFedAccountNamespace) -and (-not $replFed.msExchFedDelegationTrust) -and ($replFed.msExchFedIsEnabled -eq $false) -and ($replTrusts.Count -eq 0) -and ($replLinked.Count -eq 0)
-        [pscustomobject]@{
-            DC = $replDc.HostName
+        $replRows += [pscustomobject]@{
+            DC = $replDc
             State = $(if ($replClean) { 'CLEAN' } else { 'NOT YET' })
             Trusts = $replTrusts.Count
             LinkedDomains = $replLinked.Count
@@ -23,13 +36,17 @@ $replRows = foreach ($replDc in @(Get-ADDomainController -Filter * -Server {{ dc
         }
     }
     catch {
-        [pscustomobject]@{ DC = $replDc.HostName; State = "UNREACHABLE: $($_.Exception.Message)"; Trusts = $null; LinkedDomains = $null; IsEnabled = $null; DelegationTrust = '' }
+        $replRows += [pscustomobject]@{ DC = $replDc; State = "UNREACHABLE: $($_.Exception.Message)"; Trusts = $null; LinkedDomains = $null; IsEnabled = $null; DelegationTrust = '' }
     }
 }
 $replRows | Format-Table -AutoSize DC,State,Trusts,LinkedDomains,IsEnabled,DelegationTrust
-if (@($replRows | Where-Object { $_.State -ne 'CLEAN' }).Count -eq 0) {
-    Write-Output 'REPLICATED: every domain controller shows the clean state.'
+$replCleanCount = @($replRows | Where-Object { $_.State -eq 'CLEAN' }).Count
+if ($replRows.Count -gt 0 -and $replCleanCount -eq $replRows.Count) {
+    Write-Output "REPLICATED: every domain controller ($replCleanCount) shows the clean state."
+}
+elseif ($replRows.Count -eq 0) {
+    Write-Output 'NOT YET: no domain controller was found to read; check dc_fqdn and the ActiveDirectory module.'
 }
 else {
-    Write-Output 'NOT YET: at least one domain controller still shows old federation data or could not be read.'
+    Write-Output "NOT YET: $replCleanCount of $($replRows.Count) domain controllers show the clean state; the others still show old federation data or could not be read."
 }
