@@ -106,6 +106,66 @@ impl Renderer {
         })?;
         Ok(resolve_placeholders(&out))
     }
+
+    /// Renders `template` with `ctx`, keeping each deferred (captured) value as a marker that
+    /// [`captured_parts`] splits out: the export prints a notify message with the value read at
+    /// run time, and the change plan shows `<captured: name>` instead of a bare `$name`.
+    pub fn render_deferred(&self, template: &Template, ctx: &Context) -> Result<String, Error> {
+        REFUSAL.with(|r| r.borrow_mut().take());
+        self.tera.render(&template.name, ctx).map_err(|e| {
+            let message = REFUSAL
+                .with(|r| r.borrow_mut().take())
+                .unwrap_or_else(|| describe(&e));
+            Error::Render {
+                template: template.origin.clone(),
+                message,
+            }
+        })
+    }
+}
+
+/// A piece of text rendered by [`Renderer::render_deferred`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part<'a> {
+    /// Text known when the script was made.
+    Text(&'a str),
+    /// The name of a value captured at run time.
+    Captured(&'a str),
+}
+
+/// Splits `text` (from [`Renderer::render_deferred`]) into known text and captured values.
+pub fn captured_parts(text: &str) -> Vec<Part<'_>> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(OPEN) {
+        let after = &rest[open + OPEN.len_utf8()..];
+        let Some(close) = after.find(CLOSE) else {
+            break;
+        };
+        if open > 0 {
+            parts.push(Part::Text(&rest[..open]));
+        }
+        parts.push(Part::Captured(&after[..close]));
+        rest = &after[close + CLOSE.len_utf8()..];
+    }
+    if !rest.is_empty() {
+        parts.push(Part::Text(rest));
+    }
+    parts
+}
+
+/// `text` from [`Renderer::render_deferred`] with each captured value written by `show`.
+pub fn show_captured(text: &str, show: impl Fn(&str) -> String) -> String {
+    if !text.contains(OPEN) {
+        return text.to_owned();
+    }
+    captured_parts(text)
+        .into_iter()
+        .map(|p| match p {
+            Part::Text(t) => t.to_owned(),
+            Part::Captured(name) => show(name),
+        })
+        .collect()
 }
 
 /// Binds one variable as Tera sees it.
@@ -140,8 +200,10 @@ fn escape_powershell(input: &str, out: &mut dyn Write) -> std::io::Result<()> {
 
 /// One PowerShell literal for `input`, or the `$variable` a placeholder stands for.
 fn literal_or_variable(input: &str) -> Result<String, String> {
-    if let Some(name) = placeholder(input) {
-        return Ok(format!("${name}"));
+    if placeholder(input).is_some() {
+        // Kept as a marker: `render` turns it into `$name`, `render_deferred` leaves it for
+        // the caller to show.
+        return Ok(input.to_owned());
     }
     if input.contains(OPEN) {
         return Err(format!(

@@ -327,6 +327,40 @@ impl Runbook {
     }
 }
 
+/// `trust_name` -> `TrustName`: the script parameter for a captured value.
+pub fn script_parameter(variable: &str) -> String {
+    variable
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Parameter names the exported script already uses for its own parameters, or PowerShell for its common ones.
+pub const RESERVED_PARAMETERS: &[&str] = &[
+    "StartAt",
+    "Override",
+    "RecordPath",
+    "Verbose",
+    "Debug",
+    "ErrorAction",
+    "WarningAction",
+    "InformationAction",
+    "ErrorVariable",
+    "WarningVariable",
+    "InformationVariable",
+    "OutVariable",
+    "OutBuffer",
+    "PipelineVariable",
+    "WhatIf",
+    "Confirm",
+];
+
 /// Lowercase hex sha256 of `text`, as runbooks and state files record it.
 pub fn sha256_hex(text: &str) -> String {
     use sha2::{Digest, Sha256};

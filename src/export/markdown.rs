@@ -125,7 +125,7 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> Result<String> {
         let units = ps
             .items
             .iter()
-            .map(|item| plan.unit(ps, item))
+            .map(|item| plan.unit(ps, item).map(placeholders))
             .collect::<Result<Vec<_>>>()?;
         match &st.kind {
             StepKind::Decision { question, choices } => {
@@ -150,8 +150,10 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> Result<String> {
             } => {
                 let _ = writeln!(
                     s,
-                    "**Captures** {} ({value_type}).\n",
-                    code_span(&format!("${variable}"))
+                    "**Captures** {} ({value_type}); later steps show it as {}, and the script takes it as {} when resuming.\n",
+                    code_span(variable),
+                    code_span(&format!("<captured: {variable}>")),
+                    code_span(&format!("-{}", crate::runbook::script_parameter(variable)))
                 );
             }
             StepKind::Wait { interval_secs, .. } => {
@@ -240,4 +242,23 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> Result<String> {
         let _ = writeln!(s, "- <{r}>");
     }
     Ok(s)
+}
+
+/// A unit with each captured value written `<captured: name>`: the plan is read before any
+/// value is known, and a bare `$name` reads like a value that was forgotten.
+fn placeholders(mut unit: super::Unit) -> super::Unit {
+    let show = |t: &mut Option<String>| {
+        if let Some(text) = t {
+            *text = crate::render::show_captured(text, |name| format!("<captured: {name}>"));
+        }
+    };
+    show(&mut unit.command);
+    show(&mut unit.verify);
+    show(&mut unit.rollback);
+    if let Some(c) = &unit.confirm {
+        if let Some(name) = c.strip_prefix('$') {
+            unit.confirm = Some(format!("<captured: {name}>"));
+        }
+    }
+    unit
 }

@@ -58,7 +58,7 @@ pub enum Item {
 pub struct Unit {
     /// The item, for `for_each` steps.
     pub item: Option<Item>,
-    /// The command (or message for notify).
+    /// The command (or message for notify), captured values as markers (`render::captured_parts`).
     pub command: Option<String>,
     /// The verification command.
     pub verify: Option<String>,
@@ -151,7 +151,9 @@ impl<'a> Plan<'a> {
             // insert_value replaces the previous item in place; `extend` would rebuild the map.
             ctx.insert_value(f.item.clone(), crate::render::to_tera(&f.item, &binding));
         }
-        let render = |t: &crate::runbook::Template| self.renderer.render(t, &ctx);
+        // Captured values stay markers here: the script writes them as `$name`, the change plan as
+        // `<captured: name>`, and a message to send joins them in at run time.
+        let render = |t: &crate::runbook::Template| self.renderer.render_deferred(t, &ctx);
         let mut unit = Unit {
             item: item.clone(),
             ..Unit::default()

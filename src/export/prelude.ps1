@@ -1,6 +1,112 @@
-#Requires -Version 5.1
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
+
+# ---------------------------------------------------------------------------------------------
+# The run's own machinery: start/resume, gates and overrides, the record. The steps follow.
+# ---------------------------------------------------------------------------------------------
+
+# A PowerShell single-quoted literal of $Text, for the resume command this script prints
+# (the quote and the curly quotes PowerShell also reads as quotes are doubled).
+function Format-PsLiteral {
+    param([string]$Text)
+    return "'" + ($Text -replace "['\u2018\u2019\u201A\u201B]", '$0$0') + "'"
+}
+
+function Write-RunRecord {
+    param([string]$Text)
+    $line = '{0} {1}' -f (Get-Date).ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ'), $Text
+    try {
+        Add-Content -LiteralPath $script:RecordLog -Value $line -Encoding UTF8
+    }
+    catch {
+        Write-Warning ('Could not write the run record {0}: {1}' -f $script:RecordLog, $_.Exception.Message)
+    }
+}
+
+function Save-Captured {
+    $values = [ordered]@{}
+    foreach ($c in $script:Captures) {
+        $value = Get-Variable -Name $c.Name -Scope Script -ValueOnly -ErrorAction SilentlyContinue
+        if ($null -ne $value) { $values[$c.Name] = $value }
+    }
+    try {
+        $values | ConvertTo-Json -Depth 3 | Set-Content -LiteralPath $script:CapturedFile -Encoding UTF8
+    }
+    catch {
+        Write-Warning ('Could not save the captured values to {0}: {1}' -f $script:CapturedFile, $_.Exception.Message)
+    }
+}
+
+# The command line that runs this script again from step $Id, with every captured value in
+# $Known that has a value so far.
+function Get-ResumeCommand {
+    param([string]$Id, [string[]]$Known, [switch]$WithOverride)
+    $parts = @('&', (Format-PsLiteral $script:ScriptPath), '-StartAt', (Format-PsLiteral $Id))
+    foreach ($c in $script:Captures) {
+        if (@($Known) -notcontains $c.Name) { continue }
+        $value = Get-Variable -Name $c.Name -Scope Script -ValueOnly -ErrorAction SilentlyContinue
+        if ($null -eq $value -or [string]::IsNullOrWhiteSpace([string]$value)) { continue }
+        $parts += ('-' + $c.Parameter)
+        $parts += ((@($value) | ForEach-Object { Format-PsLiteral ([string]$_) }) -join ',')
+    }
+    $parts += '-RecordPath'
+    $parts += (Format-PsLiteral $script:RecordPath)
+    if ($WithOverride) {
+        $parts += ('-Override @{{ {0} = ''<why it is safe to go on>'' }}' -f (Format-PsLiteral $Id))
+    }
+    return ($parts -join ' ')
+}
+
+function Initialize-Run {
+    param([string]$StartAt, [hashtable]$Override, [string]$RecordPath)
+    if ($PSCommandPath) { $script:ScriptPath = $PSCommandPath } else { $script:ScriptPath = $script:DefaultScriptName }
+    if ([string]::IsNullOrWhiteSpace($RecordPath)) { $RecordPath = $script:DefaultRecordPath }
+    $script:RecordPath = [System.IO.Path]::GetFullPath($RecordPath)
+    [void][System.IO.Directory]::CreateDirectory($script:RecordPath)
+    $script:RecordLog = Join-Path -Path $script:RecordPath -ChildPath ($script:RunbookId + '.record.log')
+    $script:CapturedFile = Join-Path -Path $script:RecordPath -ChildPath ($script:RunbookId + '.captured.json')
+    $stamp = (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ')
+    $transcript = Join-Path -Path $script:RecordPath -ChildPath ('{0}-{1}.transcript.txt' -f $script:RunbookId, $stamp)
+    try {
+        [void](Start-Transcript -LiteralPath $transcript)
+        $script:Transcribing = $true
+    }
+    catch {
+        Write-Warning ('No transcript: {0}' -f $_.Exception.Message)
+    }
+    Write-Host ('Record folder: {0}' -f $script:RecordPath)
+    foreach ($key in @($Override.Keys)) {
+        if ($script:GateIds -notcontains [string]$key) {
+            throw ('-Override names {0}, which is not a gate of this runbook. Gates: {1}' -f $key, ($script:GateIds -join ', '))
+        }
+        $reason = [string]$Override[$key]
+        if ([string]::IsNullOrWhiteSpace($reason) -or $reason -match '^<.*>$') {
+            throw ('-Override for {0} needs the reason it is safe to go on, in your own words.' -f $key)
+        }
+    }
+    $script:Override = $Override
+    $who = '{0}\{1} on {2}' -f $env:USERDOMAIN, $env:USERNAME, $env:COMPUTERNAME
+    if ($StartAt) {
+        $missing = @()
+        foreach ($name in @($script:Needs[$StartAt])) {
+            if ($null -eq $name) { continue }
+            $value = Get-Variable -Name $name -Scope Script -ValueOnly -ErrorAction SilentlyContinue
+            if ($null -eq $value -or [string]::IsNullOrWhiteSpace([string]$value)) {
+                $c = @($script:Captures | Where-Object { $_.Name -eq $name })[0]
+                $missing += ('-{0} <value> (captured by step {1})' -f $c.Parameter, $c.Step)
+            }
+        }
+        if ($missing.Count -gt 0) {
+            throw ("Starting at {0} needs values that earlier steps captured. Pass them (the record of the earlier run has them in {1}):`r`n    {2}" -f $StartAt, $script:CapturedFile, ($missing -join "`r`n    "))
+        }
+        $script:Goto = $StartAt
+        Write-RunRecord ('resumed at {0} by {1}' -f $StartAt, $who)
+    }
+    else {
+        Write-RunRecord ('started by {0}' -f $who)
+    }
+    Save-Captured
+}
 
 function Enter-Step {
     param([string]$Id, [string]$Title)
@@ -10,24 +116,51 @@ function Enter-Step {
         }
         $script:Goto = $null
     }
+    $script:CurrentStep = $Id
     Write-Host ''
     Write-Host ('=== {0}: {1}' -f $Id, $Title)
+    Write-RunRecord ('step {0}' -f $Id)
     return $true
+}
+
+# A step failed: an overridden gate goes on; anything else stops the run and prints the command
+# that resumes at this step.
+function Stop-Step {
+    param([string]$Id, $ErrorRecord, [string[]]$Known, [switch]$Gate)
+    $why = [string]$ErrorRecord
+    if ($Gate -and $script:Override.ContainsKey($Id)) {
+        $reason = [string]$script:Override[$Id]
+        Write-Warning ('Gate {0} did not pass ({1}); OVERRIDDEN: {2}' -f $Id, $why, $reason)
+        Write-RunRecord ('gate {0} overridden by {1}\{2}: {3} (it had failed: {4})' -f $Id, $env:USERDOMAIN, $env:USERNAME, $reason, $why)
+        return
+    }
+    $script:Stopped = $true
+    Write-RunRecord ('stopped at {0}: {1}' -f $Id, $why)
+    Write-Host ''
+    Write-Host ('STOPPED at step {0}: {1}' -f $Id, $why) -ForegroundColor Red
+    Write-Host 'Fix the cause, then run this step again with:'
+    Write-Host ('    ' + (Get-ResumeCommand -Id $Id -Known $Known))
+    if ($Gate) {
+        Write-Host 'Or, only if you can justify going on without this gate (the reason is recorded):'
+        Write-Host ('    ' + (Get-ResumeCommand -Id $Id -Known $Known -WithOverride))
+    }
+    throw $ErrorRecord
 }
 
 function Confirm-Target {
     param([string]$Expected)
     $typed = Read-Host ('DESTRUCTIVE. Type {0} to go ahead' -f $Expected)
-    if ($typed -ne $Expected) {
+    if ($typed -cne $Expected) {
         throw 'The confirmation did not match; stopping before the destructive command.'
     }
+    Write-RunRecord ('typed confirmation for {0} given by {1}\{2}' -f $Expected, $env:USERDOMAIN, $env:USERNAME)
 }
 
 function Assert-Passed {
     param([string]$Expect)
     $answer = Read-Host ('Did it pass? Expected: {0} [y/N]' -f $Expect)
     if ($answer -notmatch '^(y|yes)$') {
-        throw 'The check did not pass; stopping. Fix the cause, then resume from this step.'
+        throw 'The operator answered that the check did not pass.'
     }
 }
 
@@ -36,6 +169,14 @@ function Assert-Captured {
     if ($null -eq $Value -or [string]::IsNullOrWhiteSpace([string]$Value)) {
         throw ('The captured value {0} is empty; an empty identity would match every object.' -f $Name)
     }
+}
+
+function Complete-Capture {
+    param([string]$Name, $Value)
+    Assert-Captured $Name $Value
+    Write-Host ('{0} = {1}' -f $Name, (@($Value) -join ', '))
+    Write-RunRecord ('captured {0} = {1}' -f $Name, (@($Value) -join ', '))
+    Save-Captured
 }
 
 function Wait-Operator {
@@ -48,6 +189,7 @@ function Read-Choice {
     do {
         $answer = Read-Host ('{0} [{1}]' -f $Question, ($Choices -join '/'))
     } until ($Choices -contains $answer)
+    Write-RunRecord ('decision: {0} -> {1}' -f $Question, $answer)
     return $answer
 }
 
@@ -58,4 +200,32 @@ function Request-Approval {
         throw 'No approval recorded; stopping.'
     }
     Write-Host ('Approved by {0}' -f $name)
+    Write-RunRecord ('approved by {0} ({1})' -f $name, $Approver)
+}
+
+# A message the operator must send: printed, saved to the record folder, then a pause.
+function Show-Message {
+    param([string]$Id, [string]$To, [string]$Subject, [string]$Message)
+    $file = Join-Path -Path $script:RecordPath -ChildPath ('{0}.{1}.message.txt' -f $script:RunbookId, $Id)
+    $text = "To: $To`r`nSubject: $Subject`r`n`r`n$Message`r`n"
+    Set-Content -LiteralPath $file -Value $text -Encoding UTF8
+    Write-Host ''
+    Write-Host '--------------------------------- message to send ---------------------------------'
+    Write-Host $text
+    Write-Host '------------------------------------------------------------------------------------'
+    Write-Host ('Saved to {0}' -f $file)
+    Write-RunRecord ('message {0} saved to {1}' -f $Id, $file)
+    Wait-Operator 'Send the message above, then press Enter'
+}
+
+function Close-Run {
+    if (-not $script:Finished -and -not $script:Stopped -and $script:CurrentStep) {
+        Write-Host ''
+        Write-Host ('INTERRUPTED at step {0}. To run it again:' -f $script:CurrentStep) -ForegroundColor Yellow
+        Write-Host ('    ' + (Get-ResumeCommand -Id $script:CurrentStep -Known $script:Known[$script:CurrentStep]))
+        Write-RunRecord ('interrupted at {0}' -f $script:CurrentStep)
+    }
+    if ($script:Transcribing) {
+        try { [void](Stop-Transcript) } catch { Write-Warning $_.Exception.Message }
+    }
 }

@@ -21,6 +21,7 @@ use std::io::Write;
 use super::plan::{Item, Plan, PlannedStep, Unit, literal};
 use crate::error::{Error, Result};
 use crate::quote::quote;
+use crate::render::{Part, captured_parts, show_captured};
 use crate::runbook::{StepKind, Target};
 
 /// The helper functions every exported script starts with (`Enter-Step`, `Confirm-Target`, ...).
@@ -30,36 +31,103 @@ const PRELUDE: &str = include_str!("prelude.ps1");
 pub fn render(plan: &Plan<'_>, meta: &Meta, out: &mut dyn Write) -> Result<()> {
     let mut s = String::with_capacity(2 * CHUNK);
     s.push('\u{FEFF}');
-    header(&mut s, plan, meta);
+    let captures = Captures::of(plan);
+    header(&mut s, plan, meta, &captures);
+    tables(&mut s, plan, &captures);
     s.push_str(&PRELUDE.replace('\n', "\r\n"));
-    s.push_str("\r\n");
+    line!(s, "");
+    line!(s, "try {{");
     line!(
         s,
-        "# Captured values, filled in by the capture steps below."
+        "    Initialize-Run -StartAt $StartAt -Override $Override -RecordPath $RecordPath"
     );
-    for st in &plan.runbook.steps {
-        if let StepKind::Capture { variable, .. } = &st.kind {
-            line!(s, "${variable} = $null");
-        }
+    if let Some(pre) = &plan.runbook.preamble {
+        line!(
+            s,
+            "    # Preamble (what `runbook run --exec` runs first): makes the cmdlets available."
+        );
+        code(&mut s, "    ", pre);
     }
-    line!(s, "$script:Goto = $null");
-    line!(s, "");
-    line!(s, "do {{");
+    line!(s, "    do {{");
     for step in &plan.steps {
-        render_step(&mut s, plan, step, out)?;
+        render_step(&mut s, plan, step, &captures, out)?;
     }
     line!(
         s,
-        "}} while ($null -ne $script:Goto -and $script:Goto -ne 'end')"
+        "    }} while ($null -ne $script:Goto -and $script:Goto -ne 'end')"
     );
-    line!(s, "");
-    line!(s, "Write-Host ''");
+    line!(s, "    $script:Finished = $true");
+    line!(s, "    Write-RunRecord 'finished'");
+    line!(s, "    Write-Host ''");
     line!(
         s,
-        "Write-Host {}",
+        "    Write-Host {}",
         lit(&format!("Runbook {} finished.", plan.runbook.id))
     );
+    line!(s, "}}");
+    line!(s, "catch {{");
+    line!(s, "    $script:ExitCode = 1");
+    line!(s, "    if (-not $script:Stopped) {{");
+    line!(
+        s,
+        "        Write-Host ('STOPPED: {{0}}' -f $_) -ForegroundColor Red"
+    );
+    line!(s, "        if ($script:CurrentStep) {{");
+    line!(s, "            $script:Stopped = $true");
+    line!(
+        s,
+        "            Write-Host ('    ' + (Get-ResumeCommand -Id $script:CurrentStep -Known $script:Known[$script:CurrentStep]))"
+    );
+    line!(s, "        }}");
+    line!(s, "    }}");
+    line!(s, "}}");
+    line!(s, "finally {{");
+    line!(s, "    Close-Run");
+    line!(s, "}}");
+    line!(s, "if ($script:ExitCode -ne 0 -and $PSCommandPath) {{");
+    line!(s, "    exit $script:ExitCode");
+    line!(s, "}}");
     drain(&mut s, out)
+}
+
+/// The captured values of a runbook, in file order, as the script's parameters.
+struct Captures {
+    /// (variable, parameter name, capturing step index, is a list).
+    all: Vec<(String, String, usize, bool)>,
+}
+
+impl Captures {
+    fn of(plan: &Plan<'_>) -> Captures {
+        let all = plan
+            .runbook
+            .steps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, st)| match &st.kind {
+                StepKind::Capture {
+                    variable,
+                    value_type,
+                    ..
+                } => Some((
+                    variable.clone(),
+                    crate::runbook::script_parameter(variable),
+                    i,
+                    matches!(value_type, crate::param::ValueType::List(_)),
+                )),
+                _ => None,
+            })
+            .collect();
+        Captures { all }
+    }
+
+    /// Captured before step `index` in file order: what a stop there can hand on.
+    fn before(&self, index: usize) -> Vec<&str> {
+        self.all
+            .iter()
+            .filter(|c| c.2 < index)
+            .map(|c| c.0.as_str())
+            .collect()
+    }
 }
 
 /// Output is handed on in chunks of about this size.
@@ -92,50 +160,270 @@ fn comment(s: &mut String, indent: &str, text: &str) {
     }
 }
 
-fn header(s: &mut String, plan: &Plan<'_>, meta: &Meta) {
+/// Text inside the `<# ... #>` help block, which must not close it early.
+fn help_text(s: &mut String, indent: &str, text: &str) {
+    for line in text.lines() {
+        let line = line.trim_end().replace("#>", "# >");
+        if line.is_empty() {
+            line!(s, "");
+        } else {
+            line!(s, "{indent}{line}");
+        }
+    }
+}
+
+fn header(s: &mut String, plan: &Plan<'_>, meta: &Meta, captures: &Captures) {
     let rb = plan.runbook;
     let [read, change, destructive] = rb.impact_counts();
-    let rule = "# ".to_owned() + &"=".repeat(78);
-    line!(s, "{rule}");
-    line!(s, "# {}", rb.title);
-    line!(s, "#");
-    line!(s, "# Runbook:    {} {}", rb.id, rb.version);
-    line!(s, "# Sha256:     {}", rb.sha256);
+    line!(s, "#Requires -Version 5.1");
+    line!(s, "<#");
+    line!(s, ".SYNOPSIS");
+    help_text(s, "    ", &rb.title);
+    line!(s, "");
+    line!(s, ".DESCRIPTION");
+    line!(s, "    Runbook:    {} {}", rb.id, rb.version);
+    line!(s, "    Sha256:     {}", rb.sha256);
     line!(
         s,
-        "# Generated:  {} by {}",
+        "    Generated:  {} by {}",
         meta.generated_at.format("%Y-%m-%dT%H:%M:%SZ"),
         meta.generator
     );
     line!(
         s,
-        "# Steps:      {} ({read} read, {change} change, {destructive} destructive)",
+        "    Steps:      {} ({read} read, {change} change, {destructive} destructive)",
         rb.steps.len()
     );
-    line!(s, "# Parameters:");
+    line!(s, "    Parameters (fixed when this script was made):");
     for p in &rb.params {
-        line!(s, "#   {} = {}", p.name, plan.shown_value(p));
+        line!(s, "      {} = {}", p.name, plan.shown_value(p));
     }
-    line!(s, "#");
-    comment(
+    line!(s, "");
+    help_text(
         s,
-        "",
-        "Review before running. The script pauses where a person must act or judge;\n\
-         destructive steps ask you to type their target. Secret values are masked as\n\
-         '********': supply them before running.",
+        "    ",
+        "Review before running. The script pauses where a person must act or judge; destructive\n\
+         steps ask you to type their target. Secret values are masked as '********': supply\n\
+         them before running. Windows PowerShell 5.1 (WMF 5.1) is required.\n\
+         \n\
+         The script keeps its own record in the record folder (-RecordPath): a transcript, the\n\
+         values it captured (<id>.captured.json), a log of steps, confirmations, approvals and\n\
+         overrides (<id>.record.log), and every message to send (<id>.<step>.message.txt).\n\
+         \n\
+         When a step fails, a gate does not pass, or you stop it, the script prints the exact\n\
+         command that runs it again from that step with the values captured so far. A gate can\n\
+         be overridden only with a reason, which is recorded.",
     );
-    line!(s, "{rule}");
+    line!(s, "");
+    line!(s, ".PARAMETER StartAt");
+    help_text(
+        s,
+        "    ",
+        "The id of the step to start at (the steps before it are not run). Values that earlier\n\
+         steps captured must then be passed as parameters; the script refuses to start without\n\
+         them and names them.",
+    );
+    for (var, param, index, _) in &captures.all {
+        let st = &rb.steps[*index];
+        line!(s, "");
+        line!(s, ".PARAMETER {param}");
+        help_text(
+            s,
+            "    ",
+            &format!(
+                "The value `{var}` captured by step {} ({}): {}. Pass it with -StartAt at a later step.",
+                index + 1,
+                st.id,
+                st.title
+            ),
+        );
+    }
+    line!(s, "");
+    line!(s, ".PARAMETER Override");
+    let gates = gate_ids(plan);
+    help_text(
+        s,
+        "    ",
+        &format!(
+            "Gates to go past although they do not pass, each with the reason, e.g.\n\
+             -Override @{{ '{}' = 'reason' }}. Each override is printed and recorded.\n\
+             Gates: {}.",
+            gates.first().map(String::as_str).unwrap_or("gate-id"),
+            if gates.is_empty() {
+                "none".to_owned()
+            } else {
+                gates.join(", ")
+            }
+        ),
+    );
+    line!(s, "");
+    line!(s, ".PARAMETER RecordPath");
+    help_text(
+        s,
+        "    ",
+        &format!(
+            "The folder for this run's record (default: {}).",
+            default_record_path(plan)
+        ),
+    );
+    line!(s, "");
+    line!(s, ".EXAMPLE");
+    line!(s, "    .\\{}.ps1", rb.id);
+    line!(s, "    Runs every step from the first.");
+    if let Some((_, param, index, _)) = captures.all.first() {
+        if let Some(next) = rb.steps.get(index + 1) {
+            line!(s, "");
+            line!(s, ".EXAMPLE");
+            line!(
+                s,
+                "    .\\{}.ps1 -StartAt {} -{param} '<value>'",
+                rb.id,
+                lit(&next.id)
+            );
+            line!(
+                s,
+                "    Resumes at step {} with the value captured before it.",
+                next.id
+            );
+        }
+    }
+    line!(s, "#>");
+    line!(s, "[CmdletBinding()]");
+    line!(s, "param(");
+    let ids: Vec<String> = rb.steps.iter().map(|st| lit(&st.id)).collect();
+    line!(s, "    [ValidateSet({})]", ids.join(", "));
+    line!(s, "    [string]$StartAt,");
+    for (_, param, _, list) in &captures.all {
+        let ty = if *list { "[string[]]" } else { "[string]" };
+        line!(s, "    {ty}${param},");
+    }
+    line!(s, "    [hashtable]$Override = @{{}},");
+    line!(s, "    [string]$RecordPath");
+    line!(s, ")");
+    line!(s, "");
+}
+
+fn gate_ids(plan: &Plan<'_>) -> Vec<String> {
+    plan.runbook
+        .steps
+        .iter()
+        .filter(|st| matches!(st.kind, StepKind::Check { gate: true, .. }))
+        .map(|st| st.id.clone())
+        .collect()
+}
+
+/// The record folder when `-RecordPath` is not given: the runbook's `record_folder` parameter
+/// when it has one, else a folder under the user's documents.
+fn default_record_path(plan: &Plan<'_>) -> String {
+    match (
+        plan.runbook.param("record_folder"),
+        plan.values.get("record_folder"),
+    ) {
+        (Some(p), Some(crate::param::Value::Text(v))) if !p.secret => {
+            format!("{}\\{}-record", v.trim_end_matches('\\'), plan.runbook.id)
+        }
+        _ => format!("<Documents>\\runbook-records\\{}", plan.runbook.id),
+    }
+}
+
+/// The script's tables: steps, gates, captures and what each step needs, then the captured
+/// values seeded from the parameters.
+fn tables(s: &mut String, plan: &Plan<'_>, captures: &Captures) {
+    let rb = plan.runbook;
+    line!(s, "$script:RunbookId = {}", lit(&rb.id));
+    line!(s, "$script:DefaultScriptName = {}", lit(&format!(".\\{}.ps1", rb.id)));
+    match (rb.param("record_folder"), plan.values.get("record_folder")) {
+        (Some(p), Some(crate::param::Value::Text(v))) if !p.secret => line!(
+            s,
+            "$script:DefaultRecordPath = Join-Path -Path {} -ChildPath {}",
+            lit(v),
+            lit(&format!("{}-record", rb.id))
+        ),
+        _ => line!(
+            s,
+            "$script:DefaultRecordPath = Join-Path -Path ([Environment]::GetFolderPath('MyDocuments')) -ChildPath {}",
+            lit(&format!("runbook-records\\{}", rb.id))
+        ),
+    }
+    let gates: Vec<String> = gate_ids(plan).iter().map(|g| lit(g)).collect();
+    line!(s, "$script:GateIds = @({})", gates.join(", "));
+    line!(s, "$script:Captures = @(");
+    for (var, param, index, _) in &captures.all {
+        line!(
+            s,
+            "    @{{ Name = {}; Parameter = {}; Step = {} }}",
+            lit(var),
+            lit(param),
+            lit(&rb.steps[*index].id)
+        );
+    }
+    line!(s, ")");
+    // Needs: for each step, the values captured before it that it or a later step reads.
+    let mut used_from: Vec<Vec<&str>> = vec![Vec::new(); plan.steps.len() + 1];
+    for i in (0..plan.steps.len()).rev() {
+        let mut set = used_from[i + 1].clone();
+        for c in &plan.steps[i].uses_captures {
+            if !set.contains(&c.as_str()) {
+                set.push(c.as_str());
+            }
+        }
+        used_from[i] = set;
+    }
+    line!(s, "$script:Needs = @{{");
+    for (i, st) in rb.steps.iter().enumerate() {
+        let before = captures.before(i);
+        let needs: Vec<String> = captures
+            .all
+            .iter()
+            .filter(|c| before.contains(&c.0.as_str()) && used_from[i].contains(&c.0.as_str()))
+            .map(|c| lit(&c.0))
+            .collect();
+        if !needs.is_empty() {
+            line!(s, "    {} = @({})", lit(&st.id), needs.join(", "));
+        }
+    }
+    line!(s, "}}");
+    line!(s, "$script:Known = @{{");
+    for (i, st) in rb.steps.iter().enumerate() {
+        let known: Vec<String> = captures.before(i).iter().map(|c| lit(c)).collect();
+        if !known.is_empty() {
+            line!(s, "    {} = @({})", lit(&st.id), known.join(", "));
+        }
+    }
+    line!(s, "}}");
+    line!(
+        s,
+        "$script:Goto = $null; $script:CurrentStep = $null; $script:Stopped = $false; $script:Finished = $false"
+    );
+    line!(
+        s,
+        "$script:Transcribing = $false; $script:ExitCode = 0; $script:RecordPath = $null; $script:Override = @{{}}"
+    );
+    line!(s, "");
+    line!(
+        s,
+        "# Captured values: from the parameters when resuming, else filled in by the capture steps."
+    );
+    for (var, param, _, _) in &captures.all {
+        line!(
+            s,
+            "${var} = if ($PSBoundParameters.ContainsKey({})) {{ ${param} }} else {{ $null }}",
+            lit(param)
+        );
+    }
+    line!(s, "");
 }
 
 fn render_step(
     s: &mut String,
     plan: &Plan<'_>,
     ps: &PlannedStep<'_>,
+    captures: &Captures,
     out: &mut dyn Write,
 ) -> Result<()> {
     let step = ps.step;
     let total = plan.steps.len();
-    line!(s, "    # {}", "-".repeat(74));
+    line!(s, "        # {}", "-".repeat(70));
     let mut tags = vec![step.kind.name().to_owned(), step.impact.name().to_owned()];
     if let StepKind::Check { gate: true, .. } = step.kind {
         tags.push("gate".into());
@@ -145,23 +433,24 @@ fn render_step(
     }
     line!(
         s,
-        "    # Step {}/{total}: {} [{}]",
+        "        # Step {}/{total}: {} [{}]",
         ps.number,
         step.title,
         tags.join(", ")
     );
     if let Some(text) = &step.instructions {
-        comment(s, "    ", text);
+        comment(s, "        ", text);
     }
     if let Some(c) = &step.when {
-        line!(s, "    # When: {c}");
+        line!(s, "        # When: {c}");
     }
     line!(
         s,
-        "    if (Enter-Step {} {}) {{",
+        "        if (Enter-Step {} {}) {{",
         lit(&step.id),
         lit(&step.title)
     );
+    line!(s, "            try {{");
     if !ps.included {
         let c = step
             .when
@@ -170,13 +459,13 @@ fn render_step(
             .unwrap_or_default();
         line!(
             s,
-            "        Write-Host {}",
+            "                Write-Host {}",
             lit(&format!(
                 "Skipped: the condition `{c}` is false for these parameters."
             ))
         );
     } else {
-        let mut indent = "        ".to_owned();
+        let mut indent = " ".repeat(16);
         for c in &ps.uses_captures {
             line!(s, "{indent}Assert-Captured {} ${c}", lit(c));
         }
@@ -228,7 +517,23 @@ fn render_step(
             line!(s, "{indent}}}");
         }
     }
-    line!(s, "    }}");
+    let gate = matches!(step.kind, StepKind::Check { gate: true, .. });
+    let known: Vec<String> = captures
+        .before(ps.number - 1)
+        .iter()
+        .map(|c| lit(c))
+        .collect();
+    line!(s, "            }}");
+    line!(s, "            catch {{");
+    line!(
+        s,
+        "                Stop-Step -Id {} -ErrorRecord $_ -Known @({}){}",
+        lit(&step.id),
+        known.join(", "),
+        if gate { " -Gate" } else { "" }
+    );
+    line!(s, "            }}");
+    line!(s, "        }}");
     Ok(())
 }
 
@@ -281,6 +586,7 @@ fn runtime_condition(c: &crate::condition::Condition) -> String {
 /// Writes a rendered command, indented unless it holds a here-string (whose terminator must
 /// start its line).
 fn code(s: &mut String, indent: &str, text: &str) {
+    let text = &show_captured(text, |name| format!("${name}"));
     let here = text.contains("@'") || text.contains("@\"");
     for line in text.trim_end().lines() {
         let line = line.trim_end();
@@ -348,19 +654,18 @@ fn body(
                 line!(s, "{indent}${variable} = & {{");
                 code(s, &format!("{indent}    "), c);
                 line!(s, "{indent}}}");
-                line!(s, "{indent}Assert-Captured {} ${variable}", lit(variable));
-                line!(
-                    s,
-                    "{indent}Write-Host ('{variable} = {{0}}' -f ${variable})"
-                );
+                line!(s, "{indent}Complete-Capture {} ${variable}", lit(variable));
             }
             None => {
                 let prompt = format!(
                     "Enter {variable} ({value_type}, for example {})",
                     example.display()
                 );
-                line!(s, "{indent}${variable} = Read-Host {}", lit(&prompt));
-                line!(s, "{indent}Assert-Captured {} ${variable}", lit(variable));
+                // A value passed as a parameter (resuming) is not asked for again.
+                line!(s, "{indent}if ($null -eq ${variable}) {{");
+                line!(s, "{indent}    ${variable} = Read-Host {}", lit(&prompt));
+                line!(s, "{indent}}}");
+                line!(s, "{indent}Complete-Capture {} ${variable}", lit(variable));
             }
         },
         StepKind::Decision { question, choices } => {
@@ -406,16 +711,18 @@ fn body(
             line!(s, "{indent}Request-Approval {}", lit(approver));
         }
         StepKind::Notify { to, subject, .. } => {
-            comment(s, indent, &format!("Send to: {to}"));
-            if let Some(sub) = subject {
-                comment(s, indent, &format!("Subject: {sub}"));
+            let message = unit.command.as_deref().unwrap_or_default();
+            line!(s, "{indent}$message = @(");
+            for text in message.trim_end().lines() {
+                line!(s, "{indent}    {}", message_line(text));
             }
-            if let Some(m) = &unit.command {
-                comment(s, indent, &format!("Message:\n{m}"));
-            }
+            line!(s, "{indent}) -join \"`r`n\"");
             line!(
                 s,
-                "{indent}Wait-Operator 'Send the message above, then press Enter'"
+                "{indent}Show-Message -Id {} -To {} -Subject {} -Message $message",
+                lit(&step.id),
+                lit(to),
+                lit(subject.as_deref().unwrap_or(&step.title))
             );
         }
     }
@@ -427,12 +734,29 @@ fn body(
         }
         if let Some(c) = &unit.rollback {
             text.push('\n');
-            for line in c.lines() {
+            for line in show_captured(c, |name| format!("${name}")).lines() {
                 text.push_str("    ");
                 text.push_str(line);
                 text.push('\n');
             }
         }
         comment(s, indent, &text);
+    }
+}
+
+/// One line of a message to send, as a PowerShell expression: literals for the text known now,
+/// the captured variables joined in at run time.
+fn message_line(text: &str) -> String {
+    let parts: Vec<String> = captured_parts(text.trim_end())
+        .into_iter()
+        .map(|p| match p {
+            Part::Text(t) => lit(t),
+            Part::Captured(name) => format!("[string]${name}"),
+        })
+        .collect();
+    match parts.len() {
+        0 => "''".into(),
+        1 => parts.into_iter().next().unwrap_or_default(),
+        _ => format!("({})", parts.join(" + ")),
     }
 }

@@ -14,6 +14,10 @@ use crate::runbook::{Choice, ForEach, Param, StepKind, Verify};
 const RESERVED: &[&str] = &[
     "args",
     "input",
+    // The exported script's own variables (notify, decision and wait steps).
+    "message",
+    "choice",
+    "done",
     "host",
     "error",
     "true",
@@ -144,6 +148,30 @@ impl Validator<'_> {
                 };
                 if !is_name(&var.value) || RESERVED.contains(&var.value.as_str()) {
                     self.at(var, format!("capture variable `{}` must match [a-z][a-z0-9_]* and not be a PowerShell automatic variable", var.value));
+                }
+                let script_param = crate::runbook::script_parameter(&var.value);
+                let clash = crate::runbook::RESERVED_PARAMETERS
+                    .iter()
+                    .find(|r| r.eq_ignore_ascii_case(&script_param))
+                    .map(|r| format!("the script's own -{r}"))
+                    .or_else(|| {
+                        raw.steps[..index]
+                            .iter()
+                            .filter_map(|s| s.variable.as_ref())
+                            .find(|v| {
+                                crate::runbook::script_parameter(&v.value)
+                                    .eq_ignore_ascii_case(&script_param)
+                            })
+                            .map(|v| format!("the value `{}` captured earlier", v.value))
+                    });
+                if let Some(clash) = clash {
+                    self.at(
+                        var,
+                        format!(
+                            "capture variable `{}` would be the exported script's parameter -{script_param}, which is already {clash}; choose another name",
+                            var.value
+                        ),
+                    );
                 }
                 if params.iter().any(|p| p.name == var.value)
                     || self.capture_before(raw, index, &var.value).is_some()

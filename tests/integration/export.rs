@@ -96,7 +96,7 @@ fn export_is_deterministic_and_honours_source_date_epoch() {
         .expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("# Generated:  2026-11-23T00:00:00Z by runbook "),
+        text.contains("    Generated:  2026-11-23T00:00:00Z by runbook "),
         "{}",
         &text[..600]
     );
@@ -118,11 +118,20 @@ fn for_each_steps_are_unrolled_per_item_and_destructive_steps_confirm() {
             "{removal}"
         );
         assert!(
-            removal.contains(&format!(
-                "Remove-FederatedDomain -DomainName '{domain}' -Force"
-            )),
+            removal.contains(&format!("$rfdName = '{domain}'")),
             "{removal}"
         );
+    }
+    assert!(
+        removal.contains("Remove-FederatedDomain -DomainName $rfdName -Force")
+            && removal.contains("-Confirm:$false"),
+        "{removal}"
+    );
+    for domain in ["fabrikam.com", "sales.contoso.com"] {
+        // The confirmation comes before the removal of the same item.
+        let confirm = removal.find(&format!("Confirm-Target '{domain}'"));
+        let name = removal.find(&format!("$rfdName = '{domain}'"));
+        assert!(confirm < name, "{removal}");
     }
 }
 

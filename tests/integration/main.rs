@@ -16,5 +16,6 @@ mod quote;
 mod run;
 mod schema;
 mod secrets;
+mod standalone;
 mod support;
 mod terminal;

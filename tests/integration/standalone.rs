@@ -1,0 +1,256 @@
+//! The exported script as a standalone tool (issue 11 §2): a `param()` block with `-StartAt`,
+//! one parameter per captured value, `-Override` and `-RecordPath`; every step stops with the
+//! command that resumes it with every value captured before it; starting at a step refuses to
+//! go without the values it needs; messages to send are printed and saved, never only comments.
+//!
+//! No PowerShell runs here: the script is parsed with a real PowerShell grammar and its tables
+//! and calls are checked against the runbook, so what the prelude prints follows from them.
+
+use runbook::loader::{self, Templates};
+use runbook::runbook::{Runbook, StepKind, script_parameter};
+
+use crate::library::script;
+use crate::support::shipped_ids;
+
+fn shipped(id: &str) -> Runbook {
+    loader::load(
+        id,
+        &Templates {
+            dir: None,
+            pinned: None,
+        },
+    )
+    .expect("shipped runbook loads")
+    .runbook
+}
+
+/// (variable, capturing step index) in file order.
+fn captures(rb: &Runbook) -> Vec<(String, usize)> {
+    rb.steps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, st)| match &st.kind {
+            StepKind::Capture { variable, .. } => Some((variable.clone(), i)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn quoted(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|c| format!("'{c}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The text between `start` and the next `end` after it.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    let from = text
+        .find(start)
+        .unwrap_or_else(|| panic!("`{start}` not found"));
+    let rest = &text[from + start.len()..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
+}
+
+#[test]
+fn every_export_has_a_documented_parameter_block() {
+    for id in shipped_ids() {
+        let rb = shipped(&id);
+        let text = script(&id);
+        let params = between(&text, "[CmdletBinding()]\nparam(\n", "\n)\n");
+        assert!(params.contains("    [string]$StartAt,"), "{id}: {params}");
+        let ids: Vec<&str> = rb.steps.iter().map(|s| s.id.as_str()).collect();
+        assert!(
+            params.contains(&format!("[ValidateSet({})]", quoted(&ids))),
+            "{id}: -StartAt accepts exactly the step ids"
+        );
+        assert!(params.contains("[hashtable]$Override = @{},"), "{id}");
+        assert!(params.contains("[string]$RecordPath"), "{id}");
+        let help = between(&text, "<#\n", "\n#>\n");
+        for p in ["StartAt", "Override", "RecordPath"] {
+            assert!(help.contains(&format!(".PARAMETER {p}\n")), "{id}: {p}");
+        }
+        for (var, index) in captures(&rb) {
+            let p = script_parameter(&var);
+            assert!(params.contains(&format!("${p},")), "{id}: -{p} for {var}");
+            assert!(
+                help.contains(&format!(".PARAMETER {p}\n")),
+                "{id}: -{p} documented"
+            );
+            assert!(
+                text.contains(&format!(
+                    "${var} = if ($PSBoundParameters.ContainsKey('{p}')) {{ ${p} }} else {{ $null }}"
+                )),
+                "{id}: ${var} seeded from -{p}"
+            );
+            assert!(
+                text.contains(&format!(
+                    "@{{ Name = '{var}'; Parameter = '{p}'; Step = '{}' }}",
+                    rb.steps[index].id
+                )),
+                "{id}: {var} in the capture table"
+            );
+        }
+        let gates: Vec<&str> = rb
+            .steps
+            .iter()
+            .filter(|s| matches!(s.kind, StepKind::Check { gate: true, .. }))
+            .map(|s| s.id.as_str())
+            .collect();
+        assert!(
+            text.contains(&format!("$script:GateIds = @({})\n", quoted(&gates))),
+            "{id}: -Override accepts exactly the gates"
+        );
+        for g in &gates {
+            assert!(help.contains(g), "{id}: gate {g} named in the help");
+        }
+    }
+}
+
+#[test]
+fn every_step_stops_with_a_resume_line_naming_it_and_every_value_captured_before_it() {
+    let mut gates_seen = 0;
+    for id in shipped_ids() {
+        let rb = shipped(&id);
+        let text = script(&id);
+        let caps = captures(&rb);
+        for (i, st) in rb.steps.iter().enumerate() {
+            let before: Vec<&str> = caps
+                .iter()
+                .filter(|(_, at)| *at < i)
+                .map(|(v, _)| v.as_str())
+                .collect();
+            let gate = matches!(st.kind, StepKind::Check { gate: true, .. });
+            gates_seen += usize::from(gate);
+            let call = format!(
+                "Stop-Step -Id '{}' -ErrorRecord $_ -Known @({}){}\n",
+                st.id,
+                quoted(&before),
+                if gate { " -Gate" } else { "" }
+            );
+            let body = between(
+                &text,
+                &format!("if (Enter-Step '{}' ", st.id),
+                "\n        if (Enter-Step ",
+            );
+            assert!(
+                body.contains(&call),
+                "{id}: step {} must stop with `{call}`:\n{body}",
+                st.id
+            );
+            if before.is_empty() {
+                assert!(!text.contains(&format!("\n    '{}' = @(", st.id)) || i == 0);
+            } else {
+                assert!(
+                    text.contains(&format!("    '{}' = @({})\n", st.id, quoted(&before))),
+                    "{id}: the interrupted-run table knows what {} can hand on",
+                    st.id
+                );
+            }
+        }
+    }
+    assert!(gates_seen >= 12, "the shipped runbooks have gates");
+}
+
+#[test]
+fn starting_at_a_step_names_the_captured_values_it_needs() {
+    let rb = shipped("exchange-federation-trust-rebuild");
+    let text = script("exchange-federation-trust-rebuild");
+    let needs = between(&text, "$script:Needs = @{\n", "\n}\n");
+    // The trust is removed by name: starting there needs the name captured at the start.
+    let removal = rb
+        .steps
+        .iter()
+        .find(|s| s.id == "remove-federation-trust")
+        .expect("the rebuild removes the trust");
+    let line = needs
+        .lines()
+        .find(|l| l.starts_with(&format!("    '{}' = @(", removal.id)))
+        .unwrap_or_else(|| panic!("no needs for {}: {needs}", removal.id));
+    assert!(line.contains("'trust_name'"), "{line}");
+    // A value captured later is never required up front.
+    assert!(!line.contains("'application_uri'"), "{line}");
+    // The first step needs nothing.
+    assert!(!needs.contains(&format!("'{}' = ", rb.steps[0].id)), "{needs}");
+    // The prelude refuses a start without them and names the parameters.
+    assert!(text.contains("needs values that earlier steps captured"));
+    assert!(text.contains("'-{0} <value> (captured by step {1})' -f $c.Parameter, $c.Step"));
+}
+
+#[test]
+fn overrides_need_a_gate_and_a_reason_and_are_recorded() {
+    let text = script("exchange-federation-1007-triage");
+    let init = between(&text, "function Initialize-Run {", "\nfunction ");
+    assert!(init.contains("$script:GateIds -notcontains [string]$key"), "{init}");
+    assert!(init.contains("IsNullOrWhiteSpace($reason)"), "{init}");
+    let stop = between(&text, "function Stop-Step {", "\nfunction ");
+    assert!(
+        stop.contains("if ($Gate -and $script:Override.ContainsKey($Id))"),
+        "{stop}"
+    );
+    assert!(stop.contains("Write-RunRecord ('gate {0} overridden by"), "{stop}");
+    assert!(stop.contains("Get-ResumeCommand -Id $Id -Known $Known -WithOverride"));
+    // The record: a transcript, the captured values and the run log in the record folder.
+    assert!(init.contains("Start-Transcript -LiteralPath $transcript"), "{init}");
+    assert!(text.contains("function Save-Captured"));
+    assert!(text.contains("Complete-Capture 'trust_name' $trust_name"));
+}
+
+#[test]
+fn messages_to_send_are_printed_with_captured_values_expanded() {
+    let mut notify_steps = 0;
+    for id in shipped_ids() {
+        let rb = shipped(&id);
+        let text = script(&id);
+        for st in &rb.steps {
+            if !matches!(st.kind, StepKind::Notify { .. }) {
+                continue;
+            }
+            notify_steps += 1;
+            let body = between(
+                &text,
+                &format!("if (Enter-Step '{}' ", st.id),
+                "\n        if (Enter-Step ",
+            );
+            assert!(
+                body.contains(&format!("Show-Message -Id '{}' ", st.id)),
+                "{id}: {} printed:\n{body}",
+                st.id
+            );
+            assert!(
+                !body.contains("# Message:"),
+                "{id}: not only a comment:\n{body}"
+            );
+            // A captured value is joined in as a variable, never left inside a literal.
+            for (var, _) in captures(&rb) {
+                for line in body.lines().filter(|l| l.trim_start().starts_with('\'')) {
+                    assert!(!line.contains(&format!("${var}")), "{id}: {line}");
+                }
+            }
+        }
+    }
+    assert!(notify_steps >= 4, "{notify_steps}");
+    let rebuild = script("exchange-federation-trust-rebuild");
+    assert!(rebuild.contains("+ [string]$application_uri"), "the new ApplicationUri is expanded");
+}
+
+#[test]
+fn the_change_plan_shows_captured_values_as_placeholders() {
+    let out = crate::support::Test::new()
+        .args([
+            "export",
+            "exchange-federation-trust-rebuild",
+            "--example",
+            "--format",
+            "markdown",
+        ])
+        .go()
+        .success()
+        .stdout();
+    assert!(out.contains("<captured: application_uri>"), "placeholder shown");
+    assert!(out.contains("<captured: trust_name>"), "in commands too");
+    for var in ["$application_uri", "$trust_name", "$new_thumbprint"] {
+        assert!(!out.contains(var), "bare {var} in the change plan");
+    }
+}
