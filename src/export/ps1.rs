@@ -175,29 +175,43 @@ fn help_text(s: &mut String, indent: &str, text: &str) {
 fn header(s: &mut String, plan: &Plan<'_>, meta: &Meta, captures: &Captures) {
     let rb = plan.runbook;
     let [read, change, destructive] = rb.impact_counts();
+    // Values go in line comments: a value may hold `#>`, which would end a `<# #>` block.
+    let rule = "# ".to_owned() + &"=".repeat(78);
     line!(s, "#Requires -Version 5.1");
-    line!(s, "<#");
-    line!(s, ".SYNOPSIS");
-    help_text(s, "    ", &rb.title);
-    line!(s, "");
-    line!(s, ".DESCRIPTION");
-    line!(s, "    Runbook:    {} {}", rb.id, rb.version);
-    line!(s, "    Sha256:     {}", rb.sha256);
+    line!(s, "{rule}");
+    line!(s, "# {}", rb.title);
+    line!(s, "#");
+    line!(s, "# Runbook:    {} {}", rb.id, rb.version);
+    line!(s, "# Sha256:     {}", rb.sha256);
     line!(
         s,
-        "    Generated:  {} by {}",
+        "# Generated:  {} by {}",
         meta.generated_at.format("%Y-%m-%dT%H:%M:%SZ"),
         meta.generator
     );
     line!(
         s,
-        "    Steps:      {} ({read} read, {change} change, {destructive} destructive)",
+        "# Steps:      {} ({read} read, {change} change, {destructive} destructive)",
         rb.steps.len()
     );
-    line!(s, "    Parameters (fixed when this script was made):");
+    line!(s, "# Parameters (fixed when this script was made):");
     for p in &rb.params {
-        line!(s, "      {} = {}", p.name, plan.shown_value(p));
+        line!(s, "#   {} = {}", p.name, plan.shown_value(p));
     }
+    line!(s, "{rule}");
+    line!(s, "<#");
+    line!(s, ".SYNOPSIS");
+    help_text(s, "    ", &rb.title);
+    line!(s, "");
+    line!(s, ".DESCRIPTION");
+    help_text(
+        s,
+        "    ",
+        &format!(
+            "Runbook {} {}; the parameter values it was made with are listed above.",
+            rb.id, rb.version
+        ),
+    );
     line!(s, "");
     help_text(
         s,

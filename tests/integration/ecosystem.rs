@@ -108,7 +108,7 @@ fn graph_of_every_shipped_runbook_in_mermaid_names_steps_and_labels_choices() {
         let edges = check_mermaid(&id, &text);
         for (i, step) in rb.steps.iter().enumerate() {
             assert!(
-                text.contains(&format!("{} · ", step.id)),
+                text.contains(&format!("{} ·", step.id)),
                 "{id}: {}",
                 step.id
             );
@@ -173,7 +173,7 @@ fn graph_of_every_shipped_runbook_in_dot_names_steps_and_labels_choices() {
             let node = format!("s{}", i + 1);
             assert!(
                 text.contains(&format!("    {node} [label=\"{}. ", i + 1))
-                    && text.contains(&format!("{} · ", step.id)),
+                    && text.contains(&format!("{} ·", step.id)),
                 "{id}: {}",
                 step.id
             );

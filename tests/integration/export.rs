@@ -96,7 +96,7 @@ fn export_is_deterministic_and_honours_source_date_epoch() {
         .expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("    Generated:  2026-11-23T00:00:00Z by runbook "),
+        text.contains("# Generated:  2026-11-23T00:00:00Z by runbook "),
         "{}",
         &text[..600]
     );
