@@ -255,10 +255,8 @@ fn placeholders(mut unit: super::Unit) -> super::Unit {
     show(&mut unit.command);
     show(&mut unit.verify);
     show(&mut unit.rollback);
-    if let Some(c) = &unit.confirm {
-        if let Some(name) = c.strip_prefix('$') {
-            unit.confirm = Some(format!("<captured: {name}>"));
-        }
+    if let Some(name) = unit.confirm.as_deref().and_then(|c| c.strip_prefix('$')) {
+        unit.confirm = Some(format!("<captured: {name}>"));
     }
     unit
 }

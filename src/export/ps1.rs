@@ -284,22 +284,22 @@ fn header(s: &mut String, plan: &Plan<'_>, meta: &Meta, captures: &Captures) {
     line!(s, ".EXAMPLE");
     line!(s, "    .\\{}.ps1", rb.id);
     line!(s, "    Runs every step from the first.");
-    if let Some((_, param, index, _)) = captures.all.first() {
-        if let Some(next) = rb.steps.get(index + 1) {
-            line!(s, "");
-            line!(s, ".EXAMPLE");
-            line!(
-                s,
-                "    .\\{}.ps1 -StartAt {} -{param} '<value>'",
-                rb.id,
-                lit(&next.id)
-            );
-            line!(
-                s,
-                "    Resumes at step {} with the value captured before it.",
-                next.id
-            );
-        }
+    if let Some((_, param, index, _)) = captures.all.first()
+        && let Some(next) = rb.steps.get(index + 1)
+    {
+        line!(s, "");
+        line!(s, ".EXAMPLE");
+        line!(
+            s,
+            "    .\\{}.ps1 -StartAt {} -{param} '<value>'",
+            rb.id,
+            lit(&next.id)
+        );
+        line!(
+            s,
+            "    Resumes at step {} with the value captured before it.",
+            next.id
+        );
     }
     line!(s, "#>");
     line!(s, "[CmdletBinding()]");
@@ -345,7 +345,11 @@ fn default_record_path(plan: &Plan<'_>) -> String {
 fn tables(s: &mut String, plan: &Plan<'_>, captures: &Captures) {
     let rb = plan.runbook;
     line!(s, "$script:RunbookId = {}", lit(&rb.id));
-    line!(s, "$script:DefaultScriptName = {}", lit(&format!(".\\{}.ps1", rb.id)));
+    line!(
+        s,
+        "$script:DefaultScriptName = {}",
+        lit(&format!(".\\{}.ps1", rb.id))
+    );
     match (rb.param("record_folder"), plan.values.get("record_folder")) {
         (Some(p), Some(crate::param::Value::Text(v))) if !p.secret => line!(
             s,

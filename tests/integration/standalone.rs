@@ -172,7 +172,10 @@ fn starting_at_a_step_names_the_captured_values_it_needs() {
     // A value captured later is never required up front.
     assert!(!line.contains("'application_uri'"), "{line}");
     // The first step needs nothing.
-    assert!(!needs.contains(&format!("'{}' = ", rb.steps[0].id)), "{needs}");
+    assert!(
+        !needs.contains(&format!("'{}' = ", rb.steps[0].id)),
+        "{needs}"
+    );
     // The prelude refuses a start without them and names the parameters.
     assert!(text.contains("needs values that earlier steps captured"));
     assert!(text.contains("'-{0} <value> (captured by step {1})' -f $c.Parameter, $c.Step"));
@@ -182,17 +185,26 @@ fn starting_at_a_step_names_the_captured_values_it_needs() {
 fn overrides_need_a_gate_and_a_reason_and_are_recorded() {
     let text = script("exchange-federation-1007-triage");
     let init = between(&text, "function Initialize-Run {", "\nfunction ");
-    assert!(init.contains("$script:GateIds -notcontains [string]$key"), "{init}");
+    assert!(
+        init.contains("$script:GateIds -notcontains [string]$key"),
+        "{init}"
+    );
     assert!(init.contains("IsNullOrWhiteSpace($reason)"), "{init}");
     let stop = between(&text, "function Stop-Step {", "\nfunction ");
     assert!(
         stop.contains("if ($Gate -and $script:Override.ContainsKey($Id))"),
         "{stop}"
     );
-    assert!(stop.contains("Write-RunRecord ('gate {0} overridden by"), "{stop}");
+    assert!(
+        stop.contains("Write-RunRecord ('gate {0} overridden by"),
+        "{stop}"
+    );
     assert!(stop.contains("Get-ResumeCommand -Id $Id -Known $Known -WithOverride"));
     // The record: a transcript, the captured values and the run log in the record folder.
-    assert!(init.contains("Start-Transcript -LiteralPath $transcript"), "{init}");
+    assert!(
+        init.contains("Start-Transcript -LiteralPath $transcript"),
+        "{init}"
+    );
     assert!(text.contains("function Save-Captured"));
     assert!(text.contains("Complete-Capture 'trust_name' $trust_name"));
 }
@@ -232,7 +244,10 @@ fn messages_to_send_are_printed_with_captured_values_expanded() {
     }
     assert!(notify_steps >= 4, "{notify_steps}");
     let rebuild = script("exchange-federation-trust-rebuild");
-    assert!(rebuild.contains("+ [string]$application_uri"), "the new ApplicationUri is expanded");
+    assert!(
+        rebuild.contains("+ [string]$application_uri"),
+        "the new ApplicationUri is expanded"
+    );
 }
 
 #[test]
@@ -248,7 +263,10 @@ fn the_change_plan_shows_captured_values_as_placeholders() {
         .go()
         .success()
         .stdout();
-    assert!(out.contains("<captured: application_uri>"), "placeholder shown");
+    assert!(
+        out.contains("<captured: application_uri>"),
+        "placeholder shown"
+    );
     assert!(out.contains("<captured: trust_name>"), "in commands too");
     for var in ["$application_uri", "$trust_name", "$new_thumbprint"] {
         assert!(!out.contains(var), "bare {var} in the change plan");
