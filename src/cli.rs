@@ -114,7 +114,8 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Find the runbook for an error: paste the error text (or pipe it in).
+    /// Find the runbook for an error: paste the error text, the event, or the SCOM alert's
+    /// knowledge article in the console's language (or pipe it in).
     Match {
         /// The error text; read from standard input when absent or `-`.
         text: Option<String>,

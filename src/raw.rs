@@ -47,7 +47,7 @@ pub struct RawRunbook {
     pub timeout: Option<Span<String>>,
 }
 
-/// Error texts, event ids and error codes that point to a runbook.
+/// Anchors, error texts, event ids, error codes and context words that point to a runbook.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMatches {
@@ -61,6 +61,17 @@ pub struct RawMatches {
     /// Error codes, matched as whole words (`1007`, `MSIS5009`, `HCW8006`).
     #[serde(default)]
     pub codes: Vec<String>,
+    /// Regular expressions (case-insensitive) for names that stay in English in every language
+    /// and name exactly this situation: monitoring rule ids, property names (`EventDisplayNumber`
+    /// values are found through `events`). The strongest sign.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub anchors: Vec<Span<String>>,
+    /// Regular expressions (case-insensitive) that place the text in this runbook's area without
+    /// naming the situation (a publisher, a cmdlet shared with sibling runbooks). A weak sign.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub context: Vec<Span<String>>,
 }
 
 /// An event id in a log.

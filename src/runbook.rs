@@ -44,15 +44,19 @@ pub struct Runbook {
     pub timeout_secs: u64,
 }
 
-/// Error texts, event ids and codes that point to a runbook.
+/// Anchors, error texts, event ids, codes and context words that point to a runbook.
 #[derive(Debug, Clone, Default)]
 pub struct Matches {
+    /// Case-insensitive regular expressions for language-independent names (checked).
+    pub anchors: Vec<String>,
     /// Case-insensitive regular expressions (checked; compiled by `runbook match`).
     pub errors: Vec<String>,
     /// Event ids with their log.
     pub events: Vec<(u32, String)>,
     /// Error codes.
     pub codes: Vec<String>,
+    /// Case-insensitive regular expressions for the runbook's area (checked).
+    pub context: Vec<String>,
 }
 
 /// A parameter.

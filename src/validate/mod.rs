@@ -213,14 +213,24 @@ impl Validator<'_> {
     fn matches(&mut self, raw: Option<&crate::raw::RawMatches>) -> crate::runbook::Matches {
         let mut m = crate::runbook::Matches::default();
         let Some(raw) = raw else { return m };
-        for e in &raw.errors {
+        m.anchors = self.match_patterns(&raw.anchors, "anchor");
+        m.errors = self.match_patterns(&raw.errors, "error");
+        m.context = self.match_patterns(&raw.context, "context");
+        m.events = raw.events.iter().map(|e| (e.id, e.log.clone())).collect();
+        m.codes = raw.codes.clone();
+        m
+    }
+
+    fn match_patterns(&mut self, raw: &[Span<String>], what: &str) -> Vec<String> {
+        let mut ok = Vec::new();
+        for e in raw {
             // Only parsed here: compiling waits for `runbook match`, so loading a runbook to
             // run or export it does not pay for automata it never uses. Parsed case-sensitively
             // although `match` ignores case: case folding finds no other errors, and folding
             // Unicode classes was a third of validating every shipped runbook.
             let parsed = regex_syntax::ParserBuilder::new().build().parse(&e.value);
             match parsed {
-                Ok(_) => m.errors.push(e.value.clone()),
+                Ok(_) => ok.push(e.value.clone()),
                 Err(err) => {
                     let first = err
                         .to_string()
@@ -228,13 +238,11 @@ impl Validator<'_> {
                         .last()
                         .unwrap_or_default()
                         .to_owned();
-                    self.at(e, format!("invalid error pattern in `matches`: {first}"));
+                    self.at(e, format!("invalid {what} pattern in `matches`: {first}"));
                 }
             }
         }
-        m.events = raw.events.iter().map(|e| (e.id, e.log.clone())).collect();
-        m.codes = raw.codes.clone();
-        m
+        ok
     }
 
     fn pattern(&mut self, pattern: Option<&Span<String>>) -> Option<Regex> {
