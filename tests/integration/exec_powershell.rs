@@ -510,3 +510,73 @@ fn a_remove_cmdlet_without_confirm_false_fails_in_a_noninteractive_shell() {
         "{e}"
     );
 }
+
+#[test]
+fn a_destructive_command_reaches_the_shell_only_after_the_typed_confirmation() {
+    use crate::terminal::{exit_code, spawn};
+    use expectrl::Expect as _;
+    let steps = "  - id: look\n    title: Look\n    kind: check\n    command: Write-Output 'Enabled'\n  \
+        - id: remove\n    title: Remove the domain\n    kind: command\n    impact: destructive\n    \
+        instructions: Removes it.\n    confirm: domain\n    rollback:\n      instructions: Add it back.\n    \
+        command: Remove-FederatedDomain -DomainName {{ domain }} -Force -Confirm:$false\n";
+    let t = Test::new().file("ps.yaml", runbook(steps));
+    let dir = t.dir_path();
+    let shell = shell();
+    let sent = |dir: &Path| -> Vec<String> {
+        scripts_per_shell(&log(dir))
+            .into_iter()
+            .flatten()
+            .filter(|s| s.contains("-DomainName"))
+            .collect()
+    };
+    let mut s = spawn(
+        &dir,
+        &[
+            "run",
+            "ps.yaml",
+            "--example",
+            "--state",
+            "s.json",
+            "--exec",
+            "--shell",
+            &shell,
+            "--shell-dialect",
+            "powershell",
+            "--auto-read",
+        ],
+    );
+    s.expect("The verdict?").expect("the read-only check ran");
+    s.send("\r").expect("accept");
+    s.expect("Type contoso.com to confirm")
+        .expect("the typed confirmation first");
+    assert!(sent(&dir).is_empty(), "sent before the confirmation");
+    s.send_line("y").expect("a y is not a confirmation");
+    s.expect("Type contoso.com to confirm").expect("asked again");
+    assert!(sent(&dir).is_empty(), "sent after a wrong confirmation");
+    s.send_line("contoso.com").expect("type the target");
+    s.expect("Run this command?").expect("then: run it?");
+    assert!(sent(&dir).is_empty(), "sent before `run it now`");
+    s.send("\r").expect("run it now");
+    s.expect("removed").expect("the stand-in ran it");
+    s.expect("The verdict?").expect("verdict");
+    s.send("\r").expect("accept");
+    assert_eq!(exit_code(s), 0);
+    assert_eq!(
+        sent(&dir),
+        ["Remove-FederatedDomain -DomainName 'contoso.com' -Force -Confirm:$false"]
+    );
+    let st = state(&dir);
+    let kinds: Vec<&str> = st["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["unit"] == "remove")
+        .map(|e| e["event"].as_str().expect("event"))
+        .collect();
+    let at = |k: &str| kinds.iter().position(|e| *e == k);
+    assert!(
+        at("confirmed").is_some() && at("confirmed") < at("executed"),
+        "{kinds:?}"
+    );
+    drop(t);
+}
