@@ -128,7 +128,9 @@ fn main() {
         log,
         encoding: Encoding::Cp852,
         error_action_stop: false,
-        non_interactive: args.iter().any(|a| a.eq_ignore_ascii_case("-NonInteractive")),
+        non_interactive: args
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case("-NonInteractive")),
         last_exit_code: 0,
         vars: HashMap::new(),
         functions: HashMap::new(),
@@ -214,7 +216,10 @@ impl Shell {
                     if c.is_ascii() {
                         bytes.push(c as u8);
                     } else {
-                        let b = CP852.iter().find(|(k, _)| *k == c).map_or(b'?', |(_, b)| *b);
+                        let b = CP852
+                            .iter()
+                            .find(|(k, _)| *k == c)
+                            .map_or(b'?', |(_, b)| *b);
                         bytes.push(b);
                     }
                 }
@@ -285,9 +290,13 @@ impl Shell {
                 .strip_prefix('{')
                 .and_then(|b| b.strip_suffix('}'))
                 .ok_or_else(|| {
-                    Stop::Error(error_record(s, "the stand-in reads `function Name { body }`"))
+                    Stop::Error(error_record(
+                        s,
+                        "the stand-in reads `function Name { body }`",
+                    ))
                 })?;
-            self.functions.insert(name.to_ascii_lowercase(), body.to_owned());
+            self.functions
+                .insert(name.to_ascii_lowercase(), body.to_owned());
             return Ok(());
         }
         if let Some((target, value)) = assignment(s) {

@@ -51,7 +51,8 @@ fn shell() -> String {
     )
 }
 
-const PREAMBLE: &str = "$GREETING = 'hello-from-preamble'\nfunction Remove-FederatedDomain { Write-Output 'removed' }";
+const PREAMBLE: &str =
+    "$GREETING = 'hello-from-preamble'\nfunction Remove-FederatedDomain { Write-Output 'removed' }";
 
 fn runbook(steps: &str) -> String {
     format!(
@@ -168,9 +169,8 @@ fn the_setup_sets_utf8_output_first_then_the_preamble_and_each_script_is_the_ren
         "the setup comes first"
     );
     assert!(
-        scripts[0].starts_with(
-            "[Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false;"
-        ),
+        scripts[0]
+            .starts_with("[Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false;"),
         "UTF-8 output before anything else: {}",
         scripts[0]
     );
@@ -219,7 +219,10 @@ fn czech_event_text_reaches_pass_if_and_the_record_intact() {
         &[],
     );
     let err = run.success().stderr();
-    assert!(err.contains(&format!("| {CZECH}")), "streamed intact: {err}");
+    assert!(
+        err.contains(&format!("| {CZECH}")),
+        "streamed intact: {err}"
+    );
     let st = state(dir.path());
     let e = &unit(&st, "event")["executions"][0];
     assert_eq!(e["output"], CZECH);
@@ -260,13 +263,18 @@ fn errors_and_exit_codes_map_to_the_status_as_the_wrapper_does() {
     let (run, dir) = exec_run(t, "default: done\n", &[]);
     run.success();
     let st = state(dir.path());
-    let statuses: Vec<(String, Value, Value)> = ["native", "thrown", "write-error", "unknown", "cleared"]
-        .iter()
-        .map(|id| {
-            let e = &unit(&st, id)["executions"][0];
-            (id.to_string(), e["exit_status"].clone(), e["verdict"].clone())
-        })
-        .collect();
+    let statuses: Vec<(String, Value, Value)> =
+        ["native", "thrown", "write-error", "unknown", "cleared"]
+            .iter()
+            .map(|id| {
+                let e = &unit(&st, id)["executions"][0];
+                (
+                    id.to_string(),
+                    e["exit_status"].clone(),
+                    e["verdict"].clone(),
+                )
+            })
+            .collect();
     let want = |id: &str, code: i32| (id.to_owned(), Value::from(code), Value::from("pass"));
     assert_eq!(
         statuses,
@@ -309,12 +317,17 @@ fn secrets_reach_the_powershell_stand_in_only_on_stdin() {
         );
     }
     assert!(
-        start["proc_environ"].as_str().is_some_and(|s| !s.is_empty()),
+        start["proc_environ"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty()),
         "/proc was read: {start}"
     );
     // It did reach the shell: on standard input, inside the base64 script.
     let scripts = scripts_per_shell(&log);
-    assert_eq!(scripts[0].last().map(String::as_str), Some("Write-Output 'S3cret-Value-42'"));
+    assert_eq!(
+        scripts[0].last().map(String::as_str),
+        Some("Write-Output 'S3cret-Value-42'")
+    );
     for e in log.iter().filter(|e| e["event"] == "command") {
         assert!(!e["line"].as_str().expect("line").contains(SECRET));
     }
@@ -365,9 +378,8 @@ fn a_powershell_that_dies_is_restarted_set_up_again_and_exit_ends_the_shell() {
     // `exit` in a command ends `powershell -Command -` itself (it is not a status): the
     // stand-in does the same, and the engine sees a shell that died.
     for command in ["Stop-Process -Id $PID -Force", "exit 5"] {
-        let steps = format!(
-            "  - id: die\n    title: Dies\n    kind: check\n    command: {command}\n"
-        );
+        let steps =
+            format!("  - id: die\n    title: Dies\n    kind: check\n    command: {command}\n");
         let t = Test::new().file("ps.yaml", runbook(&steps));
         let (run, dir) = exec_run(t, "default: done\n", &[]);
         let err = run.failure(4).stderr();
@@ -411,11 +423,7 @@ fn a_preamble_file_replaces_the_runbooks_on_run_and_resume_and_is_recorded() {
         .file("remote.ps1", remote)
         .file("other.ps1", other);
     // The answers cover `trust` only: the run stops at `pause`.
-    let (run, dir) = exec_run(
-        t,
-        "steps:\n  trust: done\n",
-        &["--preamble", "remote.ps1"],
-    );
+    let (run, dir) = exec_run(t, "steps:\n  trust: done\n", &["--preamble", "remote.ps1"]);
     let err = run.failure(3).stderr();
     assert!(
         err.contains("--exec: shell `") && err.contains("preamble from --preamble `remote.ps1`"),
@@ -432,7 +440,10 @@ fn a_preamble_file_replaces_the_runbooks_on_run_and_resume_and_is_recorded() {
     let text = remote.trim_start_matches('\u{feff}');
     assert_eq!(shells[0][1], text, "the file, without its byte order mark");
     assert!(
-        !shells.iter().flatten().any(|s| s.contains("hello-from-preamble")),
+        !shells
+            .iter()
+            .flatten()
+            .any(|s| s.contains("hello-from-preamble")),
         "the runbook's preamble is not run"
     );
     let recorded = events(&st, "exec-shell");
@@ -450,12 +461,25 @@ fn a_preamble_file_replaces_the_runbooks_on_run_and_resume_and_is_recorded() {
     std::fs::write(
         dir.path().join("a2.yaml"),
         "params:\n  token: example-token\ndefault: done\n",
-    ).expect("answers");
+    )
+    .expect("answers");
     // The stand-in's log is relative to the working directory: run the resume in the run's.
     let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("runbook"))
         .current_dir(dir.path())
-        .args(["resume", "s.json", "--answers", "a2.yaml", "--exec", "--shell"])
-        .args([shell.as_str(), "--shell-dialect", "powershell", "--auto-read"])
+        .args([
+            "resume",
+            "s.json",
+            "--answers",
+            "a2.yaml",
+            "--exec",
+            "--shell",
+        ])
+        .args([
+            shell.as_str(),
+            "--shell-dialect",
+            "powershell",
+            "--auto-read",
+        ])
         .args(["--preamble", "other.ps1"])
         .output()
         .expect("resume");
@@ -551,7 +575,8 @@ fn a_destructive_command_reaches_the_shell_only_after_the_typed_confirmation() {
         .expect("the typed confirmation first");
     assert!(sent(&dir).is_empty(), "sent before the confirmation");
     s.send_line("y").expect("a y is not a confirmation");
-    s.expect("Type contoso.com to confirm").expect("asked again");
+    s.expect("Type contoso.com to confirm")
+        .expect("asked again");
     assert!(sent(&dir).is_empty(), "sent after a wrong confirmation");
     s.send_line("contoso.com").expect("type the target");
     s.expect("Run this command?").expect("then: run it?");
