@@ -224,4 +224,9 @@ pub struct ExecArgs {
     /// Run read-only steps without asking.
     #[arg(long, requires = "exec")]
     pub auto_read: bool,
+    /// A PowerShell file to run when the shell starts, instead of the runbook's `preamble:`
+    /// (e.g. a remote Exchange session from a workstation); its text is recorded in the state
+    /// file, so keep passwords out of it.
+    #[arg(long, value_name = "FILE", requires = "exec")]
+    pub preamble: Option<PathBuf>,
 }

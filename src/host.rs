@@ -44,6 +44,22 @@ impl HostConfig {
     }
 }
 
+/// The first command of every PowerShell host, before the preamble.
+///
+/// - `[Console]::OutputEncoding`: Windows PowerShell writes redirected output in it, and it is
+///   the OEM code page by default (852 on a Czech server); the host reads UTF-8, so localized
+///   text (Czech AD FS events) would reach `pass_if` garbled (domain reference §7.3). A
+///   `UTF8Encoding` without a byte order mark, so none is written before the first line.
+/// - `$OutputEncoding`: what PowerShell sends to a native command's standard input; UTF-8 too.
+/// - `[Console]::InputEncoding` is left alone: every line sent is ASCII (the script travels in
+///   base64 and is decoded as UTF-8 by the wrapper), and changing it would replace the reader
+///   PowerShell is reading commands from.
+/// - `$ErrorActionPreference = 'Stop'`: non-terminating cmdlet errors become failures, as in
+///   the exported script.
+pub const POWERSHELL_SETUP: &str = "[Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false; \
+    $OutputEncoding = [Console]::OutputEncoding; $ErrorActionPreference = 'Stop'; \
+    $ProgressPreference = 'SilentlyContinue'";
+
 /// What one command did.
 #[derive(Debug, Clone, Default)]
 pub struct Execution {
@@ -84,7 +100,12 @@ fn reader(stream: impl Read + Send + 'static, tx: mpsc::Sender<Line>) {
                 Ok(0) | Err(_) => break,
                 Ok(_) => {
                     let text = String::from_utf8_lossy(&buf);
-                    let line = text.trim_end_matches(['\n', '\r']).to_owned();
+                    // A byte order mark is never part of the output: a .NET writer may put one
+                    // before its first line when the encoding changes.
+                    let line = text
+                        .trim_start_matches('\u{feff}')
+                        .trim_end_matches(['\n', '\r'])
+                        .to_owned();
                     if tx.send(Line::Text(line)).is_err() {
                         return;
                     }
@@ -138,9 +159,14 @@ impl Host {
             salt: salt(),
         };
         if config.dialect == Dialect::Powershell {
-            // Non-terminating cmdlet errors become failures, as in the exported script.
-            let setup = "$ErrorActionPreference = 'Stop'; $ProgressPreference = 'SilentlyContinue'";
-            host.run(setup, timeout, &mut |_| {});
+            let done = host.run(POWERSHELL_SETUP, timeout, &mut |_| {});
+            if done.exit_status != Some(0) {
+                return Err(format!(
+                    "the shell's setup failed ({}), so its output could not be read as UTF-8:\n{}",
+                    describe_status(&done),
+                    done.output.trim_end()
+                ));
+            }
         }
         if let Some(preamble) = &config.preamble {
             let done = host.run(preamble, timeout, &mut |_| {});
@@ -246,6 +272,11 @@ impl Host {
     fn exited(&mut self) -> bool {
         std::thread::sleep(Duration::from_millis(50));
         self.child.try_wait().ok().flatten().is_some()
+    }
+
+    /// The shell's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Whether the shell is still there.

@@ -185,6 +185,7 @@ pub fn report_markdown(state: &State) -> String {
             );
         }
     }
+    shell_markdown(&mut s, state);
     executions_markdown(&mut s, state);
     let skipped: Vec<_> = state
         .units
@@ -216,11 +217,43 @@ pub fn report_markdown(state: &State) -> String {
                 .unwrap_or_default(),
             e.detail
                 .as_deref()
-                .map(|d| format!(": {d}"))
+                .map(|d| match d.split_once('\n') {
+                    // The preamble's text is shown once, under "Shell".
+                    Some((first, _)) if e.event == "exec-shell" => format!(": {first}"),
+                    _ => format!(": {d}"),
+                })
                 .unwrap_or_default()
         );
     }
     s
+}
+
+/// Which shell `--exec` used and the preamble it ran before the commands (`--preamble` or the
+/// runbook's), once per `run`/`resume` with `--exec`.
+fn shell_markdown(s: &mut String, state: &State) {
+    let shells: Vec<_> = state
+        .events
+        .iter()
+        .filter(|e| e.event == "exec-shell")
+        .collect();
+    if shells.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "\n## Shell (`--exec`)\n");
+    for e in shells {
+        let detail = e.detail.as_deref().unwrap_or("");
+        let (first, preamble) = detail.split_once('\n').unwrap_or((detail, ""));
+        let _ = writeln!(s, "- {} by {}: {first}", e.at, e.operator);
+        if !preamble.is_empty() {
+            let longest = preamble
+                .split(|c| c != '`')
+                .map(str::len)
+                .max()
+                .unwrap_or(0);
+            let fence = "`".repeat(longest.max(2) + 1);
+            let _ = writeln!(s, "\n{fence}powershell\n{preamble}\n{fence}\n");
+        }
+    }
 }
 
 /// What `--exec` ran: each command's status, duration, verdict and output.

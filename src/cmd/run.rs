@@ -32,23 +32,106 @@ pub struct Common {
     pub exec: Option<ExecOptions>,
 }
 
-/// What `--exec` was asked for; the runbook adds its preamble.
+/// What `--exec` was asked for; the runbook adds its preamble unless `--preamble` replaces it.
 #[derive(Debug, Clone)]
 pub struct ExecOptions {
     shell: Vec<String>,
     dialect: Dialect,
     auto_read: bool,
+    preamble: Option<PreambleFile>,
+}
+
+/// `--preamble FILE`, read once when the run starts.
+#[derive(Debug, Clone)]
+struct PreambleFile {
+    /// As the operator gave it.
+    path: String,
+    text: String,
+    sha256: String,
 }
 
 impl ExecOptions {
     fn start(self, rb: &crate::runbook::Runbook) -> Exec {
+        let preamble = match self.preamble {
+            Some(file) => Some(file.text),
+            None => rb.preamble.clone(),
+        };
         let config = HostConfig {
             command: self.shell,
             dialect: self.dialect,
-            preamble: rb.preamble.clone(),
+            preamble,
         };
         Exec::new(config, self.auto_read)
     }
+
+    /// Records (and shows) which shell runs the commands and which preamble it runs first, so
+    /// the run record says what ran before every command.
+    fn record(&self, session: &mut Session<'_>, op: &mut dyn Operator) {
+        let rb = session.runbook;
+        let shell = format!(
+            "shell `{}` ({} dialect)",
+            self.shell.join(" "),
+            match self.dialect {
+                Dialect::Powershell => "powershell",
+                Dialect::Posix => "posix",
+            }
+        );
+        let (summary, text) = match (&self.preamble, &rb.preamble) {
+            (Some(file), theirs) => (
+                format!(
+                    "preamble from --preamble `{}` (sha256 {}){}",
+                    file.path,
+                    file.sha256,
+                    if theirs.is_some() {
+                        ", instead of the runbook's"
+                    } else {
+                        ""
+                    }
+                ),
+                Some(file.text.as_str()),
+            ),
+            (None, Some(text)) => ("the runbook's preamble".to_owned(), Some(text.as_str())),
+            (None, None) => ("no preamble".to_owned(), None),
+        };
+        op.notify(Notice::Info(format!("--exec: {shell}; {summary}")));
+        let secrets: Vec<String> = session
+            .secrets
+            .values()
+            .map(crate::param::Value::display)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let detail = match text {
+            Some(t) => format!("{shell}; {summary}:\n{}", t.trim_end()),
+            None => format!("{shell}; {summary}"),
+        };
+        let detail = secrets
+            .iter()
+            .fold(detail, |d, s| d.replace(s.as_str(), "********"));
+        session.event(None, "exec-shell", Some(detail));
+    }
+}
+
+fn read_preamble(path: &Path) -> Result<PreambleFile> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::Message(format!(
+            "--preamble {}: not UTF-8 text (save it as UTF-8)",
+            platform::display_path(path)
+        ))
+    })?;
+    // Notepad and PowerShell 5.1's `Out-File -Encoding utf8` write a byte order mark.
+    let text = text.trim_start_matches('\u{feff}').to_owned();
+    if text.trim().is_empty() {
+        return Err(Error::Message(format!(
+            "--preamble {}: the file is empty",
+            platform::display_path(path)
+        )));
+    }
+    Ok(PreambleFile {
+        path: platform::display_path(path),
+        sha256: crate::runbook::sha256_hex(&text),
+        text,
+    })
 }
 
 /// Checks `--exec`'s options; `None` without `--exec`.
@@ -67,10 +150,12 @@ pub fn exec_options(args: &crate::cli::ExecArgs) -> Result<Option<ExecOptions>> 
         None if args.shell_dialect == Dialect::Posix => vec!["sh".to_owned()],
         None => HostConfig::default_command(),
     };
+    let preamble = args.preamble.as_deref().map(read_preamble).transpose()?;
     Ok(Some(ExecOptions {
         shell,
         dialect: args.shell_dialect,
         auto_read: args.auto_read,
+        preamble,
     }))
 }
 
@@ -164,6 +249,9 @@ pub fn run(
         "run-started",
         Some(format!("{} {} on {}", rb.id, rb.version, holder.host)),
     );
+    if let Some(exec) = &common.exec {
+        exec.record(&mut session, &mut op);
+    }
     let mut engine = Engine {
         session,
         store,
@@ -358,6 +446,9 @@ pub fn resume(
                 session.secrets.insert(k, v);
             }
         }
+    }
+    if let Some(exec) = &common.exec {
+        exec.record(&mut session, &mut op);
     }
     let done: Vec<String> = session
         .state

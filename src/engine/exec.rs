@@ -107,7 +107,14 @@ impl Engine<'_, '_> {
         if exec.host.as_mut().is_none_or(|h| !h.alive()) {
             exec.host = None;
             let host = Host::start(&exec.config, timeout).map_err(crate::Error::Message)?;
+            let pid = host.pid();
             exec.host = Some(host);
+            let unit = self.session.state.units[pos.unit].id.clone();
+            self.session.event(
+                Some(&unit),
+                "shell-started",
+                Some(format!("pid {pid}; setup and preamble done")),
+            );
         }
         let secrets = self.secret_texts();
         let operator = &mut *self.operator;

@@ -5,6 +5,7 @@ mod crash;
 mod ecosystem;
 mod errors;
 mod exec;
+mod exec_powershell;
 mod export;
 mod faults;
 mod hostile;
