@@ -1,6 +1,9 @@
 # A2 (EX13-RENEW): the rollover only works while the current federation certificate is still
 # valid: once it has expired, -PublishFederationCertificate fails with 1007 AccessDenied.
-$validTrust = @(Get-FederationTrust -Identity {{ trust_name }})
+$validTrust = @(Get-FederationTrust -Identity {{ trust_name }} -DomainController {{ dc_fqdn }} -ErrorVariable validTrustErr)
+if ($validTrustErr) {
+    throw ('Get-FederationTrust failed: {0}' -f @($validTrustErr)[0])
+}
 if ($validTrust.Count -ne 1) {
     throw "Expected exactly one federation trust named as captured, found $($validTrust.Count)."
 }
@@ -11,8 +14,12 @@ if ($validTrust[0].OrgCertificate) {
     $validNotAfter = [datetime]$validTrust[0].OrgCertificate.NotAfter
 }
 # The thumbprint was captured (and checked to be non-empty) by the previous step, so this
-# Get-ExchangeCertificate can never list every certificate.
-$validLocal = @(Get-ExchangeCertificate -Thumbprint {{ current_thumbprint }} -ErrorAction SilentlyContinue)
+# Get-ExchangeCertificate can never list every certificate. "Not installed on this server" is an
+# expected answer (KB3215261), so its error is reported, not fatal; NotAfter is then read from the trust.
+$validLocal = @(Get-ExchangeCertificate -Thumbprint {{ current_thumbprint }} -DomainController {{ dc_fqdn }} -ErrorAction SilentlyContinue -ErrorVariable validLocalErr)
+if ($validLocalErr) {
+    Write-Output ('Get-ExchangeCertificate on this server: {0}' -f @($validLocalErr)[0])
+}
 if ($validLocal.Count -gt 0) {
     $validLocal | Format-Table -AutoSize Thumbprint,NotAfter,Services
     if (-not $validNotAfter) { $validNotAfter = [datetime]$validLocal[0].NotAfter }
@@ -26,7 +33,13 @@ if (-not $validNotAfter) {
 
 $validNext = [string]$validTrust[0].OrgNextPrivCertificate
 if (-not [string]::IsNullOrWhiteSpace($validNext)) {
-    Write-Warning "A next certificate is already staged ($validNext), probably by an earlier attempt. The staging step of this runbook replaces it with the certificate it creates."
+    Write-Warning "A next certificate is already staged ($validNext), probably by an earlier attempt. If it was created by this rollover in the last 7 days (same friendly name), create-federation-certificate reuses it; otherwise the staging step replaces it with the certificate it creates."
+}
+
+# A current certificate issued in the last few days usually means a rollover has just been
+# finished: rolling again would replace a brand-new certificate.
+if ($validTrust[0].OrgCertificate -and $validTrust[0].OrgCertificate.PSObject.Properties['NotBefore'] -and [datetime]$validTrust[0].OrgCertificate.NotBefore -gt (Get-Date).AddDays(-7)) {
+    Write-Warning "The current federation certificate was issued on $($validTrust[0].OrgCertificate.NotBefore): a rollover seems to have finished recently. If this is a restart of that rollover, resume it at the step where it stopped (exported script: -StartAt) instead of starting over."
 }
 
 $validNow = Get-Date

@@ -1,17 +1,24 @@
 # A3 (EX13-RENEW): every federated domain needs a new proof TXT record for the new certificate,
 # so the list the runbook works through must be exactly the list Exchange federates.
 $domainsExpected = {{ federated_domains | ps_array }}
-$domainsOrgId = @(Get-FederatedOrganizationIdentifier)
+$domainsOrgId = @(Get-FederatedOrganizationIdentifier -DomainController {{ dc_fqdn }} -ErrorVariable domainsOrgIdErr)
+if ($domainsOrgIdErr) {
+    throw ('Get-FederatedOrganizationIdentifier failed: {0}' -f @($domainsOrgIdErr)[0])
+}
 if ($domainsOrgId.Count -ne 1) {
     throw "Expected one federated organization identifier, found $($domainsOrgId.Count)."
 }
-try {
-    # -IncludeExtendedDomainInfo asks MFG for each domain's state; it is informative only.
-    Get-FederatedOrganizationIdentifier -IncludeExtendedDomainInfo -ErrorAction Stop | Format-List AccountNamespace,Domains,Enabled,DelegationTrustLink
-}
-catch {
-    Write-Warning "Get-FederatedOrganizationIdentifier -IncludeExtendedDomainInfo failed: $($_.Exception.Message)"
+# -IncludeExtendedDomainInfo asks MFG for each domain's state; it is informative only, so a failure
+# is reported and the plain values are shown instead.
+$domainsExtended = @(Get-FederatedOrganizationIdentifier -IncludeExtendedDomainInfo -DomainController {{ dc_fqdn }} -ErrorAction SilentlyContinue -ErrorVariable domainsExtendedErr)
+if ($domainsExtendedErr -or $domainsExtended.Count -ne 1) {
+    if ($domainsExtendedErr) {
+        Write-Warning ('Get-FederatedOrganizationIdentifier -IncludeExtendedDomainInfo failed: {0}' -f @($domainsExtendedErr)[0])
+    }
     $domainsOrgId[0] | Format-List AccountNamespace,Domains,Enabled
+}
+else {
+    $domainsExtended[0] | Format-List AccountNamespace,Domains,Enabled,DelegationTrustLink
 }
 $domainsActual = @($domainsOrgId[0].Domains | ForEach-Object { ([string]$_).Trim() } | Where-Object { $_ })
 Write-Output ('Expected:  ' + ($domainsExpected -join ', '))

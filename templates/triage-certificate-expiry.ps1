@@ -1,7 +1,10 @@
 # Procedure A2 (EX13-RENEW, KB3215261): when does the trust's current federation certificate expire?
 # Read-only. The answer decides the way forward: still valid -> certificate rollover (keeps the
 # trust); already expired -> remove and recreate the trust (rebuild).
-$triageTrust = @(Get-FederationTrust -Identity {{ trust_name }})
+$triageTrust = @(Get-FederationTrust -Identity {{ trust_name }} -DomainController {{ dc_fqdn }} -ErrorVariable triageTrustErr)
+if ($triageTrustErr) {
+    throw ('Get-FederationTrust failed: {0}' -f @($triageTrustErr)[0])
+}
 if ($triageTrust.Count -ne 1) {
     throw "Expected exactly one federation trust with the captured name, found $($triageTrust.Count)."
 }
@@ -18,7 +21,11 @@ if ([string]::IsNullOrWhiteSpace($triageThumbprint)) {
 }
 
 # Never call Get-ExchangeCertificate with an empty thumbprint: it would list every certificate.
-$triageLocal = @(Get-ExchangeCertificate -Thumbprint $triageThumbprint -ErrorAction SilentlyContinue)
+# "Not found on this server" is an expected answer here (KB3215261), so its error is only reported.
+$triageLocal = @(Get-ExchangeCertificate -Thumbprint $triageThumbprint -DomainController {{ dc_fqdn }} -ErrorAction SilentlyContinue -ErrorVariable triageLocalErr)
+if ($triageLocalErr) {
+    Write-Output ('Get-ExchangeCertificate on this server: {0}' -f @($triageLocalErr)[0])
+}
 if ($triageLocal.Count -gt 0) {
     $triageLocal | Format-Table -AutoSize Thumbprint,NotAfter,Services
     if (-not $triageNotAfter) { $triageNotAfter = [datetime]$triageLocal[0].NotAfter }

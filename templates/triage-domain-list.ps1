@@ -2,7 +2,10 @@
 # with the parameters this triage passes on to the next runbook. Read-only.
 $triageExpected = @({{ primary_domain }}) + {{ additional_domains | ps_array }}
 $triageNamespace = {{ "FYDIBOHF25SPDLT." ~ primary_domain }}
-$triageOrgId = @(Get-FederatedOrganizationIdentifier)
+$triageOrgId = @(Get-FederatedOrganizationIdentifier -DomainController {{ dc_fqdn }} -ErrorVariable triageOrgIdErr)
+if ($triageOrgIdErr) {
+    throw ('Get-FederatedOrganizationIdentifier failed: {0}' -f @($triageOrgIdErr)[0])
+}
 if ($triageOrgId.Count -ne 1) {
     throw "Expected one federated organization identifier, found $($triageOrgId.Count)."
 }
