@@ -42,8 +42,12 @@ fn the_procedure_runs_in_the_documented_order() {
         "Set-AdfsRelyingPartyTrust -TargetIdentifier   -DelegationAuthorizationRules $n302New\n",
         // Verification of the change.
         "$t302Hits = [regex]::Matches($t302Now",
-        // F6: no new 302 since the change, without "No events were found" stopping the script.
+        // The request is repeated against this server.
+        "Wait-Operator",
+        // F6: no new 302 since the change, without "No events were found" stopping the script,
+        // and positive evidence: a token issued (audit 299) since the change.
         "StartTime = $x302Since } -ErrorAction SilentlyContinue",
+        "Id = 299; StartTime = $x302Since } -ErrorAction SilentlyContinue",
     ];
     let mut at = 0;
     for needle in order {
@@ -99,8 +103,86 @@ fn the_rule_is_appended_scoped_to_the_caller_sid_with_http_claim_types() {
     // The old rules must match the backup before anything is set.
     let backup = find_after(&text, "Set-Content -LiteralPath $b302Path", 0);
     let change = find_after(&text, "-DelegationAuthorizationRules $n302New\n", backup);
-    let guard = find_after(&text, "if ($n302Old.Trim() -ne $n302Saved.Trim())", backup);
+    let guard = find_after(
+        &text,
+        "if ($n302Old.Trim() -cne $n302Saved.Trim()) {",
+        backup,
+    );
     assert!(guard < change, "the change checks the backup first");
+    // The verification: the text after the backed-up rules is exactly the new rule.
+    let verify = find_after(&text, "if ($t302AddedFlat -cne $t302RuleFlat) {", change);
+    assert!(
+        text[verify..].contains("throw 'The DelegationAuthorizationRules are not as intended: roll back from the backup.'"),
+        "a wrong result stops the run"
+    );
+}
+
+/// Comparison operators that PowerShell applies case-insensitively.
+const CASE_INSENSITIVE: [&str; 16] = [
+    " -eq ",
+    " -ne ",
+    " -ieq ",
+    " -ine ",
+    " -like ",
+    " -notlike ",
+    " -ilike ",
+    " -inotlike ",
+    " -match ",
+    " -notmatch ",
+    " -imatch ",
+    " -inotmatch ",
+    " -contains ",
+    " -notcontains ",
+    " -in ",
+    " -notin ",
+];
+
+#[test]
+fn rule_text_is_compared_case_sensitively() {
+    // The review (D2): claim values are case-sensitive, so a case-only change to a rule must
+    // not pass the backup comparisons: -ceq/-cne/-cmatch, never -eq/-ne on rule text.
+    let code = code_outside_literals_and_comments(&script());
+    // Variables that hold rule text (or a backup of it) in the steps.
+    let rule_text = regex::Regex::new(
+        r"\$[a-z]302(Old|Saved|Rules|Now|Existing|New|Rule|RuleFlat|NowFlat|SavedFlat|AddedFlat|Body|Bodies)\b",
+    )
+    .expect("regex");
+    let mut compared = 0;
+    for line in code.lines().filter(|l| rule_text.is_match(l)) {
+        for op in CASE_INSENSITIVE {
+            assert!(
+                !line.contains(op),
+                "case-insensitive `{op}` on rule text: {line}"
+            );
+        }
+        if [" -ceq ", " -cne ", " -cmatch "]
+            .iter()
+            .any(|op| line.contains(op))
+        {
+            compared += 1;
+        }
+    }
+    for needle in [
+        // backup: an existing file is kept only when it holds exactly the current rules
+        "if ($b302Existing.Trim() -cne $b302Rules.Trim()) {",
+        "if ($v302Saved.Trim() -ceq $v302Now.Trim()) {",
+        // preview and change: the rules must still equal the backup
+        "if ($w302Old.Trim() -cne $w302Saved.Trim()) {",
+        "if ($n302Old.Trim() -cne $n302Saved.Trim()) {",
+        // no rule names caller_sid yet
+        "if ($s302Rules -cmatch (",
+        "if ($w302Old -cmatch $w302SidPattern) {",
+        "if ($n302Old -cmatch $n302SidPattern) {",
+        // verification: what was appended is exactly the rule
+        "if ($t302AddedFlat -cne $t302RuleFlat) {",
+        "if (-not $t302NowFlat.StartsWith($t302SavedFlat, [System.StringComparison]::Ordinal)) {",
+    ] {
+        assert!(code.contains(needle), "{needle}");
+    }
+    assert!(
+        compared >= 8,
+        "{compared} case-sensitive comparisons of rule text"
+    );
 }
 
 #[test]
@@ -157,11 +239,103 @@ fn the_caller_values_are_checked_before_they_reach_a_claim_rule() {
             .failure(1);
         assert!(run.stderr().contains(name), "{}", run.stderr());
     }
-    // A well-known SID is accepted.
-    Test::new()
-        .args(["export", ID, "--example", "--set", "caller_sid=S-1-5-20"])
+    // The review (D1): a primarysid is an account's domain SID; well-known and group SIDs
+    // (S-1-5-20 Network Service, S-1-5-11 Authenticated Users, S-1-5-32-544 Administrators,
+    // S-1-1-0 Everyone) and a domain SID without a RID are refused, as in the 323 runbook.
+    for value in [
+        "S-1-5-20",
+        "S-1-5-11",
+        "S-1-5-18",
+        "S-1-5-32-544",
+        "S-1-1-0",
+        "S-1-5-21-1004336348-1177238915-682003330",
+    ] {
+        let run = Test::new()
+            .args([
+                "export",
+                ID,
+                "--example",
+                "--set",
+                &format!("caller_sid={value}"),
+            ])
+            .go()
+            .failure(1);
+        assert!(
+            run.stderr().contains("caller_sid"),
+            "{value}: {}",
+            run.stderr()
+        );
+    }
+    // A domain account's SID is accepted and lands, as a literal, in the rule.
+    let out = Test::new()
+        .args([
+            "export",
+            ID,
+            "--example",
+            "--set",
+            "caller_sid=S-1-5-21-1-2-3-4242",
+        ])
         .go()
-        .success();
+        .success()
+        .stdout();
+    assert!(out.contains("Value == \"' + 'S-1-5-21-1-2-3-4242' + '\"]'"));
+}
+
+/// The exported text of step `id`: from its `Enter-Step` to the next step's (or the end).
+fn step<'a>(text: &'a str, id: &str) -> &'a str {
+    let start = find_after(text, &format!("if (Enter-Step '{id}' "), 0);
+    let end = text[start + 1..]
+        .find("if (Enter-Step '")
+        .map_or(text.len(), |i| start + 1 + i);
+    &text[start..end]
+}
+
+#[test]
+fn the_caller_sid_mismatch_and_no_new_302_are_gates_with_positive_evidence() {
+    let text = script();
+    assert!(text.contains(
+        "$script:GateIds = @('check-primary-server', 'read-event-302', 'correlate-audit-events', 'show-delegation-rules', 'check-no-new-302')"
+    ));
+    // The caller in audit 501 must be caller_sid (read 5 minutes either side of the 302).
+    let gate = step(&text, "correlate-audit-events");
+    for needle in [
+        &format!("$c302Sid = '{SID}'\n"),
+        "$c302From = $c302Event[0].TimeCreated.AddMinutes(-5)\n",
+        "StartTime = $c302From; EndTime = $c302To }",
+        "if ($c302Primary -cnotcontains $c302Sid) {\n                    throw (",
+        "Stop-Step -Id 'correlate-audit-events' -ErrorRecord $_ -Known @('instance_id') -Gate\n",
+    ] {
+        assert!(gate.contains(needle), "`{needle}` in:\n{gate}");
+    }
+    assert!(!gate.contains("Wait-Operator"), "{gate}");
+    // "No new 302" counts only with a token issued to caller_sid acting as a user since the
+    // change (D6): audits 299, 501 and 503 read from rule_applied_at on.
+    let check = step(&text, "check-no-new-302");
+    for needle in [
+        "$x302Since = [datetime]::Parse($rule_applied_at, ",
+        &format!("$x302Sid = '{SID}'\n"),
+        "@{ LogName = 'AD FS/Admin'; Id = 302; StartTime = $x302Since }",
+        "@{ LogName = 'Security'; ProviderName = 'AD FS Auditing'; Id = 299; StartTime = $x302Since }",
+        "@{ LogName = 'Security'; ProviderName = 'AD FS Auditing'; Id = 501, 503; StartTime = $x302Since }",
+        "if ($x302Primary -ccontains $x302Sid) {",
+        "if ($x302Issued.Count -eq 0) {\n                    throw 'NO EVIDENCE: ",
+        "if ($x302ForCaller -eq 0) {\n                    throw 'NO EVIDENCE: ",
+        "if ($x302Evidence.Count -eq 0) {\n                    throw 'NO EVIDENCE: ",
+        "Stop-Step -Id 'check-no-new-302' -ErrorRecord $_ -Known @('instance_id', 'rule_applied_at') -Gate\n",
+    ] {
+        assert!(check.contains(needle), "`{needle}` in:\n{check}");
+    }
+    let pass = find_after(check, "Write-Output ('PASS: ", 0);
+    assert!(
+        check.rfind("throw ").expect("throws") < pass,
+        "PASS before the evidence checks"
+    );
+    // Every Security log read is bounded in time.
+    for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+        if line.contains("LogName = 'Security'") {
+            assert!(line.contains("; StartTime = $"), "{line}");
+        }
+    }
 }
 
 #[test]

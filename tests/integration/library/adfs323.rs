@@ -4,7 +4,7 @@
 //! scripted run completes on every branch of its decision.
 
 use super::find_after;
-use crate::support::powershell::{assert_parses, code_outside_literals_and_comments};
+use crate::support::powershell::code_outside_literals_and_comments;
 use crate::support::{Test, run_in};
 
 const ID: &str = "adfs-event-323-impersonation";
@@ -27,16 +27,21 @@ fn the_323_fix_renders_procedure_f_in_order() {
         "$instance_id = & {",
         "Get-AdfsProperties",
         "auditpol.exe /get",
-        "$adfs323Iid = $instance_id",
+        // F2 is a gate on the caller (see the_caller_check_is_a_gate_before_any_change).
+        "$cc323Iid = $instance_id",
         "Get-AdfsRelyingPartyTrust -Identifier",
-        "Set-Content -LiteralPath $adfs323Backup",
+        "Set-Content -LiteralPath $bk323Path",
         "Read-Choice",
-        "New-AdfsClaimRuleSet -ClaimRule $adfs323New",
-        "-ImpersonationAuthorizationRules $adfs323New -WhatIf",
+        "New-AdfsClaimRuleSet -ClaimRule $pv323New",
+        "-ImpersonationAuthorizationRules $pv323New -WhatIf",
         "Request-Approval",
-        "-ImpersonationAuthorizationRules $adfs323New\n",
-        "$adfs323NowFlat.StartsWith($adfs323SavedFlat",
-        "StartTime = $adfs323Since",
+        "$rule_applied_at = & {",
+        "-ImpersonationAuthorizationRules $ap323New\n",
+        "$rv323NowFlat.StartsWith($rv323SavedFlat",
+        // The request is repeated against this server, then F6 with positive evidence.
+        "Wait-Operator",
+        "StartTime = $ok323Since",
+        "Id = 299; StartTime = $ok323Since",
     ];
     let mut at = 0;
     for needle in order {
@@ -55,17 +60,181 @@ fn the_323_fix_renders_procedure_f_in_order() {
     let rollback = find_after(&text, "# Rollback:", 0);
     assert!(
         text[rollback..].contains(
-            "#     Set-AdfsRelyingPartyTrust -TargetIdentifier 'https://orders.contoso.com/api/' -ImpersonationAuthorizationRules $adfs323Saved"
+            "#     $rb323Saved = [string](Get-Content -Raw -LiteralPath 'C:\\Change\\adfs323\\orders-api-impersonation-rules-before.txt' -Encoding UTF8)\n"
+        ) && text[rollback..].contains(
+            "#         Set-AdfsRelyingPartyTrust -TargetIdentifier 'https://orders.contoso.com/api/' -ImpersonationAuthorizationRules $rb323Saved -ErrorAction Stop\n"
         ),
         "rollback from the backup"
     );
-    // The change appends to the current rules; it never sets the new rule alone over old ones.
+    // The change appends to the current rules; it never sets the new rule alone over old ones
+    // (the rule alone only when there were no rules), and only while the rules still equal the
+    // backup, compared case-sensitively.
+    for var in ["$pv323", "$ap323"] {
+        assert!(
+            code.contains(&format!(
+                "{var}New = {var}Old.TrimEnd() + [Environment]::NewLine + {var}Rule\n"
+            )),
+            "{var}: appended to the existing rules"
+        );
+        let empty = find_after(&code, &format!("if ({var}Old.Trim().Length -eq 0) {{"), 0);
+        let alone = find_after(&code, &format!("{var}New = {var}Rule\n"), empty);
+        assert!(
+            code[empty..alone].lines().count() == 2,
+            "{var}: the rule alone only when there are no rules"
+        );
+        assert!(
+            code.contains(&format!("if ({var}Old -cne {var}Saved) {{"))
+                || code.contains(&format!("elseif ({var}Old -cne {var}Saved) {{")),
+            "{var}: checks the rules still equal the backup, case-sensitively"
+        );
+    }
+    let guard = find_after(&code, "elseif ($ap323Old -cne $ap323Saved) {", 0);
+    let change = find_after(&code, "-ImpersonationAuthorizationRules $ap323New\n", 0);
+    assert!(guard < change, "the change checks the backup first");
+    // Rule text is compared case-sensitively everywhere: claim values are case-sensitive.
+    for line in code.lines() {
+        if line.contains("Old") || line.contains("Saved") || line.contains("Flat") {
+            for op in [" -eq ", " -ne ", " -ieq ", " -ine "] {
+                assert!(
+                    !line.contains(op) || line.contains(".Length") || line.contains(".Count"),
+                    "case-insensitive comparison of rule text: {line}"
+                );
+            }
+        }
+    }
+}
+
+/// The exported text of step `id`: from its `Enter-Step` to the next step's (or the end).
+fn step<'a>(text: &'a str, id: &str) -> &'a str {
+    let start = find_after(text, &format!("if (Enter-Step '{id}' "), 0);
+    let end = text[start + 1..]
+        .find("if (Enter-Step '")
+        .map_or(text.len(), |i| start + 1 + i);
+    &text[start..end]
+}
+
+#[test]
+fn the_caller_check_is_a_gate_that_stops_on_mismatch_and_actas_before_any_change() {
+    let text = script();
+    // The review (M6/A1): a MISMATCH between caller_sid and the primarysid in audit 501, or an
+    // ActAs request, stops the run; it is not only printed before "press Enter".
     assert!(
-        code.contains(
-            "$adfs323New = $adfs323Old.TrimEnd() + [Environment]::NewLine + $adfs323Rule"
+        text.contains(
+            "$script:GateIds = @('check-server', 'show-caller-claims', 'check-no-new-323')"
         ),
-        "appended to the existing rules"
+        "show-caller-claims and check-no-new-323 are gates"
     );
+    let gate = step(&text, "show-caller-claims");
+    assert!(
+        gate.contains(&format!("$cc323Sid = '{SID}'\n")),
+        "compares with caller_sid: {gate}"
+    );
+    assert!(
+        !gate.contains("Wait-Operator"),
+        "a gate, not a pause: {gate}"
+    );
+    for needle in [
+        // Nothing found, nothing to compare: stop (only an override with a reason goes on).
+        "if ($cc323Audits.Count -eq 0) {\n                    throw 'NOT FOUND: ",
+        // ActAs (503 and no 502) is event 302's case: stop.
+        "if ($cc323Ids -contains 503 -and $cc323Ids -notcontains 502) {\n                    throw 'ACTAS: ",
+        "if ($cc323Primary.Count -eq 0) {\n                    throw 'NO PRIMARYSID: ",
+        // The SID comparison is case-sensitive and anything but a match throws.
+        "if ($cc323Primary -ccontains $cc323Sid) {\n                    Write-Output ('MATCH: ",
+        "}\n                else {\n                    throw ('MISMATCH: event 501 shows primarysid ",
+        "Assert-Passed ",
+        "Stop-Step -Id 'show-caller-claims' -ErrorRecord $_ -Known @('instance_id') -Gate\n",
+    ] {
+        assert!(gate.contains(needle), "`{needle}` in:\n{gate}");
+    }
+    // The gate and the decision come before the preview, the approval and the change.
+    let mut at = 0;
+    for id in [
+        "show-caller-claims",
+        "backup-impersonation-rules",
+        "allow-impersonation",
+        "preview-impersonation-rule",
+        "approve-impersonation-rule",
+        "capture-change-time",
+        "append-impersonation-rule",
+        "reproduce-request",
+        "check-no-new-323",
+    ] {
+        at = find_after(&text, &format!("if (Enter-Step '{id}' "), at) + 1;
+    }
+}
+
+#[test]
+fn no_new_323_counts_only_with_a_success_audit_after_the_change() {
+    let text = script();
+    // The review (A2): "no new 323" alone passes when nobody repeated the request; the check
+    // needs a token issued (audit 299) to caller_sid (501) on behalf of a user (502), all logged
+    // after rule_applied_at, which is captured before the change.
+    let capture = step(&text, "capture-change-time");
+    assert!(
+        capture.contains("$rule_applied_at = & {\n                    (Get-Date).ToString('o')\n")
+    );
+    let check = step(&text, "check-no-new-323");
+    for needle in [
+        "Assert-Captured 'rule_applied_at' $rule_applied_at\n",
+        &format!("$ok323Sid = '{SID}'\n"),
+        "$ok323Since = [datetime]::Parse($rule_applied_at, ",
+        "@{ LogName = 'AD FS/Admin'; Id = 323; StartTime = $ok323Since }",
+        "@{ LogName = 'Security'; ProviderName = 'AD FS Auditing'; Id = 299; StartTime = $ok323Since }",
+        "@{ LogName = 'Security'; ProviderName = 'AD FS Auditing'; Id = 501, 502; StartTime = $ok323Since }",
+        "if ($ok323Primary -ccontains $ok323Sid) {",
+        "$_.Id -eq 502 -and [string]$_.Properties[0].Value -eq $ok323Iid",
+        "if ($ok323Failed.Count -gt 0) {\n                    throw ('FAIL: ",
+        "if ($ok323Issued.Count -eq 0) {\n                    throw 'NO EVIDENCE: ",
+        "if ($ok323ForCaller -eq 0) {\n                    throw 'NO EVIDENCE: ",
+        "if ($ok323Evidence.Count -eq 0) {\n                    throw 'NO EVIDENCE: ",
+        "Write-Output ('PASS: no new event 323 for ",
+        "Stop-Step -Id 'check-no-new-323' -ErrorRecord $_ -Known @('instance_id', 'rule_applied_at') -Gate\n",
+    ] {
+        assert!(check.contains(needle), "`{needle}` in:\n{check}");
+    }
+    // PASS is written only after every way to fail or to lack evidence has thrown.
+    let pass = find_after(check, "Write-Output ('PASS: ", 0);
+    let last_throw = check.rfind("throw ").expect("throws");
+    assert!(last_throw < pass, "PASS before the evidence checks");
+}
+
+#[test]
+fn security_log_reads_are_bounded_in_time() {
+    let text = script();
+    let code = code_outside_literals_and_comments(&text);
+    // The review (A3): a whole Security log is slow to read; every read has a StartTime.
+    let mut security = 0;
+    for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+        if line.contains("LogName = 'Security'") {
+            security += 1;
+            assert!(line.contains("; StartTime = $"), "{line}");
+        }
+    }
+    assert_eq!(
+        security, 3,
+        "501-503 around the 323, then 299 and 501/502 after the change"
+    );
+    // The caller check reads 5 minutes either side of the 323's own time.
+    let gate = step(&text, "show-caller-claims");
+    for needle in [
+        "$cc323From = $cc323Event[0].TimeCreated.AddMinutes(-5)\n",
+        "$cc323To = $cc323Event[0].TimeCreated.AddMinutes(5)\n",
+        "StartTime = $cc323From; EndTime = $cc323To }",
+    ] {
+        assert!(gate.contains(needle), "{needle}");
+    }
+    // Every event read is a filter hashtable; the Admin-log reads without a StartTime are capped.
+    for line in code.lines().filter(|l| l.contains("Get-WinEvent")) {
+        assert!(
+            line.contains("Get-WinEvent -FilterHashtable @{ LogName = "),
+            "{line}"
+        );
+        assert!(
+            line.contains("StartTime = $") || line.contains("-MaxEvents "),
+            "unbounded read: {line}"
+        );
+    }
 }
 
 #[test]
@@ -89,19 +258,29 @@ fn the_rule_is_one_sid_scoped_permit_with_http_claim_types() {
         3,
         "preview, change and verification build the rule"
     );
+    let mut vars = Vec::new();
     for at in permits {
         let before = &text[..at];
-        let line_start = before.rfind("$adfs323Rule = ").expect("rule assignment");
+        let name = before
+            .rfind("323Rule = '@RuleName")
+            .expect("rule assignment");
+        let line_start = before[..name].rfind('$').expect("rule variable");
         let rule = &text[line_start..at];
+        let (var, rest) = rule.split_once(" = ").expect("assignment");
+        vars.push(var.to_owned());
         assert!(
-            rule.starts_with("$adfs323Rule = '@RuleName = \"Permit ' + 'CONTOSO\\svc-orders-web' + ' OnBehalfOf\"' + [Environment]::NewLine +\n"),
+            rest.starts_with("'@RuleName = \"Permit ' + 'CONTOSO\\svc-orders-web' + ' OnBehalfOf\"' + [Environment]::NewLine +\n"),
             "{rule}"
         );
+        // Name line, condition line, issue: nothing else in between.
+        assert_eq!(rule.matches('\n').count(), 2, "{rule}");
         assert!(
             rule.contains(&condition),
             "SID-scoped condition in:\n{rule}"
         );
     }
+    // Preview, change and verification each build it.
+    assert_eq!(vars, ["$pv323Rule", "$ap323Rule", "$rv323Rule"]);
     // Literal values only ever sit inside single-quoted literals.
     let code = code_outside_literals_and_comments(&text);
     assert!(!code.contains(SID));
@@ -140,8 +319,14 @@ fn the_323_fix_never_renders_what_the_domain_reference_forbids() {
             );
         }
     }
-    // Both the event log and the AD FS 2.0 log name are literals chosen by the enum.
+    // The review (A4): AD FS 2.0 (snap-in, PowerShell 2.0, "AD FS 2.0/Admin") is no longer
+    // offered, since the script needs PowerShell 5.1: the log name is a fixed literal, the
+    // cmdlets come from the ADFS module only, and the old parameter is refused.
+    assert!(text.starts_with("#Requires -Version 5.1\n"));
     assert!(text.contains("LogName = 'AD FS/Admin'; Id = 323 }"));
+    assert!(!text.contains("AD FS 2.0/Admin"));
+    assert!(!code.contains("Add-PSSnapin"));
+    assert!(code.contains("Import-Module ADFS -ErrorAction Stop"));
     let v2 = Test::new()
         .args([
             "export",
@@ -151,12 +336,8 @@ fn the_323_fix_never_renders_what_the_domain_reference_forbids() {
             "admin_log=AD FS 2.0/Admin",
         ])
         .go()
-        .success()
-        .stdout();
-    assert_parses(ID, &v2);
-    assert!(v2.contains("LogName = 'AD FS 2.0/Admin'; Id = 323 }"));
-    assert!(v2.contains("Add-PSSnapin Microsoft.Adfs.PowerShell"));
-    assert!(!v2.contains("Import-Module ADFS"));
+        .failure(1);
+    assert!(v2.stderr().contains("admin_log"), "{}", v2.stderr());
 }
 
 #[test]
@@ -166,6 +347,14 @@ fn values_that_would_break_or_widen_the_rule_are_refused() {
         ("caller_display=a'b", "caller_display"),
         ("caller_sid=S-1-1-0", "caller_sid"),
         ("caller_sid=S-1-5-32-544", "caller_sid"),
+        // Well-known (S-1-5-20 Network Service, S-1-5-11 Authenticated Users) and domain SIDs
+        // without a RID are not an account's primarysid.
+        ("caller_sid=S-1-5-20", "caller_sid"),
+        ("caller_sid=S-1-5-11", "caller_sid"),
+        (
+            "caller_sid=S-1-5-21-1004336348-1177238915-682003330",
+            "caller_sid",
+        ),
         ("caller_sid=S-1-5-21-1-2-3-4\"]", "caller_sid"),
     ] {
         let run = Test::new()

@@ -18,14 +18,14 @@ fn the_rollover_renders_procedure_c_in_order() {
     let code = code_outside_literals_and_comments(&text);
     // A1-A3 and B (read-only) first, then C1..C5, then the test.
     let order = [
-        "Get-FederationTrust | Format-List",
+        "Get-FederationTrust -DomainController",
         "Get-ExchangeCertificate -Thumbprint $current_thumbprint",
         "Get-FederatedOrganizationIdentifier",
         "w32tm.exe /stripchart",
         "New-ExchangeCertificate",
         "Set-FederationTrust -Identity $trust_name -Thumbprint $new_thumbprint -RefreshMetadata",
         "Get-FederatedDomainProof",
-        "nslookup -querytype=txt",
+        "Resolve-DnsName -Name $txtDomain -Type TXT -Server $txtResolver -DnsOnly",
         "Test-FederationTrustCertificate",
         "Set-FederationTrust -Identity $trust_name -PublishFederationCertificate",
         "Test-FederationTrust -UserIdentity",

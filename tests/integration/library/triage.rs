@@ -35,7 +35,7 @@ fn the_triage_checks_time_before_the_certificate() {
         "Restart-Service -Name W32Time",
         "w32tm.exe /resync /rediscover",
         "Test-FederationTrust -UserIdentity",
-        "Get-FederationTrust | Format-List",
+        "Get-FederationTrust -DomainController",
         "$trust_name = & {",
         "Get-FederationTrust -Identity $trust_name",
         "Get-ExchangeCertificate -Thumbprint $triageThumbprint",
@@ -75,7 +75,7 @@ fn the_triage_checks_time_before_the_certificate() {
     );
     assert!(decision.contains("$script:Goto = 'show-federation-trust'"));
     assert!(decision.contains("$script:Goto = 'fix-server-time'"));
-    assert!(decision.contains("$script:Goto = 'fix-domain-time'"));
+    assert!(decision.contains("$script:Goto = 'show-pdc-time-commands'"));
     // The thresholds: the 5-minute limit and the 60 s warning.
     assert!(code.contains("-ge 300"), "5-minute limit");
     assert!(code.contains("-gt 60"), "60 s warning");
