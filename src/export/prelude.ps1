@@ -29,8 +29,9 @@ function Save-Captured {
         $value = Get-Variable -Name $c.Name -Scope Script -ValueOnly -ErrorAction SilentlyContinue
         if ($null -ne $value) { $values[$c.Name] = $value }
     }
+    $record = [ordered]@{ captured = $values; gates = $script:GateState }
     try {
-        $values | ConvertTo-Json -Depth 3 | Set-Content -LiteralPath $script:CapturedFile -Encoding UTF8
+        $record | ConvertTo-Json -Depth 4 | Set-Content -LiteralPath $script:CapturedFile -Encoding UTF8
     }
     catch {
         Write-Warning ('Could not save the captured values to {0}: {1}' -f $script:CapturedFile, $_.Exception.Message)
@@ -87,6 +88,34 @@ function Initialize-Run {
     $script:Override = $Override
     $who = '{0}\{1} on {2}' -f $env:USERDOMAIN, $env:USERNAME, $env:COMPUTERNAME
     if ($StartAt) {
+        # Gates before the start must have passed (or been left off the path) in this record
+        # folder's earlier run, or be overridden with a reason: -StartAt never skips one silently.
+        if (Test-Path -LiteralPath $script:CapturedFile) {
+            try {
+                $previous = Get-Content -LiteralPath $script:CapturedFile -Raw -Encoding UTF8 | ConvertFrom-Json
+                if ($previous.PSObject.Properties['gates'] -and $null -ne $previous.gates) {
+                    foreach ($g in $previous.gates.PSObject.Properties) { $script:GateState[$g.Name] = [string]$g.Value }
+                }
+            }
+            catch {
+                Write-Warning ('Could not read {0}: {1}' -f $script:CapturedFile, $_.Exception.Message)
+            }
+        }
+        $startIndex = [array]::IndexOf($script:StepIds, $StartAt)
+        $unproven = @()
+        foreach ($g in $script:GateIds) {
+            if ([array]::IndexOf($script:StepIds, $g) -ge $startIndex -or $script:GateState.ContainsKey($g)) { continue }
+            if ($Override.ContainsKey($g)) {
+                $script:GateState[$g] = 'overridden'
+                Write-Warning ('Gate {0} is skipped by -StartAt; OVERRIDDEN: {1}' -f $g, [string]$Override[$g])
+                Write-RunRecord ('gate {0} skipped by -StartAt and overridden by {1}: {2}' -f $g, $who, [string]$Override[$g])
+                continue
+            }
+            $unproven += $g
+        }
+        if ($unproven.Count -gt 0) {
+            throw ("Starting at {0} skips gates that have not passed in this record folder ({1}): {2}. Start at the first of them, or pass -Override @{{ '{3}' = '<why it is safe>' }} for each." -f $StartAt, $script:CapturedFile, ($unproven -join ', '), $unproven[0])
+        }
         $missing = @()
         foreach ($name in @($script:Needs[$StartAt])) {
             if ($null -eq $name) { continue }
@@ -100,6 +129,7 @@ function Initialize-Run {
             throw ("Starting at {0} needs values that earlier steps captured. Pass them (the record of the earlier run has them in {1}):`r`n    {2}" -f $StartAt, $script:CapturedFile, ($missing -join "`r`n    "))
         }
         $script:Goto = $StartAt
+        $script:Resuming = $true
         Write-RunRecord ('resumed at {0} by {1}' -f $StartAt, $who)
     }
     else {
@@ -112,9 +142,14 @@ function Enter-Step {
     param([string]$Id, [string]$Title)
     if ($null -ne $script:Goto) {
         if ($script:Goto -ne $Id) {
+            # A decision's jump leaves this gate off the path; the scan to -StartAt does not.
+            if (-not $script:Resuming -and $script:GateIds -contains $Id -and -not $script:GateState.ContainsKey($Id)) {
+                $script:GateState[$Id] = 'not on the path taken'
+            }
             return $false
         }
         $script:Goto = $null
+        $script:Resuming = $false
     }
     $script:CurrentStep = $Id
     Write-Host ''
@@ -130,6 +165,8 @@ function Stop-Step {
     $why = [string]$ErrorRecord
     if ($Gate -and $script:Override.ContainsKey($Id)) {
         $reason = [string]$script:Override[$Id]
+        $script:GateState[$Id] = 'overridden'
+        Save-Captured
         Write-Warning ('Gate {0} did not pass ({1}); OVERRIDDEN: {2}' -f $Id, $why, $reason)
         Write-RunRecord ('gate {0} overridden by {1}\{2}: {3} (it had failed: {4})' -f $Id, $env:USERDOMAIN, $env:USERNAME, $reason, $why)
         return
@@ -145,6 +182,13 @@ function Stop-Step {
         Write-Host ('    ' + (Get-ResumeCommand -Id $Id -Known $Known -WithOverride))
     }
     throw $ErrorRecord
+}
+
+function Complete-Gate {
+    param([string]$Id, [string]$State)
+    $script:GateState[$Id] = $State
+    Write-RunRecord ('gate {0} {1}' -f $Id, $State)
+    Save-Captured
 }
 
 function Confirm-Target {

@@ -363,6 +363,8 @@ fn tables(s: &mut String, plan: &Plan<'_>, captures: &Captures) {
             lit(&format!("runbook-records\\{}", rb.id))
         ),
     }
+    let steps: Vec<String> = rb.steps.iter().map(|st| lit(&st.id)).collect();
+    line!(s, "$script:StepIds = @({})", steps.join(", "));
     let gates: Vec<String> = gate_ids(plan).iter().map(|g| lit(g)).collect();
     line!(s, "$script:GateIds = @({})", gates.join(", "));
     line!(s, "$script:Captures = @(");
@@ -415,7 +417,7 @@ fn tables(s: &mut String, plan: &Plan<'_>, captures: &Captures) {
     );
     line!(
         s,
-        "$script:Transcribing = $false; $script:ExitCode = 0; $script:RecordPath = $null; $script:Override = @{{}}"
+        "$script:Transcribing = $false; $script:ExitCode = 0; $script:RecordPath = $null; $script:Override = @{{}}; $script:GateState = @{{}}; $script:Resuming = $false"
     );
     line!(s, "");
     line!(
@@ -441,6 +443,7 @@ fn render_step(
 ) -> Result<()> {
     let step = ps.step;
     let total = plan.steps.len();
+    let gate = matches!(step.kind, StepKind::Check { gate: true, .. });
     line!(s, "        # {}", "-".repeat(70));
     let mut tags = vec![step.kind.name().to_owned(), step.impact.name().to_owned()];
     if let StepKind::Check { gate: true, .. } = step.kind {
@@ -535,12 +538,23 @@ fn render_step(
             line!(s, "{indent}}}");
         }
     }
-    let gate = matches!(step.kind, StepKind::Check { gate: true, .. });
     let known: Vec<String> = captures
         .before(ps.number - 1)
         .iter()
         .map(|c| lit(c))
         .collect();
+    if gate {
+        line!(
+            s,
+            "                Complete-Gate -Id {} -State {}",
+            lit(&step.id),
+            if ps.included {
+                "'passed'"
+            } else {
+                "'not applicable'"
+            }
+        );
+    }
     line!(s, "            }}");
     line!(s, "            catch {{");
     line!(

@@ -139,6 +139,12 @@ fn every_step_stops_with_a_resume_line_naming_it_and_every_value_captured_before
                 "{id}: step {} must stop with `{call}`:\n{body}",
                 st.id
             );
+            if gate {
+                let passed = body
+                    .find(&format!("Complete-Gate -Id '{}' -State ", st.id))
+                    .unwrap_or_else(|| panic!("{id}: gate {} records its pass", st.id));
+                assert!(passed < body.find("catch {").unwrap_or(0), "{id}: {}", st.id);
+            }
             if before.is_empty() {
                 assert!(!text.contains(&format!("\n    '{}' = @(", st.id)) || i == 0);
             } else {
@@ -271,4 +277,28 @@ fn the_change_plan_shows_captured_values_as_placeholders() {
     for var in ["$application_uri", "$trust_name", "$new_thumbprint"] {
         assert!(!out.contains(var), "bare {var} in the change plan");
     }
+}
+
+#[test]
+fn a_start_past_a_gate_needs_it_passed_in_the_record_or_overridden() {
+    let text = script("adfs-event-323-impersonation");
+    let init = between(&text, "function Initialize-Run {", "\nfunction ");
+    // The record of the earlier run says which gates passed.
+    assert!(init.contains("ConvertFrom-Json"), "{init}");
+    assert!(init.contains("$script:GateState[$g.Name]"), "{init}");
+    // Every gate before the start is either in that record or overridden, else the start is refused.
+    assert!(
+        init.contains("skips gates that have not passed in this record folder"),
+        "{init}"
+    );
+    assert!(init.contains("if ($Override.ContainsKey($g))"), "{init}");
+    assert!(init.contains("$unproven += $g"), "{init}");
+    // A decision's jump leaves a gate off the path; the scan to -StartAt does not.
+    let enter = between(&text, "function Enter-Step {", "\nfunction ");
+    assert!(enter.contains("-not $script:Resuming"), "{enter}");
+    let save = between(&text, "function Save-Captured {", "\nfunction ");
+    assert!(
+        save.contains("captured = $values; gates = $script:GateState"),
+        "{save}"
+    );
 }

@@ -81,6 +81,18 @@ fn the_triage_checks_time_before_the_certificate() {
     assert!(code.contains("-gt 60"), "60 s warning");
 }
 
+/// What the script prints for the message lines of a notify step: each line is one PowerShell
+/// single-quoted literal (quotes doubled), printed as its text.
+fn printed(body: &str) -> String {
+    body.lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            l.strip_prefix('\'')?.strip_suffix('\'')
+        })
+        .map(|l| l.replace("''", "'") + "\n")
+        .collect()
+}
+
 #[test]
 fn both_branches_end_the_run_with_the_exact_next_command() {
     let text = script();
@@ -90,7 +102,7 @@ fn both_branches_end_the_run_with_the_exact_next_command() {
 
     let rollover = step_body(&text, "handover-rollover");
     assert!(
-        rollover.contains(
+        printed(rollover).contains(
             "runbook run exchange-federation-certificate-rollover --set 'federated_domains=contoso.com,fabrikam.com,sales.contoso.com' --set 'user_smtp=admin@contoso.com' --set dc_fqdn=dc01.contoso.com --set ntp_reference=time.windows.com\n"
         ),
         "{rollover}"
@@ -99,7 +111,7 @@ fn both_branches_end_the_run_with_the_exact_next_command() {
 
     let rebuild = step_body(&text, "handover-rebuild");
     assert!(
-        rebuild.contains(
+        printed(rebuild).contains(
             "runbook run exchange-federation-trust-rebuild --set primary_domain=contoso.com --set 'additional_domains=fabrikam.com,sales.contoso.com' --set 'user_smtp=admin@contoso.com' --set dc_fqdn=dc01.contoso.com --set ntp_reference=time.windows.com\n"
         ),
         "{rebuild}"
@@ -121,6 +133,7 @@ fn both_branches_end_the_run_with_the_exact_next_command() {
         .success()
         .stdout()
         .replace("\r\n", "\n");
+    let single = printed(&single);
     assert!(single.contains(
         "runbook run exchange-federation-trust-rebuild --set primary_domain=contoso.com --set 'user_smtp=admin@contoso.com' "
     ));
