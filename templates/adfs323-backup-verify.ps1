@@ -10,5 +10,5 @@ if ($bv323Saved -ceq $bv323Now) {
     Write-Output ('PASS: the backup holds exactly the current rules (' + $bv323Now.Length + ' characters).')
 }
 else {
-    Write-Output 'FAIL: the backup differs from the current rules. Do not continue: save them again to a new backup_path.'
+    throw 'FAIL: the backup differs from the current rules. Do not continue: save them again to a new backup_path.'
 }

@@ -19,16 +19,16 @@ $rv323Now
 $rv323NowFlat = $rv323Now -replace '\s', ''
 $rv323SavedFlat = $rv323Saved -replace '\s', ''
 if ($rv323SavedFlat.Contains($rv323RuleFlat)) {
-    if ($rv323NowFlat -ceq $rv323SavedFlat) { Write-Output 'PASS: the rule was already there before this run; the rules are unchanged.' } else { Write-Output 'FAIL: the rules differ from the backup.' }
+    if ($rv323NowFlat -ceq $rv323SavedFlat) { Write-Output 'PASS: the rule was already there before this run; the rules are unchanged.' } else { throw 'FAIL: the rules differ from the backup. Roll back with the rollback command.' }
 }
 elseif (-not $rv323NowFlat.Contains($rv323RuleFlat)) {
-    Write-Output 'FAIL: the new rule is not in the rules.'
+    throw 'FAIL: the new rule is not in the rules.'
 }
 elseif (-not $rv323NowFlat.StartsWith($rv323SavedFlat, [System.StringComparison]::Ordinal)) {
-    Write-Output 'FAIL: the rules that were there before are no longer unchanged at the start.'
+    throw 'FAIL: the rules that were there before are no longer unchanged at the start. Roll back with the rollback command.'
 }
 elseif ($rv323NowFlat.Length -ne $rv323SavedFlat.Length + $rv323RuleFlat.Length) {
-    Write-Output 'FAIL: the rules hold more than the old rules plus the new rule (appended twice?).'
+    throw 'FAIL: the rules hold more than the old rules plus the new rule (appended twice?). Roll back with the rollback command.'
 }
 else {
     Write-Output 'PASS: the old rules are unchanged and the new rule follows them.'
