@@ -284,3 +284,35 @@ fn match_ranks_the_triage_first_for_kb3107293_but_not_for_kb3215278() {
         "{best}"
     );
 }
+
+/// Review T2, T3, T4: the PDC commands use `ntp_reference`, the resync after a restart of the
+/// time service is retried, and a clock set by the Hyper-V host is named as a cause.
+#[test]
+fn the_time_fixes_use_the_reference_retry_the_resync_and_name_the_vm_provider() {
+    let text = Test::new()
+        .args([
+            "export",
+            ID,
+            "--example",
+            "--set",
+            "ntp_reference=ntp.example.org",
+            "--generated-at",
+            "2026-11-23T08:00:00Z",
+        ])
+        .go()
+        .success()
+        .stdout()
+        .replace("\r\n", "\n");
+    let pdc = step_body(&text, "show-pdc-time-commands");
+    assert!(pdc.contains("$pdcPeer = 'ntp.example.org'"), "{pdc}");
+    assert!(pdc.contains("/manualpeerlist:\"{0}\""), "{pdc}");
+    assert!(!text.contains("manualpeerlist:\"time.windows.com\""));
+    let fix = step_body(&text, "fix-server-time");
+    let restart = find_after(fix, "Restart-Service -Name W32Time", 0);
+    let sleep = find_after(fix, "Start-Sleep -Seconds", restart);
+    find_after(fix, "w32tm.exe /resync /rediscover", sleep);
+    assert!(
+        step_body(&text, "show-time-source").contains("VM IC Time Synchronization Provider"),
+        "the Hyper-V time provider is recognised"
+    );
+}
