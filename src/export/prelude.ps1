@@ -52,6 +52,8 @@ function Get-ResumeCommand {
     }
     $parts += '-RecordPath'
     $parts += (Format-PsLiteral $script:RecordPath)
+    $parts += '-RunId'
+    $parts += (Format-PsLiteral $script:RunId)
     if ($WithOverride) {
         $parts += ('-Override @{{ {0} = ''<why it is safe to go on>'' }}' -f (Format-PsLiteral $Id))
     }
@@ -59,13 +61,24 @@ function Get-ResumeCommand {
 }
 
 function Initialize-Run {
-    param([string]$StartAt, [hashtable]$Override, [string]$RecordPath)
+    param([string]$StartAt, [hashtable]$Override, [string]$RecordPath, [string]$RunId)
     if ($PSCommandPath) { $script:ScriptPath = $PSCommandPath } else { $script:ScriptPath = $script:DefaultScriptName }
     if ([string]::IsNullOrWhiteSpace($RecordPath)) { $RecordPath = $script:DefaultRecordPath }
-    $script:RecordPath = [System.IO.Path]::GetFullPath($RecordPath)
+    # Relative to the current PowerShell location, not the process's working directory.
+    $script:RecordPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($RecordPath)
     [void][System.IO.Directory]::CreateDirectory($script:RecordPath)
     $script:RecordLog = Join-Path -Path $script:RecordPath -ChildPath ($script:RunbookId + '.record.log')
-    $script:CapturedFile = Join-Path -Path $script:RecordPath -ChildPath ($script:RunbookId + '.captured.json')
+    if ([string]::IsNullOrWhiteSpace($RunId)) {
+        if ($StartAt) {
+            Write-Warning 'No -RunId: this is a new run, so no gate of an earlier run counts as passed.'
+        }
+        $RunId = (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ') + '-' + [guid]::NewGuid().ToString('N').Substring(0, 6)
+    }
+    elseif ($RunId -notmatch '^[0-9TZ]+-[0-9a-f]{6}$') {
+        throw ('-RunId {0} is not a run id this script printed (like 20261129T081500Z-1a2b3c).' -f $RunId)
+    }
+    $script:RunId = $RunId
+    $script:CapturedFile = Join-Path -Path $script:RecordPath -ChildPath ('{0}.{1}.captured.json' -f $script:RunbookId, $RunId)
     $stamp = (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ')
     $transcript = Join-Path -Path $script:RecordPath -ChildPath ('{0}-{1}.transcript.txt' -f $script:RunbookId, $stamp)
     try {
@@ -75,10 +88,16 @@ function Initialize-Run {
     catch {
         Write-Warning ('No transcript: {0}' -f $_.Exception.Message)
     }
-    Write-Host ('Record folder: {0}' -f $script:RecordPath)
+    Write-Host ('Record folder: {0} (run {1})' -f $script:RecordPath, $RunId)
+    if ($Override.Count -gt 0 -and -not $StartAt) {
+        throw '-Override is given with -StartAt, after a gate failed or for gates the start skips: use the command the script printed when it stopped.'
+    }
     foreach ($key in @($Override.Keys)) {
         if ($script:GateIds -notcontains [string]$key) {
             throw ('-Override names {0}, which is not a gate of this runbook. Gates: {1}' -f $key, ($script:GateIds -join ', '))
+        }
+        if ([array]::IndexOf($script:StepIds, [string]$key) -gt [array]::IndexOf($script:StepIds, $StartAt)) {
+            throw ('-Override names {0}, a gate after -StartAt {1}: a gate is overridden only once it has failed.' -f $key, $StartAt)
         }
         $reason = [string]$Override[$key]
         if ([string]::IsNullOrWhiteSpace($reason) -or $reason -match '^<.*>$') {
@@ -130,10 +149,10 @@ function Initialize-Run {
         }
         $script:Goto = $StartAt
         $script:Resuming = $true
-        Write-RunRecord ('resumed at {0} by {1}' -f $StartAt, $who)
+        Write-RunRecord ('run {0} resumed at {1} by {2}' -f $RunId, $StartAt, $who)
     }
     else {
-        Write-RunRecord ('started by {0}' -f $who)
+        Write-RunRecord ('run {0} started by {1}' -f $RunId, $who)
     }
     Save-Captured
 }
@@ -143,7 +162,9 @@ function Enter-Step {
     if ($null -ne $script:Goto) {
         if ($script:Goto -ne $Id) {
             # A decision's jump leaves this gate off the path; the scan to -StartAt does not.
-            if (-not $script:Resuming -and $script:GateIds -contains $Id -and -not $script:GateState.ContainsKey($Id)) {
+            # Only a forward jump passes over this gate; a backward one restarts the loop.
+            $forward = [array]::IndexOf($script:StepIds, $script:Goto) -gt [array]::IndexOf($script:StepIds, $Id)
+            if ($forward -and -not $script:Resuming -and $script:GateIds -contains $Id -and -not $script:GateState.ContainsKey($Id)) {
                 $script:GateState[$Id] = 'not on the path taken'
             }
             return $false
@@ -163,7 +184,9 @@ function Enter-Step {
 function Stop-Step {
     param([string]$Id, $ErrorRecord, [string[]]$Known, [switch]$Gate)
     $why = [string]$ErrorRecord
-    if ($Gate -and $script:Override.ContainsKey($Id)) {
+    # A template marks a failure that no reason can justify going past with 'NO OVERRIDE:'.
+    $overridable = $Gate -and $why -notmatch 'NO OVERRIDE:'
+    if ($overridable -and $script:Override.ContainsKey($Id)) {
         $reason = [string]$script:Override[$Id]
         $script:GateState[$Id] = 'overridden'
         Save-Captured
@@ -171,15 +194,30 @@ function Stop-Step {
         Write-RunRecord ('gate {0} overridden by {1}\{2}: {3} (it had failed: {4})' -f $Id, $env:USERDOMAIN, $env:USERNAME, $reason, $why)
         return
     }
+    # A template names the step to go on from with 'RESUME AT: <step-id>'.
+    $resumeId = $Id
+    $resumeKnown = $Known
+    if ($why -match 'RESUME AT:\s*([a-z0-9][a-z0-9-]*)' -and $script:StepIds -contains $Matches[1]) {
+        $resumeId = $Matches[1]
+        $resumeKnown = $script:Known[$resumeId]
+    }
     $script:Stopped = $true
     Write-RunRecord ('stopped at {0}: {1}' -f $Id, $why)
     Write-Host ''
     Write-Host ('STOPPED at step {0}: {1}' -f $Id, $why) -ForegroundColor Red
-    Write-Host 'Fix the cause, then run this step again with:'
-    Write-Host ('    ' + (Get-ResumeCommand -Id $Id -Known $Known))
-    if ($Gate) {
+    if ($resumeId -eq $Id) {
+        Write-Host 'Fix the cause, then run this step again with:'
+    }
+    else {
+        Write-Host ('Go on from step {0} with:' -f $resumeId)
+    }
+    Write-Host ('    ' + (Get-ResumeCommand -Id $resumeId -Known $resumeKnown))
+    if ($overridable) {
         Write-Host 'Or, only if you can justify going on without this gate (the reason is recorded):'
         Write-Host ('    ' + (Get-ResumeCommand -Id $Id -Known $Known -WithOverride))
+    }
+    elseif ($Gate) {
+        Write-Host 'This gate cannot be overridden.' -ForegroundColor Red
     }
     throw $ErrorRecord
 }
@@ -221,6 +259,13 @@ function Complete-Capture {
     Write-Host ('{0} = {1}' -f $Name, (@($Value) -join ', '))
     Write-RunRecord ('captured {0} = {1}' -f $Name, (@($Value) -join ', '))
     Save-Captured
+}
+
+# A wait whose runbook says what "done" prints: poll until a line matches, no "y" needed.
+function Test-Done {
+    param($Output, [string]$Pattern)
+    $text = (@($Output) | ForEach-Object { [string]$_ }) -join "`n"
+    return ($text -cmatch ('(?m)' + $Pattern))
 }
 
 function Wait-Operator {

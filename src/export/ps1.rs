@@ -39,14 +39,20 @@ pub fn render(plan: &Plan<'_>, meta: &Meta, out: &mut dyn Write) -> Result<()> {
     line!(s, "try {{");
     line!(
         s,
-        "    Initialize-Run -StartAt $StartAt -Override $Override -RecordPath $RecordPath"
+        "    Initialize-Run -StartAt $StartAt -Override $Override -RecordPath $RecordPath -RunId $RunId"
     );
     if let Some(pre) = &plan.runbook.preamble {
         line!(
             s,
-            "    # Preamble (what `runbook run --exec` runs first): makes the cmdlets available."
+            "    # Preamble (what `runbook run --exec` runs first): makes the cmdlets available. It runs"
         );
+        line!(
+            s,
+            "    # without StrictMode: Exchange's own connect functions are not written for it."
+        );
+        line!(s, "    Set-StrictMode -Off");
         code(&mut s, "    ", pre);
+        line!(s, "    Set-StrictMode -Version Latest");
     }
     line!(s, "    do {{");
     for step in &plan.steps {
@@ -226,7 +232,11 @@ fn header(s: &mut String, plan: &Plan<'_>, meta: &Meta, captures: &Captures) {
          \n\
          When a step fails, a gate does not pass, or you stop it, the script prints the exact\n\
          command that runs it again from that step with the values captured so far. A gate can\n\
-         be overridden only with a reason, which is recorded.",
+         be overridden only with a reason, which is recorded, and some failures (marked\n\
+         NO OVERRIDE) cannot be overridden at all.\n\
+         \n\
+         Run it from an interactive PowerShell console (it asks questions with Read-Host), as\n\
+         & .\\<script>.ps1 ...; -Override is a hashtable, which powershell.exe -File cannot pass.",
     );
     line!(s, "");
     line!(s, ".PARAMETER StartAt");
@@ -259,9 +269,9 @@ fn header(s: &mut String, plan: &Plan<'_>, meta: &Meta, captures: &Captures) {
         s,
         "    ",
         &format!(
-            "Gates to go past although they do not pass, each with the reason, e.g.\n\
-             -Override @{{ '{}' = 'reason' }}. Each override is printed and recorded.\n\
-             Gates: {}.",
+            "Gates to go past although they did not pass, each with the reason, e.g.\n\
+             -StartAt '{0}' -Override @{{ '{0}' = 'reason' }}. Only with -StartAt: a gate at or\n\
+             before the start. Each override is printed and recorded. Gates: {1}.",
             gates.first().map(String::as_str).unwrap_or("gate-id"),
             if gates.is_empty() {
                 "none".to_owned()
@@ -269,6 +279,14 @@ fn header(s: &mut String, plan: &Plan<'_>, meta: &Meta, captures: &Captures) {
                 gates.join(", ")
             }
         ),
+    );
+    line!(s, "");
+    line!(s, ".PARAMETER RunId");
+    help_text(
+        s,
+        "    ",
+        "The run to resume, as printed by the script when it stopped: its captured values and\n\
+         which gates passed are kept in <id>.<run id>.captured.json in the record folder.",
     );
     line!(s, "");
     line!(s, ".PARAMETER RecordPath");
@@ -312,7 +330,8 @@ fn header(s: &mut String, plan: &Plan<'_>, meta: &Meta, captures: &Captures) {
         line!(s, "    {ty}${param},");
     }
     line!(s, "    [hashtable]$Override = @{{}},");
-    line!(s, "    [string]$RecordPath");
+    line!(s, "    [string]$RecordPath,");
+    line!(s, "    [string]$RunId");
     line!(s, ")");
     line!(s, "");
 }
@@ -728,17 +747,47 @@ fn body(
                 line!(s, "{indent}}}");
             }
         }
-        StepKind::Wait { interval_secs, .. } => {
-            line!(s, "{indent}do {{");
-            if let Some(c) = &unit.command {
-                code(s, &format!("{indent}    "), c);
+        StepKind::Wait { interval_secs, .. } => match &step.exec.expect.pass_if {
+            // The runbook says what "done" prints: poll until it does (review N10: a "y" typed
+            // over a NOT YET was taken as done).
+            Some(pattern) => {
+                line!(s, "{indent}do {{");
+                line!(s, "{indent}    $waitOut = @(& {{");
+                if let Some(c) = &unit.command {
+                    code(s, &format!("{indent}        "), c);
+                }
+                line!(s, "{indent}    }})");
+                line!(s, "{indent}    $waitOut | Out-Host");
+                line!(
+                    s,
+                    "{indent}    $done = Test-Done $waitOut {}",
+                    lit(pattern.as_str())
+                );
+                line!(s, "{indent}    if (-not $done) {{");
+                line!(
+                    s,
+                    "{indent}        Write-Host {}",
+                    lit(&format!(
+                        "Not done yet (no line matches `{}`): checking again in {interval_secs} s. Ctrl+C stops and prints the command to resume.",
+                        pattern.as_str()
+                    ))
+                );
+                line!(s, "{indent}        Start-Sleep -Seconds {interval_secs}");
+                line!(s, "{indent}    }}");
+                line!(s, "{indent}}} until ($done)");
             }
-            line!(s, "{indent}    $done = Read-Host {}", lits.wait_prompt);
-            line!(s, "{indent}    if ($done -notmatch '^(y|yes)$') {{");
-            line!(s, "{indent}        Start-Sleep -Seconds {interval_secs}");
-            line!(s, "{indent}    }}");
-            line!(s, "{indent}}} until ($done -match '^(y|yes)$')");
-        }
+            None => {
+                line!(s, "{indent}do {{");
+                if let Some(c) = &unit.command {
+                    code(s, &format!("{indent}    "), c);
+                }
+                line!(s, "{indent}    $done = Read-Host {}", lits.wait_prompt);
+                line!(s, "{indent}    if ($done -notmatch '^(y|yes)$') {{");
+                line!(s, "{indent}        Start-Sleep -Seconds {interval_secs}");
+                line!(s, "{indent}    }}");
+                line!(s, "{indent}}} until ($done -match '^(y|yes)$')");
+            }
+        },
         StepKind::Approval { approver } => {
             line!(s, "{indent}Request-Approval {}", lit(approver));
         }

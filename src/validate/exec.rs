@@ -27,7 +27,9 @@ impl Validator<'_> {
     }
 
     fn regex(&mut self, key: &str, p: &Span<String>) -> Option<Regex> {
-        match Regex::new(&p.value) {
+        // Multi-line: `^FOUND:` means a line that starts with it, wherever it is in the output
+        // (the exported script tests the same pattern with `(?m)`).
+        match regex::RegexBuilder::new(&p.value).multi_line(true).build() {
             Ok(re) => Some(re),
             Err(e) => {
                 let first = e.to_string().lines().last().unwrap_or_default().to_owned();

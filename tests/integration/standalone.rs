@@ -66,9 +66,10 @@ fn every_export_has_a_documented_parameter_block() {
             "{id}: -StartAt accepts exactly the step ids"
         );
         assert!(params.contains("[hashtable]$Override = @{},"), "{id}");
-        assert!(params.contains("[string]$RecordPath"), "{id}");
+        assert!(params.contains("[string]$RecordPath,"), "{id}");
+        assert!(params.contains("[string]$RunId"), "{id}");
         let help = between(&text, "<#\n", "\n#>\n");
-        for p in ["StartAt", "Override", "RecordPath"] {
+        for p in ["StartAt", "Override", "RecordPath", "RunId"] {
             assert!(help.contains(&format!(".PARAMETER {p}\n")), "{id}: {p}");
         }
         for (var, index) in captures(&rb) {
@@ -143,7 +144,11 @@ fn every_step_stops_with_a_resume_line_naming_it_and_every_value_captured_before
                 let passed = body
                     .find(&format!("Complete-Gate -Id '{}' -State ", st.id))
                     .unwrap_or_else(|| panic!("{id}: gate {} records its pass", st.id));
-                assert!(passed < body.find("catch {").unwrap_or(0), "{id}: {}", st.id);
+                assert!(
+                    passed < body.find("catch {").unwrap_or(0),
+                    "{id}: {}",
+                    st.id
+                );
             }
             if before.is_empty() {
                 assert!(!text.contains(&format!("\n    '{}' = @(", st.id)) || i == 0);
@@ -198,7 +203,7 @@ fn overrides_need_a_gate_and_a_reason_and_are_recorded() {
     assert!(init.contains("IsNullOrWhiteSpace($reason)"), "{init}");
     let stop = between(&text, "function Stop-Step {", "\nfunction ");
     assert!(
-        stop.contains("if ($Gate -and $script:Override.ContainsKey($Id))"),
+        stop.contains("if ($overridable -and $script:Override.ContainsKey($Id))"),
         "{stop}"
     );
     assert!(
@@ -301,4 +306,124 @@ fn a_start_past_a_gate_needs_it_passed_in_the_record_or_overridden() {
         save.contains("captured = $values; gates = $script:GateState"),
         "{save}"
     );
+}
+
+#[test]
+fn overrides_come_only_after_a_failure_and_never_past_a_no_override_failure() {
+    let text = script("adfs-event-323-impersonation");
+    let init = between(&text, "function Initialize-Run {", "\nfunction ");
+    assert!(
+        init.contains("if ($Override.Count -gt 0 -and -not $StartAt)"),
+        "{init}"
+    );
+    assert!(
+        init.contains("a gate is overridden only once it has failed"),
+        "{init}"
+    );
+    let stop = between(&text, "function Stop-Step {", "\nfunction ");
+    assert!(
+        stop.contains("$overridable = $Gate -and $why -notmatch 'NO OVERRIDE:'"),
+        "{stop}"
+    );
+    assert!(stop.contains("if ($overridable -and $script:Override.ContainsKey($Id))"));
+    // The caller-SID mismatch of the 323 runbook is such a failure (review N3, domain reference 7.4).
+    let gate = between(
+        &text,
+        "if (Enter-Step 'show-caller-claims' ",
+        "\n        if (Enter-Step ",
+    );
+    assert!(gate.contains("NO OVERRIDE: "), "{gate}");
+}
+
+#[test]
+fn a_failure_can_name_the_step_to_go_on_from() {
+    let text = script("exchange-federation-trust-rebuild");
+    let stop = between(&text, "function Stop-Step {", "\nfunction ");
+    assert!(
+        stop.contains("'RESUME AT:\\s*([a-z0-9][a-z0-9-]*)'"),
+        "{stop}"
+    );
+    assert!(
+        stop.contains("$resumeKnown = $script:Known[$resumeId]"),
+        "{stop}"
+    );
+    // Every step a template names that way exists.
+    let rb = shipped("exchange-federation-trust-rebuild");
+    let mut named = 0;
+    for id in shipped_ids() {
+        let rb = shipped(&id);
+        let text = script(&id);
+        for (i, _) in text.match_indices("RESUME AT: ") {
+            let target: String = text[i + "RESUME AT: ".len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            if target.is_empty() {
+                continue;
+            }
+            named += 1;
+            assert!(
+                rb.steps.iter().any(|s| s.id == target),
+                "{id}: RESUME AT names `{target}`, which is not a step"
+            );
+        }
+    }
+    assert!(named > 0 && !rb.steps.is_empty());
+}
+
+#[test]
+fn the_resume_command_carries_the_run_and_its_record() {
+    let text = script("exchange-federation-certificate-rollover");
+    let resume = between(&text, "function Get-ResumeCommand {", "\nfunction ");
+    for part in ["'-StartAt'", "'-RecordPath'", "'-RunId'"] {
+        assert!(resume.contains(part), "{part}: {resume}");
+    }
+    let init = between(&text, "function Initialize-Run {", "\nfunction ");
+    assert!(
+        init.contains("'{0}.{1}.captured.json' -f $script:RunbookId, $RunId"),
+        "one record of captured values and gates per run: {init}"
+    );
+    assert!(init.contains("GetUnresolvedProviderPathFromPSPath($RecordPath)"));
+}
+
+#[test]
+fn the_preamble_runs_without_strict_mode_and_waits_poll_their_pass_pattern() {
+    let text = script("exchange-federation-trust-rebuild");
+    let off = text
+        .find("    Set-StrictMode -Off\n")
+        .expect("preamble without StrictMode");
+    let connect = text[off..]
+        .find("Connect-ExchangeServer -auto")
+        .expect("the preamble");
+    let on = text[off..]
+        .find("    Set-StrictMode -Version Latest\n")
+        .expect("StrictMode back on");
+    assert!(connect < on);
+    let rb = shipped("exchange-federation-trust-rebuild");
+    let mut polled = 0;
+    for st in &rb.steps {
+        let (StepKind::Wait { .. }, Some(pattern)) = (&st.kind, &st.exec.expect.pass_if) else {
+            continue;
+        };
+        polled += 1;
+        let body = between(
+            &text,
+            &format!("if (Enter-Step '{}' ", st.id),
+            "\n        if (Enter-Step ",
+        );
+        assert!(
+            body.contains(&format!(
+                "$done = Test-Done $waitOut '{}'",
+                pattern.as_str().replace('\'', "''")
+            )),
+            "{}: {body}",
+            st.id
+        );
+        assert!(
+            !body.contains("Read-Host"),
+            "{}: no y/N over a NOT YET",
+            st.id
+        );
+    }
+    assert!(polled > 0, "the rebuild's waits say what done prints");
 }
