@@ -149,7 +149,11 @@ fn a_certificate_about_to_expire_matches_the_rollover_first() {
 fn a_1007_at_publish_returns_to_a_time_gate_and_the_old_proof_stays_until_tested() {
     let text = script();
     let recheck = find_after(&text, "if (Enter-Step 'recheck-time-skew'", 0);
-    let publish = find_after(&text, "if (Enter-Step 'publish-federation-certificate'", recheck);
+    let publish = find_after(
+        &text,
+        "if (Enter-Step 'publish-federation-certificate'",
+        recheck,
+    );
     let decision = find_after(&text, "if (Enter-Step 'publish-result'", publish);
     let test = find_after(&text, "if (Enter-Step 'test-federation'", decision);
     let remove_old = find_after(&text, "if (Enter-Step 'remove-old-proof-txt'", test);
@@ -163,9 +167,18 @@ fn a_1007_at_publish_returns_to_a_time_gate_and_the_old_proof_stays_until_tested
     );
     assert!(gate.contains(" -Gate\n"), "{gate}");
     let choices = &text[decision..test];
-    assert!(choices.contains("$script:Goto = 'recheck-time-skew'"), "{choices}");
-    assert!(!choices.contains("$script:Goto = 'check-time-skew'"), "{choices}");
+    assert!(
+        choices.contains("$script:Goto = 'recheck-time-skew'"),
+        "{choices}"
+    );
+    assert!(
+        !choices.contains("$script:Goto = 'check-time-skew'"),
+        "{choices}"
+    );
     let proofs = &text[find_after(&text, "if (Enter-Step 'show-domain-proofs'", 0)..recheck];
     assert!(proofs.contains("next to the existing one"), "{proofs}");
-    assert!(text[remove_old..].contains("old"), "the old value goes after the test");
+    assert!(
+        text[remove_old..].contains("old"),
+        "the old value goes after the test"
+    );
 }
