@@ -2,7 +2,11 @@
 # KB2995731 repair. Passes only on POSITIVE evidence (change review M2, domain reference 7.2):
 # - Test-FederationTrustCertificate lists the new thumbprint, Installed in every row;
 # - the second Test-FederationTrust run returns at least one row of Type Success and none of Type Error;
-# - Get-FederationInformation returns an object whose TokenIssuerUris contain urn:federation:MicrosoftOnline.
+# - Get-FederationInformation returns an object whose TokenIssuerUris contain urn:federation:MicrosoftOnline
+#   AND whose TargetApplicationUri is the new trust's ApplicationUri (read here from Get-FederationTrust
+#   -Identity <trust_name>). It goes through Autodiscover: if Autodiscover for the domain points at
+#   Exchange Online, EXO answers, and its answer also lists urn:federation:MicrosoftOnline (second
+#   review N12), so the token issuer alone proves nothing about this trust.
 # Exchange cmdlets are implicit-remoting proxies in EMS: errors are read from -ErrorVariable and from
 # what came back, never from try/catch (M1).
 $testProblems = @()
@@ -36,19 +40,39 @@ foreach ($testRow in $testTrustErrors) {
     $testProblems += "Test-FederationTrust $($testRow.Id): $($testRow.Message)"
 }
 
+Write-Output '--- The new trust (Get-FederationTrust -Identity trust_name): its ApplicationUri ---'
+$testTrustName = {{ trust_name }}
+# Filtered by Name as well: a Get-* with an Identity that does not exist can return every object.
+$testTrustObj = @(Get-FederationTrust -Identity $testTrustName -DomainController {{ dc_fqdn }} -ErrorAction Continue -ErrorVariable testTrustReadErr | Where-Object { [string]$_.Name -eq $testTrustName })
+$testAppUri = ''
+if ($testTrustReadErr) { $testProblems += "Get-FederationTrust -Identity '$testTrustName' reported an error: $($testTrustReadErr[0])" }
+elseif ($testTrustObj.Count -ne 1) { $testProblems += "Expected exactly one federation trust named '$testTrustName', found $($testTrustObj.Count)." }
+else {
+    $testAppUri = [string]$testTrustObj[0].ApplicationUri
+    if ([string]::IsNullOrWhiteSpace($testAppUri)) { $testProblems += "The trust '$testTrustName' has no ApplicationUri (is the organization identifier set?)." }
+}
+Write-Output "ApplicationUri of the trust '$testTrustName': $testAppUri"
+
 Write-Output '--- Get-FederationInformation for the primary domain (through Autodiscover) ---'
-$testInfo = @(Get-FederationInformation -DomainName {{ primary_domain }} -ErrorVariable testInfoErr)
+$testInfo = @(Get-FederationInformation -DomainName {{ primary_domain }} -ErrorAction Continue -ErrorVariable testInfoErr)
 $testInfo | Format-List
 if ($testInfoErr) { $testProblems += "Get-FederationInformation reported an error: $($testInfoErr[0])" }
+$testInfoAppUris = @($testInfo | ForEach-Object { if ($_.PSObject.Properties['TargetApplicationUri']) { [string]$_.TargetApplicationUri } } | Where-Object { $_ })
 if ($testInfo.Count -eq 0) {
     $testProblems += 'Get-FederationInformation returned nothing.'
 }
-elseif (@($testInfo | ForEach-Object { if ($_.PSObject.Properties['TokenIssuerUris']) { $_.TokenIssuerUris } } | ForEach-Object { [string]$_ }) -notcontains 'urn:federation:MicrosoftOnline') {
-    $testProblems += 'Get-FederationInformation does not list urn:federation:MicrosoftOnline in TokenIssuerUris.'
+else {
+    if (@($testInfo | ForEach-Object { if ($_.PSObject.Properties['TokenIssuerUris']) { $_.TokenIssuerUris } } | ForEach-Object { [string]$_ }) -notcontains 'urn:federation:MicrosoftOnline') {
+        $testProblems += 'Get-FederationInformation does not list urn:federation:MicrosoftOnline in TokenIssuerUris.'
+    }
+    Write-Output ('Get-FederationInformation TargetApplicationUri: ' + ($testInfoAppUris -join ', '))
+    if ([string]::IsNullOrWhiteSpace($testAppUri) -or $testInfoAppUris.Count -ne 1 -or $testInfoAppUris[0] -ne $testAppUri) {
+        $testProblems += "Get-FederationInformation returned TargetApplicationUri '$($testInfoAppUris -join ', ')', not the new trust's ApplicationUri '$testAppUri'. If Autodiscover for {{ primary_domain }} points at Exchange Online, the answer came from EXO, not from this organization: check the Autodiscover DNS record and SCP."
+    }
 }
 
 if ($testProblems.Count -gt 0) {
     foreach ($testProblem in $testProblems) { Write-Output "FAIL: $testProblem" }
     throw 'Federation tests failed. TokenValidation errors: run Set-FederationTrust -Identity <trust> -RefreshMetadata and test again; the new certificate not Installed: wait for certificate distribution and test again.'
 }
-Write-Output "PASS: the new certificate is Installed everywhere, the second Test-FederationTrust run has $($testTrustSuccess.Count) Success row(s) and no Error, and Get-FederationInformation lists urn:federation:MicrosoftOnline."
+Write-Output "PASS: the new certificate is Installed everywhere, the second Test-FederationTrust run has $($testTrustSuccess.Count) Success row(s) and no Error, and Get-FederationInformation lists urn:federation:MicrosoftOnline with TargetApplicationUri $testAppUri (the new trust's ApplicationUri)."

@@ -15,15 +15,25 @@ $cleanFedDn = "CN=Federation,$cleanOrgDn"
 
 # Save every value this step is about to change (for the change record and any manual rollback).
 # Every Get-ADObject with -Properties goes through Select-Object (change review B1).
-$cleanFed = Get-ADObject -Server $cleanServer -Identity $cleanFedDn -Properties msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedDelegationTrustSL,msExchFedIsEnabled,msExchFedAcceptedDomainBL -ErrorAction Stop |
-    Select-Object DistinguishedName,msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedDelegationTrustSL,msExchFedIsEnabled,msExchFedAcceptedDomainBL
+$cleanFed = Get-ADObject -Server $cleanServer -Identity $cleanFedDn -Properties msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedIsEnabled,msExchFedAcceptedDomainBL -ErrorAction Stop |
+    Select-Object DistinguishedName,msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedIsEnabled,msExchFedAcceptedDomainBL
+# msExchFedDelegationTrustSL (recorded only, never changed) came with a later Exchange schema update; an
+# older schema rejects it in -Properties, so it is read on its own (second review N13).
+$cleanFedSL = 'not in this schema'
+try {
+    $cleanFedSL = (Get-ADObject -Server $cleanServer -Identity $cleanFedDn -Properties msExchFedDelegationTrustSL -ErrorAction Stop |
+        Select-Object DistinguishedName,msExchFedDelegationTrustSL).msExchFedDelegationTrustSL
+}
+catch {
+    $cleanFedSL = "not in this schema (or not readable: $($_.Exception.Message))"
+}
 $cleanTrusts = @(Get-ADObject -Server $cleanServer -SearchBase "CN=Federation Trusts,$cleanOrgDn" -SearchScope OneLevel -LDAPFilter '(objectClass=msExchFedTrust)' -Properties msExchFedApplicationId,msExchFedApplicationUri,msExchFedOrgPrivCertificate,whenChanged -ErrorAction Stop |
     Select-Object Name,DistinguishedName,msExchFedApplicationId,msExchFedApplicationUri,msExchFedOrgPrivCertificate,whenChanged)
 $cleanLinked = @(Get-ADObject -Server $cleanServer -SearchBase "CN=Accepted Domains,CN=Transport Settings,$cleanOrgDn" -SearchScope OneLevel -LDAPFilter '(&(objectClass=msExchAcceptedDomain)(msExchFedAcceptedDomainLink=*))' -Properties msExchAcceptedDomainName,msExchFedAcceptedDomainLink -ErrorAction Stop |
     Select-Object Name,DistinguishedName,msExchAcceptedDomainName,msExchFedAcceptedDomainLink)
 [void][System.IO.Directory]::CreateDirectory({{ record_folder }})
 $cleanBackup = Join-Path -Path {{ record_folder }} -ChildPath ('ad-federation-before-cleanup-' + (Get-Date -Format 'yyyyMMdd-HHmmss') + '.txt')
-(@($cleanFed) + $cleanTrusts + $cleanLinked) | Format-List * | Out-File -LiteralPath $cleanBackup -Encoding UTF8 -Width 4096
+(@($cleanFed) + @([pscustomobject]@{ msExchFedDelegationTrustSL = $cleanFedSL }) + $cleanTrusts + $cleanLinked) | Format-List * | Out-File -LiteralPath $cleanBackup -Encoding UTF8 -Width 4096
 Write-Output "Saved the current AD values to $cleanBackup"
 
 # a. Federated organization identifier: clear the namespace and the trust link, disable.

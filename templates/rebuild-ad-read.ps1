@@ -18,13 +18,13 @@ $adStale = @()
 # Enabled False (decompiled RemoveFederatedDomain, cross-check only), so RESULT: CLEAN is common.
 $adFed = $null
 try {
-    $adFed = Get-ADObject -Server $adServer -Identity "CN=Federation,$adOrgDn" -Properties msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedDelegationTrustSL,msExchFedIsEnabled,msExchFedAcceptedDomainBL -ErrorAction Stop |
-        Select-Object DistinguishedName,msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedDelegationTrustSL,msExchFedIsEnabled,msExchFedAcceptedDomainBL
+    $adFed = Get-ADObject -Server $adServer -Identity "CN=Federation,$adOrgDn" -Properties msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedIsEnabled,msExchFedAcceptedDomainBL -ErrorAction Stop |
+        Select-Object DistinguishedName,msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedIsEnabled,msExchFedAcceptedDomainBL
 }
 catch {
     throw "CN=Federation,$adOrgDn could not be read from ${adServer}: $($_.Exception.Message)"
 }
-$adFed | Format-List DistinguishedName,msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedIsEnabled,msExchFedAcceptedDomainBL,msExchFedDelegationTrustSL
+$adFed | Format-List DistinguishedName,msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedIsEnabled,msExchFedAcceptedDomainBL
 if ($adFed.msExchFedAccountNamespace) { $adStale += 'msExchFedAccountNamespace is not empty' }
 if ($adFed.msExchFedDelegationTrust) {
     $adStale += 'msExchFedDelegationTrust is not empty'
@@ -34,7 +34,18 @@ if ($adFed.msExchFedDelegationTrust) {
 }
 if ($adFed.msExchFedIsEnabled -ne $false) { $adStale += "msExchFedIsEnabled is '$($adFed.msExchFedIsEnabled)', not False" }
 # Recorded only (change review R18): KB2995731 does not mention it and no source says to clear it.
-if ($adFed.msExchFedDelegationTrustSL) { Write-Output "Note: msExchFedDelegationTrustSL is set ($($adFed.msExchFedDelegationTrustSL)); recorded, not part of the clean-state criteria, not cleared." }
+# msExchFedDelegationTrustSL came with a later Exchange schema update: asked for on its own, so that an
+# older schema (which rejects an unknown attribute in -Properties) does not stop this read (second
+# review N13). Get-ADObject is a real cmdlet: try/catch works.
+try {
+    $adFedSL = Get-ADObject -Server $adServer -Identity "CN=Federation,$adOrgDn" -Properties msExchFedDelegationTrustSL -ErrorAction Stop |
+        Select-Object DistinguishedName,msExchFedDelegationTrustSL
+    if ($adFedSL.msExchFedDelegationTrustSL) { Write-Output "Note: msExchFedDelegationTrustSL is set ($($adFedSL.msExchFedDelegationTrustSL)); recorded, not part of the clean-state criteria, not cleared." }
+    else { Write-Output 'msExchFedDelegationTrustSL: empty.' }
+}
+catch {
+    Write-Output "msExchFedDelegationTrustSL: not in this schema (or not readable: $($_.Exception.Message)); not part of the clean-state criteria."
+}
 
 # KB part b: trust objects left behind
 $adTrusts = @(Get-ADObject -Server $adServer -SearchBase "CN=Federation Trusts,$adOrgDn" -SearchScope OneLevel -LDAPFilter '(objectClass=msExchFedTrust)' -Properties msExchFedApplicationUri,msExchFedOrgPrivCertificate,whenChanged -ErrorAction Stop |

@@ -9,10 +9,10 @@ $auTrust = @(Get-FederationTrust -DomainController {{ dc_fqdn }} -ErrorVariable 
 $auOrgId = @(Get-FederatedOrganizationIdentifier -DomainController {{ dc_fqdn }} -ErrorVariable auOrgIdErr)
 if ($auTrustErr -or $auOrgIdErr) { throw "Reading the trust or the organization identifier failed: $(@($auTrustErr) + @($auOrgIdErr) | Select-Object -First 1)" }
 if ($auTrust.Count -ne 1 -or [string]::IsNullOrWhiteSpace([string]$auTrust[0].ApplicationUri)) {
-    throw 'The new trust has no ApplicationUri yet. Check set-organization-identifier.'
+    throw "Expected one trust named '$auName' with an ApplicationUri, found $($auTrust.Count) trust(s) (an empty ApplicationUri means the organization identifier is not set on it). Investigate with Get-FederationTrust and Get-FederatedOrganizationIdentifier."
 }
 if ($auOrgId.Count -ne 1 -or [string]::IsNullOrWhiteSpace([string]$auOrgId[0].AccountNamespace)) {
-    throw 'The organization identifier has no AccountNamespace. Check set-organization-identifier.'
+    throw 'The organization identifier has no AccountNamespace: set-organization-identifier did not take effect. RESUME AT: set-organization-identifier'
 }
 $auUri = [string]$auTrust[0].ApplicationUri
 $auNamespace = [string]$auOrgId[0].AccountNamespace

@@ -14,6 +14,6 @@ else {
 }
 if ($ncProblems.Count -gt 0) {
     foreach ($ncProblem in $ncProblems) { Write-Output "FAIL: $ncProblem" }
-    throw 'The new federation certificate is not usable. Do not create the trust on it: create another certificate (run create-federation-certificate again after removing this one in EAC, or with a new friendly name).'
+    throw 'The new federation certificate is not usable. Do not create the trust on it: create another certificate (run create-federation-certificate again after removing this one in EAC, or with a new friendly name); an unusable certificate is not reused by that step. RESUME AT: create-federation-certificate'
 }
 Write-Output ('PASS: one certificate, Services include Federation, private key exportable, valid until {0}.' -f $ncCert[0].NotAfter)

@@ -6,7 +6,7 @@
 $fbpRel = @(Get-OrganizationRelationship -DomainController {{ dc_fqdn }} -ErrorVariable fbpRelErr)
 $fbpIoc = @(Get-IntraOrganizationConnector -DomainController {{ dc_fqdn }} -ErrorVariable fbpIocErr)
 $fbpAas = @(Get-AvailabilityAddressSpace -DomainController {{ dc_fqdn }} -ErrorVariable fbpAasErr)
-$fbpHybrid = @(Get-HybridConfiguration -DomainController {{ dc_fqdn }} -ErrorAction SilentlyContinue -ErrorVariable fbpHybridErr)
+$fbpHybrid = @(Get-HybridConfiguration -DomainController {{ dc_fqdn }} -ErrorAction Continue -ErrorVariable fbpHybridErr)
 foreach ($fbpError in @($fbpRelErr) + @($fbpIocErr) + @($fbpAasErr)) { Write-Output "ERROR: $fbpError" }
 if ($fbpRelErr -or $fbpIocErr -or $fbpAasErr) { throw 'Reading the free/busy configuration failed (see ERROR above).' }
 Write-Output '--- Organization relationships (use the federation trust) ---'
@@ -15,7 +15,7 @@ Write-Output '--- Intra-organization connectors (OAuth) ---'
 $fbpIoc | Format-List Name,Enabled,TargetAddressDomains,DiscoveryEndpoint
 Write-Output '--- Availability address spaces ---'
 $fbpAas | Format-List ForestName,AccessMethod,ProxyUrl,TargetAutodiscoverEpr
-Write-Output ('--- Hybrid configuration: ' + $(if ($fbpHybrid.Count -gt 0) { 'present (the Hybrid Configuration Wizard was run)' } else { 'none' }) + ' ---')
+Write-Output ('--- Hybrid configuration: ' + $(if ($fbpHybridErr) { "could not be read: $($fbpHybridErr[0])" } elseif ($fbpHybrid.Count -gt 0) { 'present (the Hybrid Configuration Wizard was run)' } else { 'none' }) + ' ---')
 $fbpRelOn = @($fbpRel | Where-Object { $_.Enabled -eq $true })
 $fbpIocOn = @($fbpIoc | Where-Object { $_.Enabled -eq $true })
 Write-Output "IMPACT: $($fbpRelOn.Count) enabled organization relationship(s) stop working from remove-additional-domains until test-federation passes (federated sharing, DAuth)."

@@ -6,10 +6,11 @@
 # with the same friendly name created in the last 3 days.
 $certName = {{ trust_name }}
 $certFriendly = {{ certificate_friendly_name }}
-$certTrust = @(Get-FederationTrust -DomainController {{ dc_fqdn }} -ErrorAction SilentlyContinue -ErrorVariable certTrustErr | Where-Object { [string]$_.Name -eq $certName })
+$certTrust = @(Get-FederationTrust -DomainController {{ dc_fqdn }} -ErrorAction Continue -ErrorVariable certTrustErr | Where-Object { [string]$_.Name -eq $certName })
 $certRecent = @(Get-ExchangeCertificate -DomainController {{ dc_fqdn }} -ErrorVariable certListErr |
     Where-Object { [string]$_.Services -match 'Federation' -and [string]$_.FriendlyName -eq $certFriendly -and $_.PrivateKeyExportable -eq $true -and [datetime]$_.NotAfter -gt (Get-Date) -and [datetime]$_.NotBefore -gt (Get-Date).AddDays(-3) } |
     Sort-Object { [datetime]$_.NotBefore } -Descending)
+if ($certTrustErr) { throw "Get-FederationTrust failed, so it is unknown whether the new trust already uses a certificate: $($certTrustErr[0])" }
 if ($certListErr) { throw "Get-ExchangeCertificate failed, so it is unknown whether a certificate was already created: $($certListErr[0])" }
 if ($certTrust.Count -eq 1 -and -not [string]::IsNullOrWhiteSpace([string]$certTrust[0].OrgPrivCertificate) -and $certTrust[0].OrgCertificate -and [datetime]$certTrust[0].OrgCertificate.NotAfter -gt (Get-Date)) {
     Write-Host ('Already done: the trust {0} exists and uses certificate {1}; reusing it.' -f $certName, $certTrust[0].OrgPrivCertificate)

@@ -7,13 +7,13 @@ if ($rpdGetErr -or $rpdBefore.Count -ne 1) { throw "Could not read the federated
 $rpdDomains = @($rpdBefore[0].Domains | ForEach-Object { ([string]$_).Trim() } | Where-Object { $_ })
 $rpdOthers = @($rpdDomains | Where-Object { $_ -ne $rpdName })
 if ($rpdOthers.Count -gt 0) {
-    throw ('Other domains are still federated (' + ($rpdOthers -join ', ') + '): the primary domain must be removed last. Run remove-additional-domains first. Nothing was changed.')
+    throw ('Other domains are still federated (' + ($rpdOthers -join ', ') + '): the primary domain must be removed last. Run remove-additional-domains first. Nothing was changed. RESUME AT: remove-additional-domains')
 }
 if ($rpdDomains -notcontains $rpdName) {
     Write-Output "Already done: $rpdName is not federated; no federated domain is left."
 }
 else {
-    Remove-FederatedDomain -DomainName $rpdName -Force -DomainController {{ dc_fqdn }} -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable rpdErr
+    Remove-FederatedDomain -DomainName $rpdName -Force -DomainController {{ dc_fqdn }} -Confirm:$false -ErrorAction Continue -ErrorVariable rpdErr
     foreach ($rpdError in $rpdErr) { Write-Output "Reported: $rpdError" }
     $rpdAfterOrg = @(Get-FederatedOrganizationIdentifier -DomainController {{ dc_fqdn }} -ErrorVariable rpdReadErr)
     if ($rpdReadErr -or $rpdAfterOrg.Count -ne 1) { throw 'Could not re-read the federated organization identifier after the removal; run this step again to see the state.' }

@@ -10,12 +10,12 @@ if ($rftBefore.Count -eq 0) {
     Write-Output "Already done: no federation trust named '$rftName' exists."
 }
 else {
-    Remove-FederationTrust -Identity $rftName -DomainController {{ dc_fqdn }} -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable rftErr
+    Remove-FederationTrust -Identity $rftName -DomainController {{ dc_fqdn }} -Confirm:$false -ErrorAction Continue -ErrorVariable rftErr
     foreach ($rftError in $rftErr) { Write-Output "Reported: $rftError" }
     $rftAfter = @(Get-FederationTrust -DomainController {{ dc_fqdn }} -ErrorVariable rftReadErr | Where-Object { [string]$_.Name -eq $rftName })
     if ($rftReadErr) { throw "Could not re-read the federation trusts after the removal: $($rftReadErr[0])" }
     if ($rftAfter.Count -gt 0) {
-        throw "The trust '$rftName' still exists. Do not retry in a loop: continue with ad-read-federation-objects (guided run: skip this step with the error as the reason; exported script: -StartAt ad-read-federation-objects); the KB2995731 cleanup deletes the trust object Remove-FederationTrust left behind."
+        throw "The trust '$rftName' still exists. Do not retry in a loop: continue with ad-read-federation-objects (guided run: skip this step with the error as the reason); the KB2995731 cleanup deletes the trust object Remove-FederationTrust left behind. RESUME AT: ad-read-federation-objects"
     }
     Write-Output "Removed: the federation trust '$rftName' no longer exists."
 }

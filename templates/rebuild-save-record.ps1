@@ -27,7 +27,7 @@ if ($recOrgIdErr -or $recOrgId.Count -eq 0) {
 & $recSave 'federated-organization-identifier.txt' $recOrgId
 $recOrgId | Export-Clixml -LiteralPath (Join-Path -Path $recDir -ChildPath 'federated-organization-identifier.xml')
 # -IncludeExtendedDomainInfo asks MFG; with an expired certificate it may fail: recorded as a warning only.
-$recOrgIdExt = @(Get-FederatedOrganizationIdentifier -IncludeExtendedDomainInfo -DomainController {{ dc_fqdn }} -ErrorAction SilentlyContinue -ErrorVariable recOrgIdExtErr)
+$recOrgIdExt = @(Get-FederatedOrganizationIdentifier -IncludeExtendedDomainInfo -DomainController {{ dc_fqdn }} -ErrorAction Continue -ErrorVariable recOrgIdExtErr)
 if ($recOrgIdExtErr) { $recWarnings += "Get-FederatedOrganizationIdentifier -IncludeExtendedDomainInfo failed (expected with an expired certificate): $($recOrgIdExtErr[0])" }
 else { & $recSave 'federated-organization-identifier-extended.txt' $recOrgIdExt }
 
@@ -55,7 +55,7 @@ $recAas = @(Get-AvailabilityAddressSpace -DomainController {{ dc_fqdn }} -ErrorV
 if ($recAasErr) { $recWarnings += "Get-AvailabilityAddressSpace: $($recAasErr[0])" }
 & $recSave 'availability-address-spaces.txt' $recAas
 
-$recHybrid = @(Get-HybridConfiguration -DomainController {{ dc_fqdn }} -ErrorAction SilentlyContinue -ErrorVariable recHybridErr)
+$recHybrid = @(Get-HybridConfiguration -DomainController {{ dc_fqdn }} -ErrorAction Continue -ErrorVariable recHybridErr)
 if ($recHybridErr) { $recWarnings += "Get-HybridConfiguration: $($recHybridErr[0])" }
 & $recSave 'hybrid-configuration.txt' $recHybrid
 
@@ -75,14 +75,25 @@ if ($recAdOrgs.Count -ne 1) {
     throw "Expected exactly one Exchange organization container, found $($recAdOrgs.Count). Nothing was removed."
 }
 $recAdOrgDn = $recAdOrgs[0].DistinguishedName
-$recAdFed = @(Get-ADObject -Server $recAdServer -Identity "CN=Federation,$recAdOrgDn" -Properties msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedDelegationTrustSL,msExchFedIsEnabled,msExchFedAcceptedDomainBL,whenChanged -ErrorAction Stop |
-    Select-Object DistinguishedName,Name,msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedDelegationTrustSL,msExchFedIsEnabled,msExchFedAcceptedDomainBL,whenChanged)
+$recAdFed = @(Get-ADObject -Server $recAdServer -Identity "CN=Federation,$recAdOrgDn" -Properties msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedIsEnabled,msExchFedAcceptedDomainBL,whenChanged -ErrorAction Stop |
+    Select-Object DistinguishedName,Name,msExchFedAccountNamespace,msExchFedDelegationTrust,msExchFedIsEnabled,msExchFedAcceptedDomainBL,whenChanged)
+# msExchFedDelegationTrustSL came with a later Exchange schema update; an older schema rejects it in
+# -Properties, so it is read on its own and a failure is recorded, not fatal (second review N13).
+$recAdFedSL = 'not in this schema'
+try {
+    $recAdFedSL = (Get-ADObject -Server $recAdServer -Identity "CN=Federation,$recAdOrgDn" -Properties msExchFedDelegationTrustSL -ErrorAction Stop |
+        Select-Object DistinguishedName,msExchFedDelegationTrustSL).msExchFedDelegationTrustSL
+}
+catch {
+    $recAdFedSL = "not in this schema (or not readable: $($_.Exception.Message))"
+}
+Write-Output "msExchFedDelegationTrustSL: $recAdFedSL"
 $recAdTrusts = @(Get-ADObject -Server $recAdServer -SearchBase "CN=Federation Trusts,$recAdOrgDn" -SearchScope OneLevel -LDAPFilter '(objectClass=msExchFedTrust)' -Properties msExchFedApplicationId,msExchFedApplicationUri,msExchFedOrgPrivCertificate,msExchFedOrgNextPrivCertificate,msExchFedOrgPrevPrivCertificate,whenChanged -ErrorAction Stop |
     Select-Object DistinguishedName,Name,msExchFedApplicationId,msExchFedApplicationUri,msExchFedOrgPrivCertificate,msExchFedOrgNextPrivCertificate,msExchFedOrgPrevPrivCertificate,whenChanged)
 $recAdLinked = @(Get-ADObject -Server $recAdServer -SearchBase "CN=Accepted Domains,CN=Transport Settings,$recAdOrgDn" -SearchScope OneLevel -LDAPFilter '(&(objectClass=msExchAcceptedDomain)(msExchFedAcceptedDomainLink=*))' -Properties msExchAcceptedDomainName,msExchFedAcceptedDomainLink -ErrorAction Stop |
     Select-Object DistinguishedName,Name,msExchAcceptedDomainName,msExchFedAcceptedDomainLink)
-& $recSave 'ad-federation-before-removal.txt' (@($recAdFed) + @($recAdTrusts) + @($recAdLinked))
-[pscustomobject]@{ Federation = $recAdFed; Trusts = $recAdTrusts; LinkedAcceptedDomains = $recAdLinked } | Export-Clixml -LiteralPath (Join-Path -Path $recDir -ChildPath 'ad-federation-before-removal.xml')
+& $recSave 'ad-federation-before-removal.txt' (@($recAdFed) + @([pscustomobject]@{ msExchFedDelegationTrustSL = $recAdFedSL }) + @($recAdTrusts) + @($recAdLinked))
+[pscustomobject]@{ Federation = $recAdFed; FederationDelegationTrustSL = $recAdFedSL; Trusts = $recAdTrusts; LinkedAcceptedDomains = $recAdLinked } | Export-Clixml -LiteralPath (Join-Path -Path $recDir -ChildPath 'ad-federation-before-removal.xml')
 Write-Output "AD before the removal: CN=Federation read from $recAdServer, $($recAdTrusts.Count) msExchFedTrust object(s), $($recAdLinked.Count) linked accepted domain(s)."
 
 if ($recWarnings.Count -gt 0) {

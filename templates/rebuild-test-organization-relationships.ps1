@@ -12,7 +12,7 @@ if ($torRelationships.Count -eq 0) {
 foreach ($torRel in $torRelationships) {
     $torName = [string]$torRel.Name
     Write-Output "--- Test-OrganizationRelationship -Identity '$torName' (TargetApplicationUri $($torRel.TargetApplicationUri)) ---"
-    $torOut = @(Test-OrganizationRelationship -Identity $torName -UserIdentity {{ user_smtp }} -DomainController {{ dc_fqdn }} -ErrorAction SilentlyContinue -WarningAction SilentlyContinue -ErrorVariable torErr)
+    $torOut = @(Test-OrganizationRelationship -Identity $torName -UserIdentity {{ user_smtp }} -DomainController {{ dc_fqdn }} -ErrorAction Continue -WarningAction SilentlyContinue -ErrorVariable torErr)
     $torText = ($torOut | Out-String)
     Write-Output $torText
     foreach ($torError in $torErr) { Write-Output "ERROR: $torError" }
