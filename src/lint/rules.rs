@@ -228,11 +228,10 @@ fn piped_ad_source(script: &Script<'_>, var: Node<'_>, depth: usize) -> Option<S
 fn guarded(script: &Script<'_>, m: Node<'_>, attr: &str) -> bool {
     let attr = attr.to_ascii_lowercase();
     let tests = |text: &str| {
-        let t = text.to_ascii_lowercase().replace(['"', ' '], "'");
+        let t = text.to_ascii_lowercase().replace('"', "'").replace(' ', "");
         t.contains(&format!("psobject.properties['{attr}']"))
-            || t.contains(&format!("propertynames''-contains''{attr}'"))
-            || t.contains(&format!("propertynames'-contains'{attr}'"))
-            || t.contains(&format!("properties.name'-contains'{attr}'"))
+            || t.contains(&format!("propertynames-contains'{attr}'"))
+            || t.contains(&format!("properties.name-contains'{attr}'"))
             || t.contains(&format!("psobject.properties.match('{attr}')"))
     };
     for a in ancestors(m).skip(1) {
@@ -465,21 +464,25 @@ fn strictmode_count(script: &Script<'_>, m: Node<'_>, out: &mut Vec<Finding>) {
     if !(prop.eq_ignore_ascii_case("count") || prop.eq_ignore_ascii_case("length")) {
         return;
     }
-    let (value, what) = if object.kind() == "variable" {
+    let (value, variable) = if object.kind() == "variable" {
         let Some(name) = variable_name(script.src(object)) else {
             return;
         };
         match script.value_of(&name, m.start_byte()) {
-            Some(v) => (v, format!("${name}")),
+            Some(v) => (v, true),
             None => return,
         }
     } else {
-        (object, script.src(object).to_owned())
+        (object, false)
     };
     let Some(command) = bare_command_output(script, value, prop) else {
         return;
     };
-    let what: String = what.chars().take(40).collect();
+    let what = if variable {
+        script.src(object).trim().to_owned()
+    } else {
+        format!("({command} ...)")
+    };
     push(
         out,
         member,
@@ -686,7 +689,7 @@ fn rule_text(script: &Script<'_>, node: Node<'_>, depth: usize) -> Option<String
             let mut cursor = node.walk();
             let named: Vec<Node<'_>> = node
                 .named_children(&mut cursor)
-                .filter(|c| c.kind() != "comment")
+                .filter(|c| c.kind() != "comment" && c.kind() != "type_literal")
                 .collect();
             match named.as_slice() {
                 [one] => rule_text(script, *one, depth),

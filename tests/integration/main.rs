@@ -10,6 +10,7 @@ mod faults;
 mod hostile;
 mod hostile_values;
 mod library;
+mod lint;
 mod malformed;
 mod matching;
 mod quote;
