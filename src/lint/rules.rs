@@ -207,9 +207,10 @@ fn chain_ad_source(
 }
 
 /// Whether `Select-Object` builds new objects (a property list), which have every listed
-/// property (`$null` when the attribute is missing).
+/// property (`$null` when the attribute is missing), or passes on property values
+/// (`-ExpandProperty`) instead of the AD objects.
 fn selects_properties(script: &Script<'_>, c: &Command<'_>) -> bool {
-    c.param(script, &["Property"]).is_some() || !c.positional(script).is_empty()
+    c.param(script, &["Property", "ExpandProperty"]).is_some() || !c.positional(script).is_empty()
 }
 
 /// For `$_` inside a script block given to a command of a pipeline: the AD source flowing
@@ -418,7 +419,8 @@ fn confirm(script: &Script<'_>, c: &Command<'_>, cx: &Context<'_>, out: &mut Vec
     let Some(step) = cx.typed_confirmation else {
         return;
     };
-    if !cmdlets::prompts_before_removing(name) {
+    // `-WhatIf` only shows what would be removed: nothing to confirm.
+    if !cmdlets::prompts_before_removing(name) || c.param(script, &["WhatIf"]).is_some() {
         return;
     }
     let off = confirm.is_some_and(|(_, v)| {
