@@ -34,7 +34,12 @@ fn one(name: &str, templates: &Templates) -> Result<(String, String), String> {
         Ok(l) => {
             let findings = crate::lint::check(&l.runbook, &l.renderer);
             if !findings.is_empty() {
-                return Err(format!("{}\n", describe(&Error::Invalid { diagnostics: findings })));
+                return Err(format!(
+                    "{}\n",
+                    describe(&Error::Invalid {
+                        diagnostics: findings
+                    })
+                ));
             }
             let [r, c, d] = l.runbook.impact_counts();
             let mut line = String::new();

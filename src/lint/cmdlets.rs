@@ -25,12 +25,24 @@ const EXCHANGE: &[(&str, &[&str])] = &[
     ("SharingPolicy", &["Get", "New", "Remove", "Set"]),
     ("AcceptedDomain", &["Get", "New", "Remove", "Set"]),
     ("ExchangeServer", &["Get", "Set"]),
-    ("IntraOrganizationConnector", &["Get", "New", "Remove", "Set"]),
+    (
+        "IntraOrganizationConnector",
+        &["Get", "New", "Remove", "Set"],
+    ),
     ("AvailabilityAddressSpace", &["Add", "Get", "Remove"]),
-    ("Mailbox", &["Get", "Set", "New", "Remove", "Enable", "Disable"]),
-    ("RemoteMailbox", &["Get", "Set", "New", "Remove", "Enable", "Disable"]),
+    (
+        "Mailbox",
+        &["Get", "Set", "New", "Remove", "Enable", "Disable"],
+    ),
+    (
+        "RemoteMailbox",
+        &["Get", "Set", "New", "Remove", "Enable", "Disable"],
+    ),
     ("OrganizationConfig", &["Get", "Set"]),
-    ("HybridConfiguration", &["Get", "Set", "New", "Remove", "Update"]),
+    (
+        "HybridConfiguration",
+        &["Get", "Set", "New", "Remove", "Update"],
+    ),
     ("PartnerApplication", &["Get", "Set", "New", "Remove"]),
     ("AuthConfig", &["Get", "Set"]),
     ("AuthServer", &["Get", "Set", "New", "Remove"]),

@@ -18,7 +18,7 @@ mod position;
 mod rules;
 mod syntax;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use crate::param::Value;
 use crate::render::{Binding, Renderer};
@@ -35,6 +35,7 @@ pub fn check(runbook: &Runbook, renderer: &Renderer) -> Vec<Diagnostic> {
     };
     let params = scope::example_values(runbook);
     let mut seen = BTreeSet::new();
+    let mut checked = HashSet::new();
     let mut out = Vec::new();
     if let Some(preamble) = &runbook.preamble {
         let at = preamble_position(&yaml.text);
@@ -45,7 +46,8 @@ pub fn check(runbook: &Runbook, renderer: &Renderer) -> Vec<Diagnostic> {
         }
     }
     for (index, step) in runbook.steps.iter().enumerate() {
-        let mut bindings = scope::bindings(runbook, &params, Captures::Deferred, Secrets::Mask, index);
+        let mut bindings =
+            scope::bindings(runbook, &params, Captures::Deferred, Secrets::Mask, index);
         if let Some(f) = &step.for_each {
             let item = match params.get(&f.list) {
                 Some(Value::List(items)) if !items.is_empty() => Binding::Value(items[0].clone()),
@@ -73,6 +75,11 @@ pub fn check(runbook: &Runbook, renderer: &Renderer) -> Vec<Diagnostic> {
             let typed = confirmed_command
                 .is_some_and(|c| std::ptr::eq(c, t))
                 .then_some(step.id.as_str());
+            // A template file used by several steps usually renders the same each time: its
+            // findings would be the same too (parsing is most of the cost of these checks).
+            if !checked.insert((t.origin.clone(), typed.is_some(), rendered.clone())) {
+                continue;
+            }
             for f in findings(&mut grammar, &rendered, typed) {
                 let d = locate(runbook, &yaml, t, &rendered, f);
                 if seen.insert((d.file.clone(), d.line, d.column, d.message.clone())) {
@@ -86,9 +93,10 @@ pub fn check(runbook: &Runbook, renderer: &Renderer) -> Vec<Diagnostic> {
 }
 
 fn findings(grammar: &mut syntax::Grammar, text: &str, typed: Option<&str>) -> Vec<rules::Finding> {
-    let Some(script) = grammar.parse(text) else {
+    let Some(tree) = grammar.parse(text) else {
         return Vec::new();
     };
+    let script = grammar.index(text, &tree);
     rules::check(
         &script,
         &rules::Context {

@@ -35,11 +35,7 @@ pub fn in_template(template: &str, rendered: &str, line: usize, col: usize) -> (
 fn pieces(line: &str) -> Vec<(bool, &str)> {
     let mut out = Vec::new();
     let mut rest = line;
-    while let Some(open) = ["{{", "{%", "{#"]
-        .iter()
-        .filter_map(|o| rest.find(o))
-        .min()
-    {
+    while let Some(open) = ["{{", "{%", "{#"].iter().filter_map(|o| rest.find(o)).min() {
         let close = match &rest[open..open + 2] {
             "{{" => "}}",
             "{%" => "%}",
@@ -65,7 +61,10 @@ fn pieces(line: &str) -> Vec<(bool, &str)> {
 fn segments_match(template: &str, rendered: &str) -> Option<Vec<(usize, usize)>> {
     let pieces = pieces(template);
     let produces = |t: &str| t.starts_with("{{");
-    if !pieces.iter().any(|(literal, t)| *literal && !t.trim().is_empty() || produces(t)) {
+    if !pieces
+        .iter()
+        .any(|(literal, t)| *literal && !t.trim().is_empty() || produces(t))
+    {
         // Only `{% %}` / `{# #}` tags: the line renders blank.
         return rendered.trim().is_empty().then(Vec::new);
     }

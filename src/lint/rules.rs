@@ -5,7 +5,7 @@
 use tree_sitter::Node;
 
 use super::cmdlets;
-use super::syntax::{Command, Element, Script, ancestors, param_name, variable_name, walk};
+use super::syntax::{Command, Element, Script, param_name, variable_name, walk};
 
 /// One finding: where (byte offset in the rendered template), and the message.
 pub struct Finding {
@@ -107,7 +107,8 @@ fn is_static_or_written(script: &Script<'_>, m: Node<'_>) -> bool {
     let mut cursor = m.walk();
     let is_static = m.children(&mut cursor).any(|c| script.src(c) == "::");
     is_static
-        || m.parent()
+        || script
+            .parent(m)
             .is_some_and(|p| p.kind() == "left_assignment_expression")
 }
 
@@ -126,7 +127,7 @@ fn ad_source(script: &Script<'_>, node: Node<'_>, depth: usize) -> Option<String
                 return ad_source(script, value, depth - 1);
             }
             // `foreach ($x in <AD result>)`
-            let each = ancestors(node).find(|a| {
+            let each = script.ancestors(node).find(|a| {
                 a.kind() == "foreach_statement"
                     && a.named_child(0)
                         .and_then(|v| variable_name(script.src(v)))
@@ -190,8 +191,7 @@ fn chain_ad_source(
     };
     for c in commands.iter().take(upto) {
         let lower = c.name.to_ascii_lowercase();
-        if lower.starts_with("get-ad") && c.param(script, &["Properties", "Property"]).is_some()
-        {
+        if lower.starts_with("get-ad") && c.param(script, &["Properties", "Property"]).is_some() {
             source = Some(c.name.clone());
         } else if lower.starts_with("get-ad") {
             source = None;
@@ -216,9 +216,13 @@ fn selects_properties(script: &Script<'_>, c: &Command<'_>) -> bool {
 /// For `$_` inside a script block given to a command of a pipeline: the AD source flowing
 /// into that command.
 fn piped_ad_source(script: &Script<'_>, var: Node<'_>, depth: usize) -> Option<String> {
-    let block = ancestors(var).find(|a| a.kind() == "script_block_expression")?;
-    let command = ancestors(block).find(|a| a.kind() == "command")?;
-    let chain = command.parent().filter(|p| p.kind() == "pipeline_chain")?;
+    let block = script
+        .ancestors(var)
+        .find(|a| a.kind() == "script_block_expression")?;
+    let command = script.ancestors(block).find(|a| a.kind() == "command")?;
+    let chain = script
+        .parent(command)
+        .filter(|p| p.kind() == "pipeline_chain")?;
     let (head, commands) = script.pipeline_of(chain);
     let index = commands.iter().position(|c| c.node.id() == command.id())?;
     chain_ad_source(script, head, &commands, index, depth)
@@ -235,7 +239,7 @@ fn guarded(script: &Script<'_>, m: Node<'_>, attr: &str) -> bool {
             || t.contains(&format!("properties.name-contains'{attr}'"))
             || t.contains(&format!("psobject.properties.match('{attr}')"))
     };
-    for a in ancestors(m).skip(1) {
+    for a in script.ancestors(m).skip(1) {
         match a.kind() {
             "if_statement" | "elseif_clause" | "while_statement" => {
                 let condition = a.child_by_field_name("condition");
@@ -248,7 +252,10 @@ fn guarded(script: &Script<'_>, m: Node<'_>, attr: &str) -> bool {
                 }
             }
             "logical_expression" | "logical_argument_expression" => {
-                let before = script.text.get(a.start_byte()..m.start_byte()).unwrap_or("");
+                let before = script
+                    .text
+                    .get(a.start_byte()..m.start_byte())
+                    .unwrap_or("");
                 if tests(before) {
                     return true;
                 }
@@ -266,28 +273,31 @@ fn exchange_error_handling(script: &Script<'_>, c: &Command<'_>, out: &mut Vec<F
         return;
     }
     let name = &c.name;
-    if let Some((p, Some(value))) = c.param(script, &["ErrorAction", "EA"]) {
-        if script
-            .src(value)
-            .trim_matches(['\'', '"', ' '])
-            .eq_ignore_ascii_case("stop")
-        {
-            push(
-                out,
-                p,
-                format!(
-                    "`exchange-erroraction-stop`: `-ErrorAction Stop` on the Exchange cmdlet \
+    let stop = c
+        .param(script, &["ErrorAction", "EA"])
+        .and_then(|(p, v)| Some((p, v?)))
+        .filter(|(_, v)| {
+            script
+                .src(*v)
+                .trim_matches(['\'', '"', ' '])
+                .eq_ignore_ascii_case("stop")
+        });
+    if let Some((p, _)) = stop {
+        push(
+            out,
+            p,
+            format!(
+                "`exchange-erroraction-stop`: `-ErrorAction Stop` on the Exchange cmdlet \
                      `{name}` does not make its errors terminating: in the Exchange Management Shell \
                      it is an implicit-remoting proxy, the parameter is applied remotely and the \
                      error arrives as non-terminating (fatal only when pasted at the prompt); use \
                      `-ErrorVariable name` and test `$name` and what came back (review M1; domain \
                      reference §7.2; MicrosoftDocs/office-docs-powershell#4970, \
                      MicrosoftDocs/PowerShell-Docs#1583)"
-                ),
-            );
-        }
+            ),
+        );
     }
-    if in_try_body(c.node) && c.param(script, &["ErrorVariable", "EV"]).is_none() {
+    if in_try_body(script, c.node) && c.param(script, &["ErrorVariable", "EV"]).is_none() {
         push(
             out,
             c.name_node,
@@ -304,9 +314,9 @@ fn exchange_error_handling(script: &Script<'_>, c: &Command<'_>, out: &mut Vec<F
 }
 
 /// Whether `node` is in the body of a `try` (not its `catch` or `finally`).
-fn in_try_body(node: Node<'_>) -> bool {
+fn in_try_body(script: &Script<'_>, node: Node<'_>) -> bool {
     let mut child = node;
-    for a in ancestors(node).skip(1) {
+    for a in script.ancestors(node).skip(1) {
         if a.kind() == "try_statement" {
             let body = a
                 .named_children(&mut a.walk())
@@ -503,8 +513,12 @@ fn bare_command_output(script: &Script<'_>, node: Node<'_>, prop: &str) -> Optio
     let mut node = node;
     loop {
         match node.kind() {
-            "array_expression" | "cast_expression" | "sub_expression" | "hash_literal_expression"
-            | "string_literal" | "expandable_string_literal" => return None,
+            "array_expression"
+            | "cast_expression"
+            | "sub_expression"
+            | "hash_literal_expression"
+            | "string_literal"
+            | "expandable_string_literal" => return None,
             "pipeline_chain" => {
                 let (head, commands) = script.pipeline_of(node);
                 if head.is_some() || commands.is_empty() {
@@ -524,7 +538,7 @@ fn bare_command_output(script: &Script<'_>, node: Node<'_>, prop: &str) -> Optio
                 return Some(first.name.clone());
             }
             "command" => {
-                let chain = node.parent()?;
+                let chain = script.parent(node)?;
                 if chain.kind() != "pipeline_chain" {
                     return None;
                 }
@@ -566,7 +580,9 @@ fn security_log(script: &Script<'_>, c: &Command<'_>, out: &mut Vec<Finding>) {
             let mut start = false;
             walk(h, &mut |n| {
                 if n.kind() == "hash_entry" {
-                    let key = n.named_child(0).map(|k| script.src(k).trim().to_ascii_lowercase());
+                    let key = n
+                        .named_child(0)
+                        .map(|k| script.src(k).trim().to_ascii_lowercase());
                     let value = n.named_child(1).map(|v| script.src(v)).unwrap_or("");
                     match key.as_deref().map(|k| k.trim_matches(['\'', '"'])) {
                         Some("logname") if security(value) => log = true,

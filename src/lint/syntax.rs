@@ -2,25 +2,40 @@
 //! its syntax tree the checks need: commands with their parameters and arguments, assignments,
 //! and what a variable held at a point of the script.
 
+use std::collections::HashMap;
+
 use tree_sitter::{Node, Parser, Tree};
 
-/// A parsed script.
-pub struct Script<'s> {
+/// A parsed script, indexed by one walk of its syntax tree: each node's parent (tree-sitter's
+/// own `parent()` walks down from the root every time), the nodes of the kinds the checks
+/// start from, and the assignments.
+pub struct Script<'t> {
     /// The rendered text.
-    pub text: &'s str,
-    tree: Tree,
+    pub text: &'t str,
+    root: Node<'t>,
+    parents: HashMap<usize, Node<'t>>,
+    by_kind: HashMap<u16, Vec<Node<'t>>>,
     /// Every plain `$name = value` assignment, in source order.
-    assignments: Vec<Assignment>,
+    assignments: Vec<Assignment<'t>>,
 }
 
+/// The node kinds [`Script::all`] finds.
+const INDEXED: &[&str] = &[
+    "command",
+    "member_access",
+    "comparison_expression",
+    "comparison_argument_expression",
+    "assignment_expression",
+];
+
 /// `$name = value`.
-struct Assignment {
+struct Assignment<'t> {
     /// The variable's name, lowercase, without `$` or a scope.
     name: String,
     /// Where the whole assignment ends: it applies to code after this byte.
     end: usize,
-    /// The value's bytes.
-    value: std::ops::Range<usize>,
+    /// The value.
+    value: Node<'t>,
 }
 
 /// One element of a command after its name.
@@ -47,49 +62,89 @@ pub struct Command<'t> {
 /// A parser for one lint pass; reused across templates.
 pub struct Grammar {
     parser: Parser,
+    /// The kind ids of [`INDEXED`].
+    kinds: Vec<(u16, &'static str)>,
 }
 
 impl Grammar {
     /// The PowerShell grammar.
     pub fn new() -> Grammar {
+        let language: tree_sitter::Language = tree_sitter_powershell::LANGUAGE.into();
+        let kinds = INDEXED
+            .iter()
+            .map(|k| (language.id_for_node_kind(k, true), *k))
+            .collect();
         let mut parser = Parser::new();
         // The grammar crate is built for this tree-sitter's ABI (Cargo.lock pins both).
         parser
-            .set_language(&tree_sitter_powershell::LANGUAGE.into())
+            .set_language(&language)
             .expect("tree-sitter-powershell matches tree-sitter's ABI");
-        Grammar { parser }
+        Grammar { parser, kinds }
     }
 
     /// Parses `text`; `None` only if tree-sitter gives up (it does not without a timeout).
-    pub fn parse<'s>(&mut self, text: &'s str) -> Option<Script<'s>> {
-        let tree = self.parser.parse(text, None)?;
+    pub fn parse(&mut self, text: &str) -> Option<Tree> {
+        self.parser.parse(text, None)
+    }
+
+    /// Indexes `tree` (parsed from `text`).
+    pub fn index<'t>(&self, text: &'t str, tree: &'t Tree) -> Script<'t> {
+        let root = tree.root_node();
+        let mut parents = HashMap::new();
+        let mut by_kind: HashMap<u16, Vec<Node<'t>>> = HashMap::new();
+        let mut cursor = root.walk();
+        let mut stack: Vec<Node<'t>> = Vec::new();
+        loop {
+            let node = cursor.node();
+            if let Some(parent) = stack.last() {
+                parents.insert(node.id(), *parent);
+            }
+            if self.kinds.iter().any(|(id, _)| *id == node.kind_id()) {
+                by_kind.entry(node.kind_id()).or_default().push(node);
+            }
+            if cursor.goto_first_child() {
+                stack.push(node);
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    break;
+                }
+                stack.pop();
+            }
+            if stack.is_empty() {
+                break;
+            }
+        }
         let mut script = Script {
             text,
-            tree,
+            root,
+            parents,
+            by_kind,
             assignments: Vec::new(),
         };
         let mut assignments = Vec::new();
         for node in script.all("assignment_expression") {
-            let Some(left) = node.named_child(0) else {
+            let (Some(left), Some(op), Some(value)) = (
+                node.named_child(0),
+                node.named_child(1),
+                node.child_by_field_name("value"),
+            ) else {
                 continue;
             };
-            let op = node.named_child(1).map(|o| script.src(o)).unwrap_or("");
-            let Some(value) = node.child_by_field_name("value") else {
-                continue;
-            };
-            if op != "=" {
+            if script.src(op) != "=" {
                 continue;
             }
             if let Some(name) = variable_name(script.src(left)) {
                 assignments.push(Assignment {
                     name,
                     end: node.end_byte(),
-                    value: value.byte_range(),
+                    value,
                 });
             }
         }
         script.assignments = assignments;
-        Some(script)
+        script
     }
 }
 
@@ -110,30 +165,30 @@ pub fn variable_name(text: &str) -> Option<String> {
         .then(|| name.to_lowercase())
 }
 
-impl<'s> Script<'s> {
-    /// The root node.
-    pub fn root(&self) -> Node<'_> {
-        self.tree.root_node()
-    }
-
+impl<'t> Script<'t> {
     /// The source text of `node`.
-    pub fn src(&self, node: Node<'_>) -> &'s str {
+    pub fn src(&self, node: Node<'_>) -> &'t str {
         self.text.get(node.byte_range()).unwrap_or("")
     }
 
-    /// Every node of `kind`, in source order.
-    pub fn all(&self, kind: &str) -> Vec<Node<'_>> {
-        let mut out = Vec::new();
-        walk(self.root(), &mut |n| {
-            if n.kind() == kind {
-                out.push(n);
-            }
-        });
-        out
+    /// Every node of `kind` (one of [`INDEXED`]), in source order.
+    pub fn all(&self, kind: &str) -> Vec<Node<'t>> {
+        let id = self.root.language().id_for_node_kind(kind, true);
+        self.by_kind.get(&id).cloned().unwrap_or_default()
+    }
+
+    /// The parent of `node`.
+    pub fn parent(&self, node: Node<'t>) -> Option<Node<'t>> {
+        self.parents.get(&node.id()).copied()
+    }
+
+    /// `node` and its ancestors, innermost first.
+    pub fn ancestors(&self, node: Node<'t>) -> impl Iterator<Item = Node<'t>> + '_ {
+        std::iter::successors(Some(node), |n| self.parent(*n))
     }
 
     /// Every command, in source order.
-    pub fn commands(&self) -> Vec<Command<'_>> {
+    pub fn commands(&self) -> Vec<Command<'t>> {
         self.all("command")
             .into_iter()
             .filter_map(|n| self.command(n))
@@ -141,7 +196,7 @@ impl<'s> Script<'s> {
     }
 
     /// The command at `node` (a `command` node).
-    pub fn command<'t>(&'t self, node: Node<'t>) -> Option<Command<'t>> {
+    pub fn command(&self, node: Node<'t>) -> Option<Command<'t>> {
         let name_node = node.child_by_field_name("command_name")?;
         let mut elements = Vec::new();
         if let Some(els) = node.child_by_field_name("command_elements") {
@@ -176,25 +231,17 @@ impl<'s> Script<'s> {
     }
 
     /// The value of the last `$name = ...` that ends before byte `at`.
-    pub fn value_of(&self, name: &str, at: usize) -> Option<Node<'_>> {
-        let a = self
-            .assignments
+    pub fn value_of(&self, name: &str, at: usize) -> Option<Node<'t>> {
+        self.assignments
             .iter()
             .rev()
-            .find(|a| a.end <= at && a.name == name)?;
-        // The outermost node over exactly those bytes (the smallest could be a command's name).
-        let mut node = self
-            .root()
-            .descendant_for_byte_range(a.value.start, a.value.end)?;
-        while let Some(p) = node.parent().filter(|p| p.byte_range() == node.byte_range()) {
-            node = p;
-        }
-        Some(node)
+            .find(|a| a.end <= at && a.name == name)
+            .map(|a| a.value)
     }
 
     /// The commands of the pipeline `node` belongs to, and the expression heading it (when the
     /// pipeline starts with an expression such as `$x | ...`).
-    pub fn pipeline_of<'t>(&'t self, chain: Node<'t>) -> (Option<Node<'t>>, Vec<Command<'t>>) {
+    pub fn pipeline_of(&self, chain: Node<'t>) -> (Option<Node<'t>>, Vec<Command<'t>>) {
         let mut head = None;
         let mut commands = Vec::new();
         let mut cursor = chain.walk();
@@ -217,13 +264,19 @@ impl<'t> Command<'t> {
 
     /// The parameter written as one of `names` (without `-`, any case), with its value (the
     /// argument after it, unless it is a switch written without a colon).
-    pub fn param(&self, script: &Script<'_>, names: &[&str]) -> Option<(Node<'t>, Option<Node<'t>>)> {
+    pub fn param(
+        &self,
+        script: &Script<'_>,
+        names: &[&str],
+    ) -> Option<(Node<'t>, Option<Node<'t>>)> {
         for (i, e) in self.elements.iter().enumerate() {
             let Element::Param(p) = e else { continue };
             let name = param_name(script.src(*p));
             if names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
                 let value = match self.elements.get(i + 1) {
-                    Some(Element::Arg { node, colon }) if *colon || !super::cmdlets::is_switch(name) => {
+                    Some(Element::Arg { node, colon })
+                        if *colon || !super::cmdlets::is_switch(name) =>
+                    {
                         Some(*node)
                     }
                     _ => None,
@@ -269,9 +322,4 @@ pub fn walk<'t>(root: Node<'t>, f: &mut impl FnMut(Node<'t>)) {
         let children: Vec<Node<'t>> = node.children(&mut cursor).collect();
         stack.extend(children.into_iter().rev());
     }
-}
-
-/// `node` and its ancestors, innermost first.
-pub fn ancestors(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
-    std::iter::successors(Some(node), |n| n.parent())
 }

@@ -35,23 +35,38 @@ pub const PENDING: &[(&str, &str)] = &[
         "exchange-federation-certificate-rollover",
         "exchange-erroraction-stop",
     ),
-    ("exchange-federation-certificate-rollover", "exchange-try-catch"),
+    (
+        "exchange-federation-certificate-rollover",
+        "exchange-try-catch",
+    ),
     ("exchange-federation-certificate-rollover", "nslookup"),
-    ("exchange-federation-trust-rebuild", "ad-attribute-strictmode"),
+    (
+        "exchange-federation-trust-rebuild",
+        "ad-attribute-strictmode",
+    ),
     (
         "exchange-federation-trust-rebuild",
         "confirm-after-typed-confirmation",
     ),
-    ("exchange-federation-trust-rebuild", "exchange-erroraction-stop"),
+    (
+        "exchange-federation-trust-rebuild",
+        "exchange-erroraction-stop",
+    ),
     ("exchange-federation-trust-rebuild", "exchange-try-catch"),
     ("exchange-federation-trust-rebuild", "literal-path"),
     ("exchange-federation-trust-rebuild", "nslookup"),
-    ("exchange-hybrid-kb2995731-repair", "ad-attribute-strictmode"),
+    (
+        "exchange-hybrid-kb2995731-repair",
+        "ad-attribute-strictmode",
+    ),
     (
         "exchange-hybrid-kb2995731-repair",
         "confirm-after-typed-confirmation",
     ),
-    ("exchange-hybrid-kb2995731-repair", "exchange-erroraction-stop"),
+    (
+        "exchange-hybrid-kb2995731-repair",
+        "exchange-erroraction-stop",
+    ),
     ("exchange-hybrid-kb2995731-repair", "exchange-try-catch"),
     ("exchange-hybrid-kb2995731-repair", "literal-path"),
     ("exchange-hybrid-kb2995731-repair", "nslookup"),
@@ -94,7 +109,10 @@ fn lint_every_fixture_reports_its_findings_at_their_positions() {
         for line in &want {
             let full = format!("{}/{line}", dir.display());
             if !stderr.contains(&full) {
-                failures.push(format!("{}\n  want: {full}\n  got:  {stderr}", path.display()));
+                failures.push(format!(
+                    "{}\n  want: {full}\n  got:  {stderr}",
+                    path.display()
+                ));
             }
         }
         let got = findings(&stderr);
@@ -106,7 +124,11 @@ fn lint_every_fixture_reports_its_findings_at_their_positions() {
                 want.len()
             ));
         }
-        assert!(run.stdout().is_empty(), "{}: nothing on stdout", path.display());
+        assert!(
+            run.stdout().is_empty(),
+            "{}: nothing on stdout",
+            path.display()
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -135,7 +157,11 @@ fn lint_every_check_has_a_firing_fixture_and_a_clean_counterpart() {
     }
     for path in fixtures(&dir) {
         let clean = dir.join("clean").join(path.file_name().expect("name"));
-        assert!(clean.is_file(), "{} has no clean counterpart", path.display());
+        assert!(
+            clean.is_file(),
+            "{} has no clean counterpart",
+            path.display()
+        );
     }
 }
 
@@ -201,9 +227,15 @@ fn lint_shipped_runbooks_have_only_the_pending_findings() {
             .lines()
             .filter(|l| !l.starts_with("  |") && !l.contains(": `"))
             .count();
-        assert_eq!(other, 0, "{id}: problems other than lint findings:\n{stderr}");
+        assert_eq!(
+            other, 0,
+            "{id}: problems other than lint findings:\n{stderr}"
+        );
         for c in &got {
-            assert!(pending.contains(&c.as_str()), "{id}: new finding `{c}`:\n{stderr}");
+            assert!(
+                pending.contains(&c.as_str()),
+                "{id}: new finding `{c}`:\n{stderr}"
+            );
         }
         for p in pending {
             if !got.iter().any(|c| c == p) {
