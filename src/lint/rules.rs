@@ -502,7 +502,8 @@ fn strictmode_count(script: &Script<'_>, m: Node<'_>, out: &mut Vec<Finding>) {
             "`strictmode-count`: `{what}.{prop}` reads the output of `{command}` not wrapped in \
              `@(...)`: when nothing or one object comes back it is `$null` or a scalar, and under \
              `Set-StrictMode -Version Latest` in Windows PowerShell 5.1 `.{prop}` on it throws; \
-             assign `@({command} ...)` (issue 11 conventions rule 3; domain reference §7.1)"
+             assign `@({command} ...)` (review B1, the StrictMode class; issue 11 conventions rule 3; \
+             domain reference §7.1)"
         ),
     );
 }
