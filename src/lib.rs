@@ -17,6 +17,7 @@ pub mod export;
 mod failpoint;
 pub mod graph;
 pub mod host;
+mod lint;
 pub mod loader;
 pub mod matcher;
 pub mod operator;

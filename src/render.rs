@@ -316,6 +316,7 @@ mod tests {
         let t = Template {
             name: "t.ps1".into(),
             origin: "t.ps1".into(),
+            inline_at: None,
         };
         r.render(&t, &Renderer::context(&b))
     }

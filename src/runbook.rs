@@ -107,6 +107,9 @@ pub struct Template {
     pub name: String,
     /// Where it came from, for messages: `templates/x.ps1` or `steps[3].command`.
     pub origin: String,
+    /// For an inline template, the runbook's `line:col` of its YAML value (for `runbook
+    /// validate`'s PowerShell checks); `None` for a file in `templates/`.
+    pub inline_at: Option<(u64, u64)>,
 }
 
 /// A step.

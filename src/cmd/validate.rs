@@ -1,5 +1,6 @@
 //! `runbook validate`: every problem in every runbook named, as `path:line:col`; for a valid
-//! runbook, its authoring smells as `path:line:col: warning: ...` (stderr, still exit 0).
+//! runbook, the PowerShell checks of its command templates (errors, [`crate::lint`]), then its
+//! authoring smells as `path:line:col: warning: ...` (stderr, still exit 0).
 
 use std::fmt::Write as _;
 
@@ -31,6 +32,15 @@ fn one(name: &str, templates: &Templates) -> Result<(String, String), String> {
     let source = loader::source(name).map_err(|e| format!("{}\n", describe(&e)))?;
     match loader::load_source(&source, &loader::templates_for(name, templates)) {
         Ok(l) => {
+            let findings = crate::lint::check(&l.runbook, &l.renderer);
+            if !findings.is_empty() {
+                return Err(format!(
+                    "{}\n",
+                    describe(&Error::Invalid {
+                        diagnostics: findings
+                    })
+                ));
+            }
             let [r, c, d] = l.runbook.impact_counts();
             let mut line = String::new();
             let _ = writeln!(

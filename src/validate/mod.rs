@@ -391,6 +391,7 @@ impl Validator<'_> {
                 Some(Template {
                     name,
                     origin: format!("step `{id}` {field}"),
+                    inline_at: Some(position(c)),
                 })
             }
             (None, Some(f)) => {
@@ -421,7 +422,11 @@ impl Validator<'_> {
                 let name = format!("{id}/{field}/{file_name}");
                 self.template_spans.insert(name.clone(), position(f));
                 self.texts.push((name.clone(), text));
-                Some(Template { name, origin })
+                Some(Template {
+                    name,
+                    origin,
+                    inline_at: None,
+                })
             }
             (None, None) => None,
         }

@@ -11,6 +11,7 @@ mod faults;
 mod hostile;
 mod hostile_values;
 mod library;
+mod lint;
 mod malformed;
 mod matching;
 mod quote;

@@ -345,6 +345,22 @@ check_validate_invalid_fixtures() {
         's|tests\\fixtures\\invalid\\|tests/fixtures/invalid/|g'
 }
 
+# The PowerShell checks (tree-sitter's C parser in the Windows binary): the lint fixtures give
+# the same findings, positions and status as on Linux, and their clean forms validate.
+check_validate_lint_fixtures() {
+    local files=() f
+    for f in "$ROOT"/tests/fixtures/lint/*.yaml "$ROOT"/tests/fixtures/lint/clean/*.yaml; do
+        [ -e "$f" ] && files+=("${f#"$ROOT"/}")
+    done
+    [ "${#files[@]}" -gt 0 ] || return 0
+    IN=$ROOT linux validate "${files[@]}" >"$TMP/cmp.linux.out" 2>"$TMP/cmp.linux.err"
+    echo $? >"$TMP/cmp.linux.rc"
+    IN=$ROOT win validate "${files[@]//\//\\}" >"$TMP/cmp.windows.out" 2>"$TMP/cmp.windows.err"
+    echo $? >"$TMP/cmp.windows.rc"
+    same_as_linux "validate ${#files[@]} lint fixtures: same findings and status as on Linux" \
+        's|tests\\fixtures\\lint\\clean\\templates\\|tests/fixtures/lint/clean/templates/|g; s|tests\\fixtures\\lint\\clean\\|tests/fixtures/lint/clean/|g; s|tests\\fixtures\\lint\\templates\\|tests/fixtures/lint/templates/|g; s|tests\\fixtures\\lint\\|tests/fixtures/lint/|g'
+}
+
 # export_format FORMAT EXT: every shipped runbook, --output to a Windows path (over an existing
 # file, which the atomic write must replace), compared byte for byte with Linux's export.
 export_format() {
@@ -548,6 +564,7 @@ CHECKS=(
     check_validate_shipped
     check_validate_paths
     check_validate_invalid_fixtures
+    check_validate_lint_fixtures
     check_export_ps1
     check_export_markdown
     check_export_params_unicode

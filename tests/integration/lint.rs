@@ -1,0 +1,259 @@
+//! The PowerShell checks of `runbook validate` (issue 11 §3): one fixture per check in
+//! `tests/fixtures/lint/NAME.yaml` (templates beside it in `templates/`) with the
+//! `FILE:line:col: message` lines it must produce in `NAME.expected`, and its safe form in
+//! `tests/fixtures/lint/clean/NAME.yaml`, which must validate without a finding.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::{Test, root};
+
+/// Every check, by the name its messages start with.
+const CHECKS: &[&str] = &[
+    "ad-attribute-strictmode",
+    "exchange-try-catch",
+    "exchange-erroraction-stop",
+    "nslookup",
+    "literal-path",
+    "confirm-after-typed-confirmation",
+    "confirm-colon",
+    "strictmode-count",
+    "security-log-unbounded",
+    "case-insensitive-rule-compare",
+];
+
+/// Findings the shipped runbooks of this branch still have, as (runbook id, check). The content
+/// fixes of issue 11 §1 land separately; each one that lands removes its entries here (a stale
+/// entry fails `shipped_runbooks_have_only_the_pending_lint_findings`). Empty means: every
+/// shipped runbook passes every check.
+pub const PENDING: &[(&str, &str)] = &[
+    ("adfs-event-302-actas", "case-insensitive-rule-compare"),
+    ("adfs-event-302-actas", "literal-path"),
+    ("adfs-event-302-actas", "security-log-unbounded"),
+    ("adfs-event-323-impersonation", "literal-path"),
+    ("adfs-event-323-impersonation", "security-log-unbounded"),
+    (
+        "exchange-federation-certificate-rollover",
+        "exchange-erroraction-stop",
+    ),
+    (
+        "exchange-federation-certificate-rollover",
+        "exchange-try-catch",
+    ),
+    ("exchange-federation-certificate-rollover", "nslookup"),
+    (
+        "exchange-federation-trust-rebuild",
+        "ad-attribute-strictmode",
+    ),
+    (
+        "exchange-federation-trust-rebuild",
+        "confirm-after-typed-confirmation",
+    ),
+    (
+        "exchange-federation-trust-rebuild",
+        "exchange-erroraction-stop",
+    ),
+    ("exchange-federation-trust-rebuild", "exchange-try-catch"),
+    ("exchange-federation-trust-rebuild", "literal-path"),
+    ("exchange-federation-trust-rebuild", "nslookup"),
+    (
+        "exchange-hybrid-kb2995731-repair",
+        "ad-attribute-strictmode",
+    ),
+    (
+        "exchange-hybrid-kb2995731-repair",
+        "confirm-after-typed-confirmation",
+    ),
+    (
+        "exchange-hybrid-kb2995731-repair",
+        "exchange-erroraction-stop",
+    ),
+    ("exchange-hybrid-kb2995731-repair", "exchange-try-catch"),
+    ("exchange-hybrid-kb2995731-repair", "literal-path"),
+    ("exchange-hybrid-kb2995731-repair", "nslookup"),
+];
+
+/// The checks named by the findings in `stderr`, in order, with their `file:line:col`.
+pub fn findings(stderr: &str) -> Vec<(String, String)> {
+    stderr
+        .lines()
+        .filter_map(|l| {
+            let (place, rest) = l.split_once(": `")?;
+            let (check, _) = rest.split_once("`:")?;
+            CHECKS
+                .contains(&check)
+                .then(|| (place.to_owned(), check.to_owned()))
+        })
+        .collect()
+}
+
+fn fixtures(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("fixture dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn lint_every_fixture_reports_its_findings_at_their_positions() {
+    let dir = root().join("tests/fixtures/lint");
+    let mut failures = Vec::new();
+    for path in fixtures(&dir) {
+        let expected = std::fs::read_to_string(path.with_extension("expected"))
+            .unwrap_or_else(|_| panic!("{} has no .expected file", path.display()));
+        let want: Vec<&str> = expected.lines().filter(|l| !l.trim().is_empty()).collect();
+        let run = Test::new().args(["validate"]).args([&path]).go().failure(1);
+        let stderr = run.stderr();
+        for line in &want {
+            let full = format!("{}/{line}", dir.display());
+            if !stderr.contains(&full) {
+                failures.push(format!(
+                    "{}\n  want: {full}\n  got:  {stderr}",
+                    path.display()
+                ));
+            }
+        }
+        let got = findings(&stderr);
+        if got.len() != want.len() {
+            failures.push(format!(
+                "{}: {} findings, {} expected:\n{stderr}",
+                path.display(),
+                got.len(),
+                want.len()
+            ));
+        }
+        assert!(
+            run.stdout().is_empty(),
+            "{}: nothing on stdout",
+            path.display()
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn lint_every_clean_fixture_validates_without_a_finding() {
+    for path in fixtures(&root().join("tests/fixtures/lint/clean")) {
+        let run = Test::new().args(["validate"]).args([&path]).go().success();
+        assert_eq!(run.stderr(), "", "{}", path.display());
+        assert!(run.stdout().contains(": ok ("), "{}", path.display());
+    }
+}
+
+#[test]
+fn lint_every_check_has_a_firing_fixture_and_a_clean_counterpart() {
+    let dir = root().join("tests/fixtures/lint");
+    let expected: String = fixtures(&dir)
+        .iter()
+        .map(|p| std::fs::read_to_string(p.with_extension("expected")).expect("expected"))
+        .collect();
+    for check in CHECKS {
+        assert!(
+            expected.contains(&format!(": `{check}`:")),
+            "no fixture fires `{check}`"
+        );
+    }
+    for path in fixtures(&dir) {
+        let clean = dir.join("clean").join(path.file_name().expect("name"));
+        assert!(
+            clean.is_file(),
+            "{} has no clean counterpart",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn lint_messages_cite_their_source_and_show_the_line() {
+    for path in fixtures(&root().join("tests/fixtures/lint")) {
+        let stderr = Test::new()
+            .args(["validate"])
+            .args([&path])
+            .go()
+            .failure(1)
+            .stderr();
+        for line in stderr.lines().filter(|l| l.contains(": `")) {
+            // A review finding id, or the domain reference section with a Microsoft source.
+            let cited = line.contains("(review ")
+                || (line.contains("domain reference §") && line.contains("EX-SYNTAX"));
+            assert!(cited, "no source: {line}");
+        }
+    }
+    let path = root().join("tests/fixtures/lint/exchange-error-handling.yaml");
+    let stderr = Test::new()
+        .args(["validate"])
+        .args([&path])
+        .go()
+        .failure(1)
+        .stderr();
+    // The inline command's own line of the runbook, with a caret under the cmdlet.
+    assert!(
+        stderr.contains(
+            "  |           $exTrust = Get-FederationTrust -ErrorAction Stop\n  |                      ^"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn lint_findings_do_not_stop_a_run_or_an_export() {
+    // The checks belong to `validate`: a runbook with a finding still loads (what it runs is
+    // the operator's decision; CI's `validate` keeps the shipped ones clean).
+    let path = root().join("tests/fixtures/lint/nslookup.yaml");
+    let run = Test::new()
+        .args(["export"])
+        .args([&path])
+        .args(["--example", "--format", "ps1"])
+        .go()
+        .success();
+    assert!(run.stdout().contains("nslookup"));
+}
+
+#[test]
+fn lint_shipped_runbooks_have_only_the_pending_findings() {
+    let mut stale = Vec::new();
+    for id in crate::support::shipped_ids() {
+        let pending: Vec<&str> = PENDING
+            .iter()
+            .filter(|(i, _)| *i == id)
+            .map(|(_, c)| *c)
+            .collect();
+        let run = Test::new().args(["validate", id.as_str()]).go();
+        let output = run.output.clone();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let mut got: Vec<String> = findings(&stderr).into_iter().map(|(_, c)| c).collect();
+        got.sort();
+        got.dedup();
+        if pending.is_empty() {
+            assert!(output.status.success(), "{id}:\n{stderr}");
+            continue;
+        }
+        // Nothing but lint findings: every other validation passes.
+        let other = stderr
+            .lines()
+            .filter(|l| !l.starts_with("  |") && !l.contains(": `"))
+            .count();
+        assert_eq!(
+            other, 0,
+            "{id}: problems other than lint findings:\n{stderr}"
+        );
+        for c in &got {
+            assert!(
+                pending.contains(&c.as_str()),
+                "{id}: new finding `{c}`:\n{stderr}"
+            );
+        }
+        for p in pending {
+            if !got.iter().any(|c| c == p) {
+                stale.push(format!("({id:?}, {p:?})"));
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "fixed: remove from PENDING: {}",
+        stale.join(", ")
+    );
+}
