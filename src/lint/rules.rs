@@ -297,6 +297,38 @@ fn exchange_error_handling(script: &Script<'_>, c: &Command<'_>, out: &mut Vec<F
             ),
         );
     }
+    let quiet = c
+        .param(script, &["ErrorAction", "EA"])
+        .and_then(|(p, v)| Some((p, v?)))
+        .filter(|(_, v)| {
+            let v = script.src(*v).trim_matches(['\'', '"', ' ']);
+            v.eq_ignore_ascii_case("silentlycontinue") || v.eq_ignore_ascii_case("ignore")
+        });
+    let read_later = c
+        .param(script, &["ErrorVariable", "EV"])
+        .and_then(|(_, v)| v)
+        .map(|v| script.src(v).trim_matches(['\'', '"', ' ', '+']).to_owned())
+        .filter(|name| {
+            let name = name.to_lowercase();
+            script.all("variable").iter().any(|n| {
+                n.start_byte() > c.node.end_byte()
+                    && variable_name(script.src(*n)).as_deref() == Some(name.as_str())
+            })
+        });
+    if let (Some((p, _)), Some(var)) = (quiet, read_later) {
+        push(
+            out,
+            p,
+            format!(
+                "`exchange-silently-continue`: the Exchange cmdlet `{name}` is called with \
+                 `-ErrorAction SilentlyContinue` and its `-ErrorVariable {var}` is read later: in \
+                 the Exchange Management Shell the cmdlet is an implicit-remoting proxy that \
+                 applies `-ErrorAction` on the server, where SilentlyContinue swallows the error, \
+                 so `${var}` stays empty; use `-ErrorAction Continue` (review N1, second change review; \
+                 domain reference §7.2; MicrosoftDocs/PowerShell-Docs#1583)"
+            ),
+        );
+    }
     if in_try_body(script, c.node) && c.param(script, &["ErrorVariable", "EV"]).is_none() {
         push(
             out,

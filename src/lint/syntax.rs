@@ -26,6 +26,7 @@ const INDEXED: &[&str] = &[
     "comparison_expression",
     "comparison_argument_expression",
     "assignment_expression",
+    "variable",
 ];
 
 /// `$name = value`.

@@ -526,13 +526,8 @@ fn shipped_runbooks_have_no_warnings() {
         !stderr.contains(": warning: "),
         "shipped runbooks warn:\n{stderr}"
     );
-    // Until issue 11's content fixes land, the only errors are the pending PowerShell findings
-    // (`lint::PENDING`); a runbook that fails validation shows no warnings, so this test is only
-    // complete when that list is empty.
-    if crate::lint::PENDING.is_empty() {
-        assert!(run.output.status.success(), "{stderr}");
-        assert_eq!(stderr, "", "shipped runbooks warn");
-    }
+    assert!(run.output.status.success(), "{stderr}");
+    assert_eq!(stderr, "", "shipped runbooks warn");
 }
 
 #[test]

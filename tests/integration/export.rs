@@ -43,20 +43,13 @@ fn script_text(bytes: &[u8]) -> String {
 fn every_shipped_runbook_validates() {
     let ids = shipped_ids();
     assert!(!ids.is_empty());
-    // Issue 11 §3: until the content fixes land, a shipped runbook may fail `validate` only with
-    // its pending PowerShell findings (`lint::PENDING`, checked in detail by
-    // `lint_shipped_runbooks_have_only_the_pending_findings`); the others must pass.
-    let pending = |id: &str| crate::lint::PENDING.iter().any(|(i, _)| *i == id);
-    let run = Test::new().args(["validate"]).args(&ids).go();
-    let out = String::from_utf8_lossy(&run.output.stdout).into_owned();
-    let clean = ids.iter().filter(|id| !pending(id)).count();
-    assert_eq!(out.lines().count(), clean, "{out}");
-    for id in ids.iter().filter(|id| !pending(id)) {
-        assert!(out.contains(&format!("/{id}.yaml: ok (")), "{id}: {out}");
-    }
-    if clean == ids.len() {
-        assert!(run.output.status.success());
-    }
+    let out = Test::new()
+        .args(["validate"])
+        .args(&ids)
+        .go()
+        .success()
+        .stdout();
+    assert_eq!(out.lines().count(), ids.len(), "{out}");
 }
 
 #[test]

@@ -12,6 +12,7 @@ const CHECKS: &[&str] = &[
     "ad-attribute-strictmode",
     "exchange-try-catch",
     "exchange-erroraction-stop",
+    "exchange-silently-continue",
     "nslookup",
     "literal-path",
     "confirm-after-typed-confirmation",
@@ -19,57 +20,6 @@ const CHECKS: &[&str] = &[
     "strictmode-count",
     "security-log-unbounded",
     "case-insensitive-rule-compare",
-];
-
-/// Findings the shipped runbooks of this branch still have, as (runbook id, check). The content
-/// fixes of issue 11 §1 land separately; each one that lands removes its entries here (a stale
-/// entry fails `shipped_runbooks_have_only_the_pending_lint_findings`). Empty means: every
-/// shipped runbook passes every check.
-pub const PENDING: &[(&str, &str)] = &[
-    ("adfs-event-302-actas", "case-insensitive-rule-compare"),
-    ("adfs-event-302-actas", "literal-path"),
-    ("adfs-event-302-actas", "security-log-unbounded"),
-    ("adfs-event-323-impersonation", "literal-path"),
-    ("adfs-event-323-impersonation", "security-log-unbounded"),
-    (
-        "exchange-federation-certificate-rollover",
-        "exchange-erroraction-stop",
-    ),
-    (
-        "exchange-federation-certificate-rollover",
-        "exchange-try-catch",
-    ),
-    ("exchange-federation-certificate-rollover", "nslookup"),
-    (
-        "exchange-federation-trust-rebuild",
-        "ad-attribute-strictmode",
-    ),
-    (
-        "exchange-federation-trust-rebuild",
-        "confirm-after-typed-confirmation",
-    ),
-    (
-        "exchange-federation-trust-rebuild",
-        "exchange-erroraction-stop",
-    ),
-    ("exchange-federation-trust-rebuild", "exchange-try-catch"),
-    ("exchange-federation-trust-rebuild", "literal-path"),
-    ("exchange-federation-trust-rebuild", "nslookup"),
-    (
-        "exchange-hybrid-kb2995731-repair",
-        "ad-attribute-strictmode",
-    ),
-    (
-        "exchange-hybrid-kb2995731-repair",
-        "confirm-after-typed-confirmation",
-    ),
-    (
-        "exchange-hybrid-kb2995731-repair",
-        "exchange-erroraction-stop",
-    ),
-    ("exchange-hybrid-kb2995731-repair", "exchange-try-catch"),
-    ("exchange-hybrid-kb2995731-repair", "literal-path"),
-    ("exchange-hybrid-kb2995731-repair", "nslookup"),
 ];
 
 /// The checks named by the findings in `stderr`, in order, with their `file:line:col`.
@@ -212,48 +162,11 @@ fn lint_findings_do_not_stop_a_run_or_an_export() {
 }
 
 #[test]
-fn lint_shipped_runbooks_have_only_the_pending_findings() {
-    let mut stale = Vec::new();
+fn lint_every_shipped_runbook_passes_every_check() {
     for id in crate::support::shipped_ids() {
-        let pending: Vec<&str> = PENDING
-            .iter()
-            .filter(|(i, _)| *i == id)
-            .map(|(_, c)| *c)
-            .collect();
         let run = Test::new().args(["validate", id.as_str()]).go();
-        let output = run.output.clone();
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        let mut got: Vec<String> = findings(&stderr).into_iter().map(|(_, c)| c).collect();
-        got.sort();
-        got.dedup();
-        if pending.is_empty() {
-            assert!(output.status.success(), "{id}:\n{stderr}");
-            continue;
-        }
-        // Nothing but lint findings: every other validation passes.
-        let other = stderr
-            .lines()
-            .filter(|l| !l.starts_with("  |") && !l.contains(": `"))
-            .count();
-        assert_eq!(
-            other, 0,
-            "{id}: problems other than lint findings:\n{stderr}"
-        );
-        for c in &got {
-            assert!(
-                pending.contains(&c.as_str()),
-                "{id}: new finding `{c}`:\n{stderr}"
-            );
-        }
-        for p in pending {
-            if !got.iter().any(|c| c == p) {
-                stale.push(format!("({id:?}, {p:?})"));
-            }
-        }
+        let stderr = String::from_utf8_lossy(&run.output.stderr).into_owned();
+        assert!(run.output.status.success(), "{id}:\n{stderr}");
+        assert!(findings(&stderr).is_empty(), "{id}:\n{stderr}");
     }
-    assert!(
-        stale.is_empty(),
-        "fixed: remove from PENDING: {}",
-        stale.join(", ")
-    );
 }
