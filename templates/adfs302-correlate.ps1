@@ -9,7 +9,7 @@ $c302Sid = {{ caller_sid }}
 # 5 minutes (CONVENTIONS rule 7); a whole Security log is slow to read.
 $c302Event = @(Get-WinEvent -FilterHashtable @{ LogName = 'AD FS/Admin'; Id = 302 } -MaxEvents 500 -ErrorAction SilentlyContinue | Where-Object { ([string]$_.Message).IndexOf($c302Iid, [System.StringComparison]::OrdinalIgnoreCase) -ge 0 } | Select-Object -First 1)
 if ($c302Event.Count -ne 1) {
-    throw 'No event 302 with this instance id among the newest 500 in AD FS/Admin on this server. Run the runbook on the server that logged it, or reproduce the request here and start again at capture-instance-id.'
+    throw 'No event 302 with this instance id among the newest 500 in AD FS/Admin on this server. Run the runbook on the server that logged it, or reproduce the request here and start again at capture-instance-id. RESUME AT: capture-instance-id'
 }
 $c302From = $c302Event[0].TimeCreated.AddMinutes(-5)
 $c302To = $c302Event[0].TimeCreated.AddMinutes(5)
@@ -37,6 +37,6 @@ if ($c302Primary.Count -eq 0) {
     throw 'Event 501 shows no primarysid claim in the expected layout, so caller_sid cannot be confirmed. Read the caller claims above; override this gate only if the primarysid shown there is caller_sid, and record it.'
 }
 if ($c302Primary -cnotcontains $c302Sid) {
-    throw ('Event 501 shows primarysid ' + ($c302Primary -join ', ') + ', not caller_sid ' + $c302Sid + '. Nothing was changed. Restart the run with the primarysid from event 501 above.')
+    throw ('NO OVERRIDE: MISMATCH: event 501 shows primarysid ' + ($c302Primary -join ', ') + ', not caller_sid ' + $c302Sid + '. Nothing was changed. Restart the run with the primarysid from event 501 above; a permit for the wrong SID would let that account act as any user of the relying party.')
 }
 Write-Output 'PASS: event 501 for this instance shows caller_sid as the caller''s primarysid.'

@@ -13,7 +13,7 @@ $cc323Event = @(Get-WinEvent -FilterHashtable @{ LogName = 'AD FS/Admin'; Id = 3
     Where-Object { ([string]$_.Message).IndexOf($cc323Iid, [System.StringComparison]::OrdinalIgnoreCase) -ge 0 } |
     Select-Object -First 1)
 if ($cc323Event.Count -ne 1) {
-    throw "FAIL: no event 323 with instance id $cc323Iid among the newest 500 in AD FS/Admin on this server. Run the runbook on the server that logged it, or reproduce the request here and start again at capture-instance-id."
+    throw "FAIL: no event 323 with instance id $cc323Iid among the newest 500 in AD FS/Admin on this server. Run the runbook on the server that logged it, or reproduce the request here and start again at capture-instance-id. RESUME AT: capture-instance-id"
 }
 $cc323From = $cc323Event[0].TimeCreated.AddMinutes(-5)
 $cc323To = $cc323Event[0].TimeCreated.AddMinutes(5)
@@ -28,7 +28,7 @@ if ($cc323Audits.Count -eq 0) {
 $cc323Ids = @($cc323Audits | ForEach-Object { [int]$_.Id } | Sort-Object -Unique)
 Write-Output ('Audit events found for this instance id: ' + ($cc323Ids -join ', '))
 if ($cc323Ids -contains 503 -and $cc323Ids -notcontains 502) {
-    throw 'ACTAS: event 503 and no 502 - this request is ActAs (delegation, event 302), not OnBehalfOf. Nothing was changed. Use the adfs-event-302-actas runbook.'
+    throw 'NO OVERRIDE: ACTAS: event 503 and no 502 - this request is ActAs (delegation, event 302), not OnBehalfOf. Nothing was changed. Use the adfs-event-302-actas runbook; an impersonation rule would not fix it.'
 }
 # The caller's primary SID: the value that follows a .../claims/primarysid claim type in event 501.
 $cc323Lines = @($cc323Audits | Where-Object { $_.Id -eq 501 } | ForEach-Object { $_.Properties | Select-Object -Skip 1 | ForEach-Object { ([string]$_.Value) -split "`r?`n" } } | ForEach-Object { $_.Trim() } | Where-Object { $_ })
@@ -45,5 +45,5 @@ if ($cc323Primary -ccontains $cc323Sid) {
     Write-Output ('MATCH: the caller''s primarysid in event 501 is caller_sid ' + $cc323Sid + '.')
 }
 else {
-    throw ('MISMATCH: event 501 shows primarysid ' + ($cc323Primary -join ', ') + ', not caller_sid ' + $cc323Sid + '. Nothing was changed. Restart the run with the right caller_sid; a rule for the wrong SID would let that account impersonate every user of the relying party.')
+    throw ('NO OVERRIDE: MISMATCH: event 501 shows primarysid ' + ($cc323Primary -join ', ') + ', not caller_sid ' + $cc323Sid + '. Nothing was changed. Restart the run with the right caller_sid; a rule for the wrong SID would let that account impersonate every user of the relying party.')
 }

@@ -16,7 +16,9 @@ if ($validTrust[0].OrgCertificate) {
 # The thumbprint was captured (and checked to be non-empty) by the previous step, so this
 # Get-ExchangeCertificate can never list every certificate. "Not installed on this server" is an
 # expected answer (KB3215261), so its error is reported, not fatal; NotAfter is then read from the trust.
-$validLocal = @(Get-ExchangeCertificate -Thumbprint {{ current_thumbprint }} -DomainController {{ dc_fqdn }} -ErrorAction SilentlyContinue -ErrorVariable validLocalErr)
+# -ErrorAction Continue, not SilentlyContinue: under implicit remoting SilentlyContinue suppresses the
+# error on the server and -ErrorVariable would stay empty.
+$validLocal = @(Get-ExchangeCertificate -Thumbprint {{ current_thumbprint }} -DomainController {{ dc_fqdn }} -ErrorAction Continue -ErrorVariable validLocalErr)
 if ($validLocalErr) {
     Write-Output ('Get-ExchangeCertificate on this server: {0}' -f @($validLocalErr)[0])
 }

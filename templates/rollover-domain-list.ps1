@@ -9,8 +9,9 @@ if ($domainsOrgId.Count -ne 1) {
     throw "Expected one federated organization identifier, found $($domainsOrgId.Count)."
 }
 # -IncludeExtendedDomainInfo asks MFG for each domain's state; it is informative only, so a failure
-# is reported and the plain values are shown instead.
-$domainsExtended = @(Get-FederatedOrganizationIdentifier -IncludeExtendedDomainInfo -DomainController {{ dc_fqdn }} -ErrorAction SilentlyContinue -ErrorVariable domainsExtendedErr)
+# is reported and the plain values are shown instead. -ErrorAction Continue (not SilentlyContinue, which
+# would suppress the error on the server under implicit remoting and leave the variable empty).
+$domainsExtended = @(Get-FederatedOrganizationIdentifier -IncludeExtendedDomainInfo -DomainController {{ dc_fqdn }} -ErrorAction Continue -ErrorVariable domainsExtendedErr)
 if ($domainsExtendedErr -or $domainsExtended.Count -ne 1) {
     if ($domainsExtendedErr) {
         Write-Warning ('Get-FederatedOrganizationIdentifier -IncludeExtendedDomainInfo failed: {0}' -f @($domainsExtendedErr)[0])

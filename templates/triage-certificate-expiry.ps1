@@ -22,7 +22,9 @@ if ([string]::IsNullOrWhiteSpace($triageThumbprint)) {
 
 # Never call Get-ExchangeCertificate with an empty thumbprint: it would list every certificate.
 # "Not found on this server" is an expected answer here (KB3215261), so its error is only reported.
-$triageLocal = @(Get-ExchangeCertificate -Thumbprint $triageThumbprint -DomainController {{ dc_fqdn }} -ErrorAction SilentlyContinue -ErrorVariable triageLocalErr)
+# -ErrorAction Continue, not SilentlyContinue: under implicit remoting SilentlyContinue suppresses the
+# error on the server and -ErrorVariable would stay empty.
+$triageLocal = @(Get-ExchangeCertificate -Thumbprint $triageThumbprint -DomainController {{ dc_fqdn }} -ErrorAction Continue -ErrorVariable triageLocalErr)
 if ($triageLocalErr) {
     Write-Output ('Get-ExchangeCertificate on this server: {0}' -f @($triageLocalErr)[0])
 }
