@@ -200,6 +200,17 @@ function Stop-Step {
     if ($why -match 'RESUME AT:\s*([a-z0-9][a-z0-9-]*)' -and $script:StepIds -contains $Matches[1]) {
         $resumeId = $Matches[1]
         $resumeKnown = $script:Known[$resumeId]
+        # Going on further ahead is the runbook's own jump: the gates it passes over are off the
+        # path, as after a decision (a backward one runs them again).
+        $from = [array]::IndexOf($script:StepIds, $Id)
+        $to = [array]::IndexOf($script:StepIds, $resumeId)
+        foreach ($g in $script:GateIds) {
+            $at = [array]::IndexOf($script:StepIds, $g)
+            if ($at -gt $from -and $at -lt $to -and -not $script:GateState.ContainsKey($g)) {
+                $script:GateState[$g] = 'not on the path taken'
+            }
+        }
+        Save-Captured
     }
     $script:Stopped = $true
     Write-RunRecord ('stopped at {0}: {1}' -f $Id, $why)

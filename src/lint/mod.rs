@@ -80,7 +80,9 @@ pub fn check(runbook: &Runbook, renderer: &Renderer) -> Vec<Diagnostic> {
             if !checked.insert((t.origin.clone(), typed.is_some(), rendered.clone())) {
                 continue;
             }
-            for f in findings(&mut grammar, &rendered, typed) {
+            let mut found = findings(&mut grammar, &rendered, typed);
+            found.extend(resume_targets(runbook, &rendered));
+            for f in found {
                 let d = locate(runbook, &yaml, t, &rendered, f);
                 if seen.insert((d.file.clone(), d.line, d.column, d.message.clone())) {
                     out.push(d);
@@ -103,6 +105,31 @@ fn findings(grammar: &mut syntax::Grammar, text: &str, typed: Option<&str>) -> V
             typed_confirmation: typed,
         },
     )
+}
+
+/// `RESUME AT: <step-id>` in an error message sends the exported script's resume command to
+/// that step, so it must name one of this runbook's steps.
+fn resume_targets(runbook: &Runbook, text: &str) -> Vec<rules::Finding> {
+    const MARK: &str = "RESUME AT:";
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices(MARK) {
+        let rest = text[at + MARK.len()..].trim_start();
+        let target: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+            .collect();
+        if !runbook.steps.iter().any(|s| s.id == target) {
+            out.push(rules::Finding {
+                at,
+                message: format!(
+                    "`resume-at`: `RESUME AT: {target}` names no step of this runbook: the \
+                     exported script would print a resume command for a step that does not \
+                     exist (review N5, second change review; domain reference §7.4)"
+                ),
+            });
+        }
+    }
+    out
 }
 
 /// The diagnostic for finding `f` of template `t` (rendered as `rendered`).

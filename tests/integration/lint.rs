@@ -20,6 +20,7 @@ const CHECKS: &[&str] = &[
     "strictmode-count",
     "security-log-unbounded",
     "case-insensitive-rule-compare",
+    "resume-at",
 ];
 
 /// The checks named by the findings in `stderr`, in order, with their `file:line:col`.

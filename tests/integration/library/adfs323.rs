@@ -137,11 +137,11 @@ fn the_caller_check_is_a_gate_that_stops_on_mismatch_and_actas_before_any_change
         // Nothing found, nothing to compare: stop (only an override with a reason goes on).
         "if ($cc323Audits.Count -eq 0) {\n                    throw 'NOT FOUND: ",
         // ActAs (503 and no 502) is event 302's case: stop.
-        "if ($cc323Ids -contains 503 -and $cc323Ids -notcontains 502) {\n                    throw 'ACTAS: ",
+        "if ($cc323Ids -contains 503 -and $cc323Ids -notcontains 502) {\n                    throw 'NO OVERRIDE: ACTAS: ",
         "if ($cc323Primary.Count -eq 0) {\n                    throw 'NO PRIMARYSID: ",
         // The SID comparison is case-sensitive and anything but a match throws.
         "if ($cc323Primary -ccontains $cc323Sid) {\n                    Write-Output ('MATCH: ",
-        "}\n                else {\n                    throw ('MISMATCH: event 501 shows primarysid ",
+        "}\n                else {\n                    throw ('NO OVERRIDE: MISMATCH: event 501 shows primarysid ",
         "Assert-Passed ",
         "Stop-Step -Id 'show-caller-claims' -ErrorRecord $_ -Known @('instance_id') -Gate\n",
     ] {
