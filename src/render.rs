@@ -94,17 +94,7 @@ impl Renderer {
 
     /// Renders `template` with `ctx`.
     pub fn render(&self, template: &Template, ctx: &Context) -> Result<String, Error> {
-        REFUSAL.with(|r| r.borrow_mut().take());
-        let out = self.tera.render(&template.name, ctx).map_err(|e| {
-            let message = REFUSAL
-                .with(|r| r.borrow_mut().take())
-                .unwrap_or_else(|| describe(&e));
-            Error::Render {
-                template: template.origin.clone(),
-                message,
-            }
-        })?;
-        Ok(resolve_placeholders(&out))
+        Ok(resolve_placeholders(&self.render_deferred(template, ctx)?))
     }
 
     /// Renders `template` with `ctx`, keeping each deferred (captured) value as a marker that

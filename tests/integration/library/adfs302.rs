@@ -3,7 +3,7 @@
 //! append one SID-scoped permit, verify, no new 302), never the forms the domain reference
 //! forbids, each decision branch runs to its end, and `runbook match` sends 302 here, not 323.
 
-use super::find_after;
+use super::{find_after, step_body};
 use crate::support::powershell::code_outside_literals_and_comments;
 use crate::support::{Test, run_in};
 
@@ -281,15 +281,6 @@ fn the_caller_values_are_checked_before_they_reach_a_claim_rule() {
     assert!(out.contains("Value == \"' + 'S-1-5-21-1-2-3-4242' + '\"]'"));
 }
 
-/// The exported text of step `id`: from its `Enter-Step` to the next step's (or the end).
-fn step<'a>(text: &'a str, id: &str) -> &'a str {
-    let start = find_after(text, &format!("if (Enter-Step '{id}' "), 0);
-    let end = text[start + 1..]
-        .find("if (Enter-Step '")
-        .map_or(text.len(), |i| start + 1 + i);
-    &text[start..end]
-}
-
 #[test]
 fn the_caller_sid_mismatch_and_no_new_302_are_gates_with_positive_evidence() {
     let text = script();
@@ -297,7 +288,7 @@ fn the_caller_sid_mismatch_and_no_new_302_are_gates_with_positive_evidence() {
         "$script:GateIds = @('check-primary-server', 'read-event-302', 'correlate-audit-events', 'show-delegation-rules', 'check-no-new-302')"
     ));
     // The caller in audit 501 must be caller_sid (read 5 minutes either side of the 302).
-    let gate = step(&text, "correlate-audit-events");
+    let gate = step_body(&text, "correlate-audit-events");
     for needle in [
         &format!("$c302Sid = '{SID}'\n"),
         "$c302From = $c302Event[0].TimeCreated.AddMinutes(-5)\n",
@@ -310,7 +301,7 @@ fn the_caller_sid_mismatch_and_no_new_302_are_gates_with_positive_evidence() {
     assert!(!gate.contains("Wait-Operator"), "{gate}");
     // "No new 302" counts only with a token issued to caller_sid acting as a user since the
     // change (D6): audits 299, 501 and 503 read from rule_applied_at on.
-    let check = step(&text, "check-no-new-302");
+    let check = step_body(&text, "check-no-new-302");
     for needle in [
         "$x302Since = [datetime]::Parse($rule_applied_at, ",
         &format!("$x302Sid = '{SID}'\n"),

@@ -3,7 +3,7 @@
 //! forms the domain reference forbids, refuses values that would break the claim rule, and a
 //! scripted run completes on every branch of its decision.
 
-use super::find_after;
+use super::{find_after, step_body};
 use crate::support::powershell::code_outside_literals_and_comments;
 use crate::support::{Test, run_in};
 
@@ -104,15 +104,6 @@ fn the_323_fix_renders_procedure_f_in_order() {
     }
 }
 
-/// The exported text of step `id`: from its `Enter-Step` to the next step's (or the end).
-fn step<'a>(text: &'a str, id: &str) -> &'a str {
-    let start = find_after(text, &format!("if (Enter-Step '{id}' "), 0);
-    let end = text[start + 1..]
-        .find("if (Enter-Step '")
-        .map_or(text.len(), |i| start + 1 + i);
-    &text[start..end]
-}
-
 #[test]
 fn the_caller_check_is_a_gate_that_stops_on_mismatch_and_actas_before_any_change() {
     let text = script();
@@ -124,7 +115,7 @@ fn the_caller_check_is_a_gate_that_stops_on_mismatch_and_actas_before_any_change
         ),
         "show-caller-claims and check-no-new-323 are gates"
     );
-    let gate = step(&text, "show-caller-claims");
+    let gate = step_body(&text, "show-caller-claims");
     assert!(
         gate.contains(&format!("$cc323Sid = '{SID}'\n")),
         "compares with caller_sid: {gate}"
@@ -170,11 +161,11 @@ fn no_new_323_counts_only_with_a_success_audit_after_the_change() {
     // The review (A2): "no new 323" alone passes when nobody repeated the request; the check
     // needs a token issued (audit 299) to caller_sid (501) on behalf of a user (502), all logged
     // after rule_applied_at, which is captured before the change.
-    let capture = step(&text, "capture-change-time");
+    let capture = step_body(&text, "capture-change-time");
     assert!(
         capture.contains("$rule_applied_at = & {\n                    (Get-Date).ToString('o')\n")
     );
-    let check = step(&text, "check-no-new-323");
+    let check = step_body(&text, "check-no-new-323");
     for needle in [
         "Assert-Captured 'rule_applied_at' $rule_applied_at\n",
         &format!("$ok323Sid = '{SID}'\n"),
@@ -216,7 +207,7 @@ fn security_log_reads_are_bounded_in_time() {
         "501-503 around the 323, then 299 and 501/502 after the change"
     );
     // The caller check reads 5 minutes either side of the 323's own time.
-    let gate = step(&text, "show-caller-claims");
+    let gate = step_body(&text, "show-caller-claims");
     for needle in [
         "$cc323From = $cc323Event[0].TimeCreated.AddMinutes(-5)\n",
         "$cc323To = $cc323Event[0].TimeCreated.AddMinutes(5)\n",

@@ -29,6 +29,15 @@ pub(crate) fn script(id: &str) -> String {
     out.trim_start_matches('\u{FEFF}').replace("\r\n", "\n")
 }
 
+/// The script text of one step, from its `Enter-Step` to the next step's (or the end).
+pub(crate) fn step_body<'a>(text: &'a str, id: &str) -> &'a str {
+    let start = find_after(text, &format!("if (Enter-Step '{id}' "), 0);
+    let end = text[start + 1..]
+        .find("if (Enter-Step '")
+        .map_or(text.len(), |i| start + 1 + i);
+    &text[start..end]
+}
+
 /// Byte offset of the first `needle` in `haystack` at or after `from`; panics naming it.
 pub(crate) fn find_after(haystack: &str, needle: &str, from: usize) -> usize {
     haystack[from..]

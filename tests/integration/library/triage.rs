@@ -4,7 +4,7 @@
 //! rendered, scripted runs take each branch to the end, and `runbook match` sends the KB3107293
 //! texts here but the KB3215278 text to the rebuild.
 
-use super::find_after;
+use super::{find_after, step_body};
 use crate::support::Test;
 use crate::support::powershell::code_outside_literals_and_comments;
 
@@ -12,15 +12,6 @@ const ID: &str = "exchange-federation-1007-triage";
 
 fn script() -> String {
     super::script(ID)
-}
-
-/// The script text of one step, from its `Enter-Step` to the next step's.
-fn step_body<'a>(text: &'a str, id: &str) -> &'a str {
-    let start = find_after(text, &format!("if (Enter-Step '{id}' "), 0);
-    let end = text[start + 1..]
-        .find("if (Enter-Step '")
-        .map_or(text.len(), |i| start + 1 + i);
-    &text[start..end]
 }
 
 #[test]
