@@ -64,11 +64,16 @@ function Initialize-Run {
     param([string]$StartAt, [hashtable]$Override, [string]$RecordPath, [string]$RunId)
     if ($PSCommandPath) { $script:ScriptPath = $PSCommandPath } else { $script:ScriptPath = $script:DefaultScriptName }
     if ([string]::IsNullOrWhiteSpace($RecordPath)) { $RecordPath = $script:DefaultRecordPath }
-    # Relative to the current PowerShell location, not the process's working directory.
-    $script:RecordPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($RecordPath)
+    # Relative to the current file-system location (not the process's working directory, and not
+    # AD:\ after Import-Module ActiveDirectory).
+    if (-not [System.IO.Path]::IsPathRooted($RecordPath)) {
+        $RecordPath = Join-Path -Path (Get-Location -PSProvider FileSystem).ProviderPath -ChildPath $RecordPath
+    }
+    $script:RecordPath = [System.IO.Path]::GetFullPath($RecordPath)
     [void][System.IO.Directory]::CreateDirectory($script:RecordPath)
     $script:RecordLog = Join-Path -Path $script:RecordPath -ChildPath ($script:RunbookId + '.record.log')
-    if ([string]::IsNullOrWhiteSpace($RunId)) {
+    $resumingRun = -not [string]::IsNullOrWhiteSpace($RunId)
+    if (-not $resumingRun) {
         if ($StartAt) {
             Write-Warning 'No -RunId: this is a new run, so no gate of an earlier run counts as passed.'
         }
@@ -90,7 +95,7 @@ function Initialize-Run {
     }
     Write-Host ('Record folder: {0} (run {1})' -f $script:RecordPath, $RunId)
     if ($Override.Count -gt 0 -and -not $StartAt) {
-        throw '-Override is given with -StartAt, after a gate failed or for gates the start skips: use the command the script printed when it stopped.'
+        throw '-Override needs -StartAt: a gate is overridden after it failed, or when the start skips it. Use the command the script printed when it stopped.'
     }
     foreach ($key in @($Override.Keys)) {
         if ($script:GateIds -notcontains [string]$key) {
@@ -107,24 +112,50 @@ function Initialize-Run {
     $script:Override = $Override
     $who = '{0}\{1} on {2}' -f $env:USERDOMAIN, $env:USERNAME, $env:COMPUTERNAME
     if ($StartAt) {
-        # Gates before the start must have passed (or been left off the path) in this record
-        # folder's earlier run, or be overridden with a reason: -StartAt never skips one silently.
+        # Gates before the start must have passed (or been left off the path) in this run, or be
+        # overridden with a reason: -StartAt never skips one silently. The values this run
+        # captured come from its record; one given on the command line must be the same, since
+        # the gates after its capture judged the recorded one.
         if (Test-Path -LiteralPath $script:CapturedFile) {
+            $previous = $null
             try {
                 $previous = Get-Content -LiteralPath $script:CapturedFile -Raw -Encoding UTF8 | ConvertFrom-Json
-                if ($previous.PSObject.Properties['gates'] -and $null -ne $previous.gates) {
-                    foreach ($g in $previous.gates.PSObject.Properties) { $script:GateState[$g.Name] = [string]$g.Value }
-                }
             }
             catch {
-                Write-Warning ('Could not read {0}: {1}' -f $script:CapturedFile, $_.Exception.Message)
+                throw ('The record of run {0} cannot be read ({1}): {2}' -f $RunId, $script:CapturedFile, $_.Exception.Message)
+            }
+            if ($previous.PSObject.Properties['gates'] -and $null -ne $previous.gates) {
+                foreach ($g in $previous.gates.PSObject.Properties) { $script:GateState[$g.Name] = [string]$g.Value }
+            }
+            if ($previous.PSObject.Properties['captured'] -and $null -ne $previous.captured) {
+                foreach ($v in $previous.captured.PSObject.Properties) {
+                    $given = Get-Variable -Name $v.Name -Scope Script -ValueOnly -ErrorAction SilentlyContinue
+                    $recorded = @($v.Value | ForEach-Object { [string]$_ })
+                    if ($null -eq $given) {
+                        if ($recorded.Count -eq 1) { $recorded = $recorded[0] }
+                        Set-Variable -Name $v.Name -Scope Script -Value $recorded
+                    }
+                    elseif ((@($given) -join "`n") -cne ($recorded -join "`n")) {
+                        throw ('{0} was captured as {1} in run {2}; the command line gives {3}. Leave it out to use the recorded value, or start a new run (no -RunId).' -f $v.Name, (Format-PsLiteral ($recorded -join ',')), $RunId, (Format-PsLiteral (@($given) -join ',')))
+                    }
+                }
             }
         }
+        elseif ($resumingRun) {
+            throw ('There is no record of run {0} in {1}. Give the -RecordPath it printed, or start a new run (no -RunId).' -f $RunId, $script:RecordPath)
+        }
         $startIndex = [array]::IndexOf($script:StepIds, $StartAt)
+        # What the run is about to do again is judged again.
+        foreach ($g in @($script:GateState.Keys)) {
+            if ([array]::IndexOf($script:StepIds, [string]$g) -ge $startIndex) { $script:GateState.Remove($g) }
+        }
         $unproven = @()
         foreach ($g in $script:GateIds) {
-            if ([array]::IndexOf($script:StepIds, $g) -ge $startIndex -or $script:GateState.ContainsKey($g)) { continue }
-            if ($Override.ContainsKey($g)) {
+            if ([array]::IndexOf($script:StepIds, $g) -ge $startIndex) { continue }
+            $state = $script:GateState[$g]
+            if ($state -eq 'passed' -or $state -eq 'overridden' -or $state -eq 'not on the path taken' -or $state -eq 'not applicable') { continue }
+            # A gate whose failure no reason can justify (NO OVERRIDE) is skipped only once passed.
+            if ($Override.ContainsKey($g) -and $script:StrictGates -notcontains $g) {
                 $script:GateState[$g] = 'overridden'
                 Write-Warning ('Gate {0} is skipped by -StartAt; OVERRIDDEN: {1}' -f $g, [string]$Override[$g])
                 Write-RunRecord ('gate {0} skipped by -StartAt and overridden by {1}: {2}' -f $g, $who, [string]$Override[$g])
@@ -133,7 +164,11 @@ function Initialize-Run {
             $unproven += $g
         }
         if ($unproven.Count -gt 0) {
-            throw ("Starting at {0} skips gates that have not passed in this record folder ({1}): {2}. Start at the first of them, or pass -Override @{{ '{3}' = '<why it is safe>' }} for each." -f $StartAt, $script:CapturedFile, ($unproven -join ', '), $unproven[0])
+            $strict = @($unproven | Where-Object { $script:StrictGates -contains $_ })
+            if ($strict.Count -gt 0) {
+                throw ('Starting at {0} skips {1}, which has not passed in run {2} and cannot be overridden: start at {3}.' -f $StartAt, ($strict -join ', '), $RunId, $strict[0])
+            }
+            throw ("Starting at {0} skips gates that have not passed in run {1}: {2}. Start at the first of them, or pass -Override @{{ '{3}' = '<why it is safe>' }} for each." -f $StartAt, $RunId, ($unproven -join ', '), $unproven[0])
         }
         $missing = @()
         foreach ($name in @($script:Needs[$StartAt])) {
@@ -188,6 +223,8 @@ function Stop-Step {
     $overridable = $Gate -and $why -notmatch 'NO OVERRIDE:'
     if ($overridable -and $script:Override.ContainsKey($Id)) {
         $reason = [string]$script:Override[$Id]
+        # Used once: a gate reached again after a jump back is judged again.
+        $script:Override.Remove($Id)
         $script:GateState[$Id] = 'overridden'
         Save-Captured
         Write-Warning ('Gate {0} did not pass ({1}); OVERRIDDEN: {2}' -f $Id, $why, $reason)
@@ -213,6 +250,10 @@ function Stop-Step {
         Save-Captured
     }
     $script:Stopped = $true
+    if ($Gate) {
+        $script:GateState[$Id] = 'failed'
+        Save-Captured
+    }
     Write-RunRecord ('stopped at {0}: {1}' -f $Id, $why)
     Write-Host ''
     Write-Host ('STOPPED at step {0}: {1}' -f $Id, $why) -ForegroundColor Red

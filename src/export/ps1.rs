@@ -48,10 +48,13 @@ pub fn render(plan: &Plan<'_>, meta: &Meta, out: &mut dyn Write) -> Result<()> {
         );
         line!(
             s,
-            "    # without StrictMode: Exchange's own connect functions are not written for it."
+            "    # without StrictMode and with errors as PowerShell's default: Exchange's own connect"
         );
+        line!(s, "    # functions are not written for either.");
         line!(s, "    Set-StrictMode -Off");
+        line!(s, "    $ErrorActionPreference = 'Continue'");
         code(&mut s, "    ", pre);
+        line!(s, "    $ErrorActionPreference = 'Stop'");
         line!(s, "    Set-StrictMode -Version Latest");
     }
     line!(s, "    do {{");
@@ -386,6 +389,22 @@ fn tables(s: &mut String, plan: &Plan<'_>, captures: &Captures) {
     line!(s, "$script:StepIds = @({})", steps.join(", "));
     let gates: Vec<String> = gate_ids(plan).iter().map(|g| lit(g)).collect();
     line!(s, "$script:GateIds = @({})", gates.join(", "));
+    // Gates whose template throws `NO OVERRIDE:` can never be skipped by -StartAt unless passed.
+    let strict: Vec<String> = plan
+        .steps
+        .iter()
+        .filter(|ps| matches!(ps.step.kind, StepKind::Check { gate: true, .. }))
+        .filter(|ps| {
+            ps.items.iter().any(|item| {
+                plan.unit(ps, item)
+                    .ok()
+                    .and_then(|u| u.command)
+                    .is_some_and(|c| c.contains("NO OVERRIDE:"))
+            })
+        })
+        .map(|ps| lit(&ps.step.id))
+        .collect();
+    line!(s, "$script:StrictGates = @({})", strict.join(", "));
     line!(s, "$script:Captures = @(");
     for (var, param, index, _) in &captures.all {
         line!(

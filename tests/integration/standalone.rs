@@ -293,10 +293,21 @@ fn a_start_past_a_gate_needs_it_passed_in_the_record_or_overridden() {
     assert!(init.contains("$script:GateState[$g.Name]"), "{init}");
     // Every gate before the start is either in that record or overridden, else the start is refused.
     assert!(
-        init.contains("skips gates that have not passed in this record folder"),
+        init.contains("skips gates that have not passed in run"),
         "{init}"
     );
-    assert!(init.contains("if ($Override.ContainsKey($g))"), "{init}");
+    assert!(
+        init.contains("if ($Override.ContainsKey($g) -and $script:StrictGates -notcontains $g)"),
+        "{init}"
+    );
+    // What the run is about to do again is judged again.
+    assert!(init.contains("$script:GateState.Remove($g)"), "{init}");
+    // The values come from the run's record; a different one on the command line is refused.
+    assert!(init.contains("Set-Variable -Name $v.Name -Scope Script -Value $recorded"));
+    assert!(
+        init.contains("Leave it out to use the recorded value"),
+        "{init}"
+    );
     assert!(init.contains("$unproven += $g"), "{init}");
     // A decision's jump leaves a gate off the path; the scan to -StartAt does not.
     let enter = between(&text, "function Enter-Step {", "\nfunction ");
@@ -383,7 +394,7 @@ fn the_resume_command_carries_the_run_and_its_record() {
         init.contains("'{0}.{1}.captured.json' -f $script:RunbookId, $RunId"),
         "one record of captured values and gates per run: {init}"
     );
-    assert!(init.contains("GetUnresolvedProviderPathFromPSPath($RecordPath)"));
+    assert!(init.contains("(Get-Location -PSProvider FileSystem).ProviderPath"));
 }
 
 #[test]
@@ -399,6 +410,10 @@ fn the_preamble_runs_without_strict_mode_and_waits_poll_their_pass_pattern() {
         .find("    Set-StrictMode -Version Latest\n")
         .expect("StrictMode back on");
     assert!(connect < on);
+    let eap = text[off..]
+        .find("    $ErrorActionPreference = 'Continue'\n")
+        .expect("default errors");
+    assert!(eap < connect);
     let rb = shipped("exchange-federation-trust-rebuild");
     let mut polled = 0;
     for st in &rb.steps {
@@ -426,4 +441,33 @@ fn the_preamble_runs_without_strict_mode_and_waits_poll_their_pass_pattern() {
         );
     }
     assert!(polled > 0, "the rebuild's waits say what done prints");
+}
+
+#[test]
+fn a_no_override_gate_is_never_skipped_by_a_later_start() {
+    // Review P1: the caller-SID gates of the AD FS runbooks throw `NO OVERRIDE:`; starting after
+    // them needs them passed in the same run, whatever -Override says.
+    for (id, gate) in [
+        ("adfs-event-323-impersonation", "show-caller-claims"),
+        ("adfs-event-302-actas", "correlate-audit-events"),
+    ] {
+        let text = script(id);
+        assert!(
+            text.contains(&format!("$script:StrictGates = @('{gate}')\n")),
+            "{id}: {gate} is strict"
+        );
+    }
+    for id in [
+        "exchange-federation-trust-rebuild",
+        "exchange-federation-1007-triage",
+    ] {
+        assert!(script(id).contains("$script:StrictGates = @()\n"), "{id}");
+    }
+    let text = script("adfs-event-323-impersonation");
+    let init = between(&text, "function Initialize-Run {", "\nfunction ");
+    assert!(init.contains("cannot be overridden: start at"), "{init}");
+    let stop = between(&text, "function Stop-Step {", "\nfunction ");
+    // A failed gate is recorded as failed; an override is used once.
+    assert!(stop.contains("$script:GateState[$Id] = 'failed'"), "{stop}");
+    assert!(stop.contains("$script:Override.Remove($Id)"), "{stop}");
 }
