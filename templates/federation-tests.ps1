@@ -7,6 +7,12 @@
 #   -Identity <trust_name>). It goes through Autodiscover: if Autodiscover for the domain points at
 #   Exchange Online, EXO answers, and its answer also lists urn:federation:MicrosoftOnline (second
 #   review N12), so the token issuer alone proves nothing about this trust.
+#   Where Autodiscover for the primary domain LEGITIMATELY points to Exchange Online (third review
+#   P7), this check cannot pass. The alternative evidence, which the override reason must cite:
+#   Test-OrganizationRelationship run from the Exchange Online side (Exchange Online PowerShell,
+#   the relationship that points to on-premises, with a cloud mailbox) without errors, and a
+#   free/busy lookup in both directions (on-premises mailbox -> cloud mailbox and back) that shows
+#   free/busy, not hash marks.
 # Exchange cmdlets are implicit-remoting proxies in EMS: errors are read from -ErrorVariable and from
 # what came back, never from try/catch (M1).
 $testProblems = @()
@@ -67,7 +73,7 @@ else {
     }
     Write-Output ('Get-FederationInformation TargetApplicationUri: ' + ($testInfoAppUris -join ', '))
     if ([string]::IsNullOrWhiteSpace($testAppUri) -or $testInfoAppUris.Count -ne 1 -or $testInfoAppUris[0] -ne $testAppUri) {
-        $testProblems += "Get-FederationInformation returned TargetApplicationUri '$($testInfoAppUris -join ', ')', not the new trust's ApplicationUri '$testAppUri'. If Autodiscover for {{ primary_domain }} points at Exchange Online, the answer came from EXO, not from this organization: check the Autodiscover DNS record and SCP."
+        $testProblems += "Get-FederationInformation returned TargetApplicationUri '$($testInfoAppUris -join ', ')', not the new trust's ApplicationUri '$testAppUri'. If Autodiscover for {{ primary_domain }} points at Exchange Online, the answer came from EXO, not from this organization: check the Autodiscover DNS record and SCP. If it points to Exchange Online on purpose, this check cannot pass: override this gate only with a reason that cites the alternative evidence: Test-OrganizationRelationship run from the Exchange Online side (no errors) and a free/busy lookup in both directions (on-premises to cloud and cloud to on-premises) that shows free/busy."
     }
 }
 

@@ -4,7 +4,13 @@
 # reference). Positive evidence only: a relationship passes with "No Significant Issues to Report"
 # or at least one "RESULT: Success" line, and no RESULT line other than Success (RESULT: Error,
 # Unable ...). Exchange cmdlets: -ErrorVariable, never try/catch (M1); pinned (K7).
-$orRels = @(Get-OrganizationRelationship -DomainController {{ dc_fqdn }} -ErrorVariable orReadErr)
+# Language (third review P6): this judgement reads the ENGLISH output text of an English server UI,
+# as Microsoft's CSS-Exchange FreeBusyChecker does. On a server with a localized UI the English texts
+# do not appear and the check FAILS: the operator reads the output and overrides the gate with the
+# reason and the output as evidence. The result type (TestOrganizationRelationshipResult, Exchange
+# Server API reference) documents only Id, Status (a String) and Description, with no documented
+# values, so there is no language-independent property to judge by; none is invented here.
+$orRels = @(Get-OrganizationRelationship -DomainController {{ dc_fqdn }} -ErrorAction Continue -ErrorVariable orReadErr)
 if ($orReadErr) {
     throw ('Get-OrganizationRelationship failed: ' + (($orReadErr | ForEach-Object { [string]$_ }) -join ' | '))
 }
@@ -16,7 +22,7 @@ foreach ($orRel in $orEnabled) {
     $orName = [string]$orRel.Name
     $orKind = $(if ([string]$orRel.TargetApplicationUri -eq 'outlook.com') { 'Exchange Online' } else { 'partner' })
     Write-Output "--- Test-OrganizationRelationship -Identity '$orName' ($orKind) ---"
-    $orLines = @(Test-OrganizationRelationship -Identity $orName -UserIdentity {{ user_smtp }} -DomainController {{ dc_fqdn }} -ErrorVariable orTestErr | ForEach-Object { [string]$_ })
+    $orLines = @(Test-OrganizationRelationship -Identity $orName -UserIdentity {{ user_smtp }} -DomainController {{ dc_fqdn }} -ErrorAction Continue -ErrorVariable orTestErr | ForEach-Object { [string]$_ })
     $orLines
     $orErrors = @($orLines | Where-Object { $_ -match 'RESULT:' -and $_ -notmatch 'RESULT:\s*Success' })
     $orSuccess = @($orLines | Where-Object { $_ -match 'RESULT:\s*Success|No Significant Issues to Report' })

@@ -3,6 +3,12 @@
 # token for the other organization; it is not a functional free/busy test (CM-OR). Microsoft's checker
 # reads its text output: "No Significant Issues to Report" is a pass, "RESULT: Error" lines are
 # failures. Positive evidence only: no relationship, or no pass text, is a FAIL (change review M5).
+# Language (third review P6): this judgement reads the ENGLISH output text of an English server UI,
+# as Microsoft's CSS-Exchange FreeBusyChecker does. On a server with a localized UI the English texts
+# do not appear and the check FAILS: the operator reads the output and overrides the gate with the
+# reason and the output as evidence. The result type (TestOrganizationRelationshipResult, Exchange
+# Server API reference) documents only Id, Status (a String) and Description, with no documented
+# values, so there is no language-independent property to judge by; none is invented here.
 $torProblems = @()
 $torRelationships = @(Get-OrganizationRelationship -DomainController {{ dc_fqdn }} -ErrorVariable torGetErr | Where-Object { $_.Enabled -eq $true })
 if ($torGetErr) { $torProblems += "Get-OrganizationRelationship reported an error: $($torGetErr[0])" }
@@ -23,6 +29,6 @@ foreach ($torRel in $torRelationships) {
 }
 if ($torProblems.Count -gt 0) {
     foreach ($torProblem in $torProblems) { Write-Output "FAIL: $torProblem" }
-    throw 'Test-OrganizationRelationship did not pass for every enabled relationship. A partner relationship that was already broken before the change (see the saved record) may be accepted only by overriding this gate with that reason.'
+    throw 'Test-OrganizationRelationship did not pass for every enabled relationship. A partner relationship that was already broken before the change (see the saved record) may be accepted only by overriding this gate with that reason. The judgement reads the English output of an English server UI: on a server with a localized UI, read the output above yourself and, if it shows no error, override this gate with that reason and the output as evidence.'
 }
 Write-Output "PASS: all $($torRelationships.Count) enabled organization relationship(s) report No Significant Issues to Report."
