@@ -196,6 +196,12 @@ pub struct RawStep {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub next: Option<Span<String>>,
+    /// `unresolved`: reaching this step ends the run without a fix (a failure branch, or a
+    /// hand-over to another runbook). Needs `next: end`. The exported script then ends with
+    /// exit code 2 and says so instead of "finished".
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub outcome: Option<Span<String>>,
     /// Inline PowerShell template (command, check, capture, wait).
     #[serde(default)]
     #[schemars(with = "Option<String>")]

@@ -131,6 +131,8 @@ pub struct Step {
     pub rollback: Option<Rollback>,
     /// Unconditional jump after the step.
     pub next: Option<Target>,
+    /// Reaching this step ends the run without a fix (`outcome: unresolved`).
+    pub unresolved: bool,
     /// Kind-specific data.
     pub kind: StepKind,
     /// How `--exec` runs and judges it.

@@ -119,6 +119,12 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> Result<String> {
         if let Some(i) = &st.instructions {
             let _ = writeln!(s, "{}\n", i.trim());
         }
+        if st.unresolved {
+            let _ = writeln!(
+                s,
+                "**Ends the run without a fix** (the exported script exits with 2).\n"
+            );
+        }
         if !ps.included {
             continue;
         }

@@ -66,13 +66,27 @@ pub fn render(plan: &Plan<'_>, meta: &Meta, out: &mut dyn Write) -> Result<()> {
         "    }} while ($null -ne $script:Goto -and $script:Goto -ne 'end')"
     );
     line!(s, "    $script:Finished = $true");
-    line!(s, "    Write-RunRecord 'finished'");
     line!(s, "    Write-Host ''");
+    // A step with `outcome: unresolved` ended the run: not a success (exit 2).
+    line!(s, "    if ($script:Unresolved) {{");
+    line!(s, "        $script:ExitCode = 2");
     line!(
         s,
-        "    Write-Host {}",
+        "        Write-RunRecord ('ended without a fix at {{0}}' -f $script:Unresolved)"
+    );
+    line!(
+        s,
+        "        Write-Host ('ENDED WITHOUT A FIX at step {{0}}: see its instructions above.' -f $script:Unresolved) -ForegroundColor Red"
+    );
+    line!(s, "    }}");
+    line!(s, "    else {{");
+    line!(s, "        Write-RunRecord 'finished'");
+    line!(
+        s,
+        "        Write-Host {}",
         lit(&format!("Runbook {} finished.", plan.runbook.id))
     );
+    line!(s, "    }}");
     line!(s, "}}");
     line!(s, "catch {{");
     line!(s, "    $script:ExitCode = 1");
@@ -455,7 +469,7 @@ fn tables(s: &mut String, plan: &Plan<'_>, captures: &Captures) {
     );
     line!(
         s,
-        "$script:Transcribing = $false; $script:ExitCode = 0; $script:RecordPath = $null; $script:Override = @{{}}; $script:GateState = @{{}}; $script:Resuming = $false"
+        "$script:Transcribing = $false; $script:ExitCode = 0; $script:RecordPath = $null; $script:Override = @{{}}; $script:GateState = @{{}}; $script:Resuming = $false; $script:Unresolved = $null"
     );
     line!(s, "");
     line!(
@@ -558,6 +572,9 @@ fn render_step(
         if ps.runtime_loop.is_some() {
             indent.truncate(indent.len() - 4);
             line!(s, "{indent}}}");
+        }
+        if step.unresolved {
+            line!(s, "{indent}$script:Unresolved = {}", lit(&step.id));
         }
         // A step skipped by its condition does not take its `next` jump (as in a live run).
         match &step.next {

@@ -86,6 +86,31 @@ impl Validator<'_> {
             }
         });
         let next = s.next.as_ref().and_then(|n| self.target(n, ids));
+        let unresolved = match &s.outcome {
+            None => false,
+            Some(o) if o.value == "unresolved" => {
+                if s.next.as_ref().is_none_or(|n| n.value != "end") {
+                    self.at(
+                        o,
+                        format!(
+                            "`outcome: unresolved` ends the run: step `{}` needs `next: end`",
+                            s.id.value
+                        ),
+                    );
+                }
+                true
+            }
+            Some(o) => {
+                self.at(
+                    o,
+                    format!(
+                        "unknown outcome `{}`: the only one is `unresolved`",
+                        o.value
+                    ),
+                );
+                false
+            }
+        };
         let kind = self.kind(
             s,
             ids,
@@ -105,6 +130,7 @@ impl Validator<'_> {
             for_each,
             rollback,
             next,
+            unresolved,
             exec: self.step_exec(s),
             kind,
         })

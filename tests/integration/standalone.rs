@@ -471,3 +471,41 @@ fn a_no_override_gate_is_never_skipped_by_a_later_start() {
     assert!(stop.contains("$script:GateState[$Id] = 'failed'"), "{stop}");
     assert!(stop.contains("$script:Override.Remove($Id)"), "{stop}");
 }
+
+#[test]
+fn a_run_that_ends_without_a_fix_says_so_and_exits_2() {
+    // Review N7/P3: a failure branch that ends the run is not "finished".
+    for (id, step) in [
+        (
+            "exchange-hybrid-kb2995731-repair",
+            "investigate-hcw-failure",
+        ),
+        (
+            "exchange-federation-certificate-rollover",
+            "abandon-rollover",
+        ),
+        ("adfs-event-323-impersonation", "use-actas-runbook"),
+        ("adfs-event-302-actas", "use-323-runbook"),
+    ] {
+        let rb = shipped(id);
+        assert!(
+            rb.steps.iter().any(|s| s.id == step && s.unresolved),
+            "{id}: {step} is marked `outcome: unresolved`"
+        );
+        let text = script(id);
+        let body = between(
+            &text,
+            &format!("if (Enter-Step '{step}' "),
+            "\n        } while (",
+        );
+        let mark = body
+            .find(&format!("$script:Unresolved = '{step}'"))
+            .unwrap_or_else(|| panic!("{id}: {step} marks the run:\n{body}"));
+        assert!(mark < body.find("$script:Goto = 'end'").expect("ends the run"));
+        assert!(text.contains("        $script:ExitCode = 2\n"), "{id}");
+        assert!(text.contains("ENDED WITHOUT A FIX at step"), "{id}");
+    }
+    // Normal ends stay finished.
+    let triage = shipped("exchange-federation-1007-triage");
+    assert!(triage.steps.iter().all(|s| !s.unresolved));
+}
