@@ -120,7 +120,7 @@ fn cmdlets_follow_procedure_e_in_order() {
         code.contains("-AccountNamespace   -Enabled $true"),
         "Set-FederatedOrganizationIdentifier enables federation with the $true literal"
     );
-    for line in code.lines().filter(|l| l.contains("Resolve-DnsName")) {
+    for line in code.lines().filter(|l| l.contains("Resolve-DnsName -")) {
         assert!(line.contains("-Type TXT -Server   -DnsOnly"), "{line}");
     }
 }
@@ -200,8 +200,10 @@ fn the_certificate_distribution_wait_comes_before_the_test_gate() {
     let text = script();
     let wait = step(&text, "wait-certificate-distribution");
     for needle in [
-        "$distRows = @(Test-FederationTrustCertificate -DomainController 'dc01.contoso.com' -ErrorVariable distErr)",
-        "$distNew = @($distRows | Where-Object { [string]$_.Thumbprint -eq $new_thumbprint })",
+        "$distNewThumbprint = $new_thumbprint",
+        "$distRows = @(Test-FederationTrustCertificate -DomainController 'dc01.contoso.com' -ErrorAction Continue -ErrorVariable distErr)",
+        "$distNew = @($distRows | Where-Object { [string]$_.Thumbprint -eq $distNewThumbprint })",
+        "$done = Test-Done $waitOut '(?m)^INSTALLED:'",
         "elseif ($distNew.Count -gt 0 -and $distPending.Count -eq 0) {",
         "Start-Sleep -Seconds ",
     ] {
