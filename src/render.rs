@@ -145,9 +145,10 @@ pub fn captured_parts(text: &str) -> Vec<Part<'_>> {
 }
 
 /// `text` from [`Renderer::render_deferred`] with each captured value written by `show`.
-pub fn show_captured(text: &str, show: impl Fn(&str) -> String) -> String {
+pub fn show_captured(text: &str, show: impl Fn(&str) -> String) -> std::borrow::Cow<'_, str> {
     if !text.contains(OPEN) {
-        return text.to_owned();
+        // Most units hold no captured value: no copy (the export writes megabytes of them).
+        return std::borrow::Cow::Borrowed(text);
     }
     captured_parts(text)
         .into_iter()
@@ -155,7 +156,8 @@ pub fn show_captured(text: &str, show: impl Fn(&str) -> String) -> String {
             Part::Text(t) => t.to_owned(),
             Part::Captured(name) => show(name),
         })
-        .collect()
+        .collect::<String>()
+        .into()
 }
 
 /// Binds one variable as Tera sees it.

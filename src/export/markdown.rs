@@ -255,7 +255,8 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> Result<String> {
 fn placeholders(mut unit: super::Unit) -> super::Unit {
     let show = |t: &mut Option<String>| {
         if let Some(text) = t {
-            *text = crate::render::show_captured(text, |name| format!("<captured: {name}>"));
+            *text = crate::render::show_captured(text, |name| format!("<captured: {name}>"))
+                .into_owned();
         }
     };
     show(&mut unit.command);
