@@ -29,7 +29,7 @@ function Save-Captured {
         $value = Get-Variable -Name $c.Name -Scope Script -ValueOnly -ErrorAction SilentlyContinue
         if ($null -ne $value) { $values[$c.Name] = $value }
     }
-    $record = [ordered]@{ captured = $values; gates = $script:GateState }
+    $record = [ordered]@{ runbook = $script:RunbookSha256; parameters = $script:ParametersSha256; captured = $values; gates = $script:GateState }
     try {
         $record | ConvertTo-Json -Depth 4 | Set-Content -LiteralPath $script:CapturedFile -Encoding UTF8
     }
@@ -72,7 +72,24 @@ function Initialize-Run {
     $script:RecordPath = [System.IO.Path]::GetFullPath($RecordPath)
     [void][System.IO.Directory]::CreateDirectory($script:RecordPath)
     $script:RecordLog = Join-Path -Path $script:RecordPath -ChildPath ($script:RunbookId + '.record.log')
+    # Step ids are matched exactly from here on: -StartAt and -Override keys as typed may differ
+    # in case (ValidateSet and hashtables ignore it), so take the runbook's own spelling.
+    if ($StartAt) {
+        $StartAt = @($script:StepIds | Where-Object { $_ -eq $StartAt })[0]
+    }
+    $exact = @{}
+    foreach ($key in @($Override.Keys)) {
+        $id = @($script:StepIds | Where-Object { $_ -eq [string]$key })
+        if ($id.Count -ne 1) {
+            throw ('-Override names {0}, which is not a step of this runbook. Gates: {1}' -f $key, ($script:GateIds -join ', '))
+        }
+        $exact[$id[0]] = $Override[$key]
+    }
+    $Override = $exact
     $resumingRun = -not [string]::IsNullOrWhiteSpace($RunId)
+    if ($resumingRun -and -not $StartAt) {
+        throw '-RunId resumes a run: give -StartAt too (the command the script printed when it stopped has both).'
+    }
     if (-not $resumingRun) {
         if ($StartAt) {
             Write-Warning 'No -RunId: this is a new run, so no gate of an earlier run counts as passed.'
@@ -124,6 +141,13 @@ function Initialize-Run {
             catch {
                 throw ('The record of run {0} cannot be read ({1}): {2}' -f $RunId, $script:CapturedFile, $_.Exception.Message)
             }
+            if ($null -eq $previous -or -not $previous.PSObject.Properties['runbook']) {
+                throw ('The record of run {0} cannot be read ({1}): it is empty or incomplete.' -f $RunId, $script:CapturedFile)
+            }
+            # The gates of that run judged that runbook with those parameter values.
+            if ([string]$previous.runbook -cne $script:RunbookSha256 -or [string]$previous.parameters -cne $script:ParametersSha256) {
+                throw ('Run {0} was made by a script with another runbook or other parameter values than this one; its gates do not hold here. Resume with the script that started it, or start a new run (no -RunId).' -f $RunId)
+            }
             if ($previous.PSObject.Properties['gates'] -and $null -ne $previous.gates) {
                 foreach ($g in $previous.gates.PSObject.Properties) { $script:GateState[$g.Name] = [string]$g.Value }
             }
@@ -145,6 +169,7 @@ function Initialize-Run {
             throw ('There is no record of run {0} in {1}. Give the -RecordPath it printed, or start a new run (no -RunId).' -f $RunId, $script:RecordPath)
         }
         $startIndex = [array]::IndexOf($script:StepIds, $StartAt)
+        if ($startIndex -lt 0) { throw ('-StartAt {0} is not a step of this runbook.' -f $StartAt) }
         # What the run is about to do again is judged again.
         foreach ($g in @($script:GateState.Keys)) {
             if ([array]::IndexOf($script:StepIds, [string]$g) -ge $startIndex) { $script:GateState.Remove($g) }
@@ -159,6 +184,8 @@ function Initialize-Run {
                 $script:GateState[$g] = 'overridden'
                 Write-Warning ('Gate {0} is skipped by -StartAt; OVERRIDDEN: {1}' -f $g, [string]$Override[$g])
                 Write-RunRecord ('gate {0} skipped by -StartAt and overridden by {1}: {2}' -f $g, $who, [string]$Override[$g])
+                # Used once: reached again after a jump back, the gate is judged again.
+                $Override.Remove($g)
                 continue
             }
             $unproven += $g

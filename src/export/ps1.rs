@@ -381,6 +381,19 @@ fn default_record_path(plan: &Plan<'_>) -> String {
 fn tables(s: &mut String, plan: &Plan<'_>, captures: &Captures) {
     let rb = plan.runbook;
     line!(s, "$script:RunbookId = {}", lit(&rb.id));
+    // A resumed run must be resumed by a script of the same runbook and parameter values: its
+    // gates judged those (review round 4, NEW-M1).
+    line!(s, "$script:RunbookSha256 = {}", lit(&rb.sha256));
+    let shown: String = rb
+        .params
+        .iter()
+        .map(|p| format!("{}={}\n", p.name, plan.shown_value(p)))
+        .collect();
+    line!(
+        s,
+        "$script:ParametersSha256 = {}",
+        lit(&crate::runbook::sha256_hex(&shown))
+    );
     line!(
         s,
         "$script:DefaultScriptName = {}",

@@ -509,3 +509,58 @@ fn a_run_that_ends_without_a_fix_says_so_and_exits_2() {
     let triage = shipped("exchange-federation-1007-triage");
     assert!(triage.steps.iter().all(|s| !s.unresolved));
 }
+
+#[test]
+fn step_ids_are_taken_in_the_runbooks_spelling_and_a_run_resumes_only_its_own_script() {
+    // Review round 4, NEW-B1: ValidateSet and hashtables ignore case, [array]::IndexOf does not;
+    // `-StartAt Backup-Impersonation-Rules` must not skip the caller-SID gate.
+    let text = script("adfs-event-323-impersonation");
+    let init = between(&text, "function Initialize-Run {", "\nfunction ");
+    let canonical = init
+        .find("$StartAt = @($script:StepIds | Where-Object { $_ -eq $StartAt })[0]")
+        .expect("-StartAt in the runbook's spelling");
+    let used = init
+        .find("$startIndex = [array]::IndexOf($script:StepIds, $StartAt)")
+        .expect("start index");
+    assert!(canonical < used, "{init}");
+    assert!(init.contains("if ($startIndex -lt 0) { throw"), "{init}");
+    assert!(init.contains("$exact[$id[0]] = $Override[$key]"), "{init}");
+    // An override that let -StartAt skip a gate is used up.
+    assert!(init.contains("$Override.Remove($g)"), "{init}");
+    // -RunId resumes; without -StartAt it would overwrite the run's record.
+    assert!(
+        init.contains("-RunId resumes a run: give -StartAt too"),
+        "{init}"
+    );
+    // NEW-M1: the record names the runbook and parameter values its gates judged.
+    let save = between(&text, "function Save-Captured {", "\nfunction ");
+    assert!(
+        save.contains("runbook = $script:RunbookSha256; parameters = $script:ParametersSha256"),
+        "{save}"
+    );
+    assert!(init.contains("[string]$previous.runbook -cne $script:RunbookSha256"));
+    let rb = shipped("adfs-event-323-impersonation");
+    assert!(text.contains(&format!("$script:RunbookSha256 = '{}'\n", rb.sha256)));
+    // Other parameter values give another fingerprint.
+    let other = crate::support::Test::new()
+        .args([
+            "export",
+            "adfs-event-323-impersonation",
+            "--example",
+            "--set",
+            "caller_sid=S-1-5-21-1111111111-2222222222-3333333333-4444",
+            "--generated-at",
+            "2026-11-23T08:00:00Z",
+        ])
+        .go()
+        .success()
+        .stdout()
+        .replace("\r\n", "\n");
+    let fingerprint = |t: &str| {
+        t.lines()
+            .find(|l| l.starts_with("$script:ParametersSha256 = "))
+            .map(str::to_owned)
+            .expect("fingerprint")
+    };
+    assert_ne!(fingerprint(&text), fingerprint(&other));
+}
