@@ -78,6 +78,14 @@ pub fn render(plan: &Plan<'_>, meta: &Meta, out: &mut dyn Write) -> Result<()> {
         s,
         "        Write-Host ('ENDED WITHOUT A FIX at step {{0}}: see its instructions above.' -f $script:Unresolved) -ForegroundColor Red"
     );
+    line!(
+        s,
+        "        Write-Host 'To go on later from a step of this run (the instructions above name it):'"
+    );
+    line!(
+        s,
+        "        Write-Host ('    ' + (Get-ResumeCommand -Id '<step-id>' -Known @($script:Captures | ForEach-Object {{ $_.Name }})))"
+    );
     line!(s, "    }}");
     line!(s, "    else {{");
     line!(s, "        Write-RunRecord 'finished'");

@@ -504,6 +504,10 @@ fn a_run_that_ends_without_a_fix_says_so_and_exits_2() {
         assert!(mark < body.find("$script:Goto = 'end'").expect("ends the run"));
         assert!(text.contains("        $script:ExitCode = 2\n"), "{id}");
         assert!(text.contains("ENDED WITHOUT A FIX at step"), "{id}");
+        assert!(
+            text.contains("Get-ResumeCommand -Id '<step-id>' -Known @($script:Captures"),
+            "{id}: the way to go on later, with the run id"
+        );
     }
     // Normal ends stay finished.
     let triage = shipped("exchange-federation-1007-triage");
