@@ -121,7 +121,7 @@ pub fn build(rb: &Runbook) -> Graph {
                 _ => format!("{} · {}", step.id, step.kind.name()),
             },
         ];
-        let gate = matches!(step.kind, StepKind::Check { gate: true, .. });
+        let gate = step.is_gate();
         if step.impact == Impact::Destructive {
             lines.push("⚠ destructive".into());
         }

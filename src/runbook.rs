@@ -139,6 +139,13 @@ pub struct Step {
     pub exec: StepExec,
 }
 
+impl Step {
+    /// A check that gates the run: later steps wait until it passes or is overridden.
+    pub fn is_gate(&self) -> bool {
+        matches!(self.kind, StepKind::Check { gate: true, .. })
+    }
+}
+
 /// How `--exec` judges a command's result.
 #[derive(Debug, Clone, Default)]
 pub struct Expectation {

@@ -65,11 +65,7 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> Result<String> {
             cell(&code_span(&plan.shown_value(p)))
         );
     }
-    let gates = rb
-        .steps
-        .iter()
-        .filter(|st| matches!(st.kind, StepKind::Check { gate: true, .. }))
-        .count();
+    let gates = rb.steps.iter().filter(|st| st.is_gate()).count();
     let decisions = rb
         .steps
         .iter()

@@ -365,7 +365,7 @@ fn gate_ids(plan: &Plan<'_>) -> Vec<String> {
     plan.runbook
         .steps
         .iter()
-        .filter(|st| matches!(st.kind, StepKind::Check { gate: true, .. }))
+        .filter(|st| st.is_gate())
         .map(|st| st.id.clone())
         .collect()
 }
@@ -428,7 +428,7 @@ fn tables(s: &mut String, plan: &Plan<'_>, captures: &Captures) {
     let strict: Vec<String> = plan
         .steps
         .iter()
-        .filter(|ps| matches!(ps.step.kind, StepKind::Check { gate: true, .. }))
+        .filter(|ps| ps.step.is_gate())
         .filter(|ps| {
             ps.items.iter().any(|item| {
                 plan.unit(ps, item)
@@ -516,10 +516,10 @@ fn render_step(
 ) -> Result<()> {
     let step = ps.step;
     let total = plan.steps.len();
-    let gate = matches!(step.kind, StepKind::Check { gate: true, .. });
+    let gate = step.is_gate();
     line!(s, "        # {}", "-".repeat(70));
     let mut tags = vec![step.kind.name().to_owned(), step.impact.name().to_owned()];
-    if let StepKind::Check { gate: true, .. } = step.kind {
+    if gate {
         tags.push("gate".into());
     }
     if let Some(f) = &step.for_each {

@@ -45,6 +45,20 @@ pub fn check(script: &Script<'_>, cx: &Context<'_>) -> Vec<Finding> {
     out
 }
 
+/// The one expression inside a wrapper (`( )`, `@( )`, `$( )`, a single-child expression, a
+/// cast), if `node` is one.
+fn wrapped(node: Node<'_>) -> Option<Node<'_>> {
+    let mut cursor = node.walk();
+    let named: Vec<Node<'_>> = node
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment" && c.kind() != "type_literal")
+        .collect();
+    match named.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
 fn push(out: &mut Vec<Finding>, node: Node<'_>, message: String) {
     out.push(Finding {
         at: node.start_byte(),
@@ -160,19 +174,8 @@ fn ad_source(script: &Script<'_>, node: Node<'_>, depth: usize) -> Option<String
             chain_ad_source(script, None, std::slice::from_ref(&c), 1, depth)
         }
         "element_access" => ad_source(script, node.named_child(0)?, depth),
-        _ => {
-            // Look through wrappers: `( )`, `@( )`, `$( )`, single-child expressions, casts.
-            let mut cursor = node.walk();
-            let named: Vec<Node<'_>> = node
-                .named_children(&mut cursor)
-                .filter(|c| c.kind() != "comment" && c.kind() != "type_literal")
-                .collect();
-            match named.as_slice() {
-                // Wrappers do not count against the depth: only variables do.
-                [one] => ad_source(script, *one, depth),
-                _ => None,
-            }
-        }
+        // Wrappers do not count against the depth: only variables do.
+        _ => ad_source(script, wrapped(node)?, depth),
     }
 }
 
@@ -736,16 +739,6 @@ fn rule_text(script: &Script<'_>, node: Node<'_>, depth: usize) -> Option<String
             let value = script.value_of(&v, node.start_byte())?;
             rule_text(script, value, depth - 1)
         }
-        _ => {
-            let mut cursor = node.walk();
-            let named: Vec<Node<'_>> = node
-                .named_children(&mut cursor)
-                .filter(|c| c.kind() != "comment" && c.kind() != "type_literal")
-                .collect();
-            match named.as_slice() {
-                [one] => rule_text(script, *one, depth),
-                _ => None,
-            }
-        }
+        _ => rule_text(script, wrapped(node)?, depth),
     }
 }
