@@ -154,8 +154,12 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         operator: Option<String>,
         /// Follow the runbook as it is now instead of the copy in the state file.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "accept_modified_runbook")]
         use_current_runbook: bool,
+        /// Go on with the copy of the runbook in the state file although it differs from the
+        /// current runbook of the same id and version (shown before anything runs).
+        #[arg(long)]
+        accept_modified_runbook: bool,
         /// Go on although this machine's clock is more than 5 minutes behind the run's record.
         #[arg(long)]
         accept_clock_skew: bool,

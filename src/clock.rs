@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::state::State;
+use crate::journal::Entry;
 
 /// Behind by more than this (Kerberos' default tolerance, and where the shipped time check
 /// fails), a resume stops unless the operator accepts the skew.
@@ -19,11 +19,10 @@ pub struct Behind {
     pub operator: String,
 }
 
-/// Compares `now` with the newest event time in `state` (not the last: that one may itself
+/// Compares `now` with the newest event time in `entries` (not the last: that one may itself
 /// come from a machine that was behind).
-pub fn behind(state: &State, now: DateTime<Utc>) -> Option<Behind> {
-    let (time, event) = state
-        .events
+pub fn behind(entries: &[Entry], now: DateTime<Utc>) -> Option<Behind> {
+    let (time, event) = entries
         .iter()
         .filter_map(|e| {
             DateTime::parse_from_rfc3339(&e.at)
@@ -58,30 +57,25 @@ impl Behind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::Event;
+    use crate::journal::Event;
 
-    fn state_with(times: &[&str]) -> State {
-        let mut state: State = serde_json::from_str(
-            r#"{"format":1,"runbook":{"id":"x","version":"1","sha256":"","source_name":"x","source":"","templates":{}},
-            "created_at":"2026-01-01T00:00:00Z","params":{},"secret_params":[],"captured":{},"units":[],"status":"running","events":[]}"#,
-        )
-        .expect("a minimal state");
-        state.events = times
+    fn entries(times: &[&str]) -> Vec<Entry> {
+        times
             .iter()
-            .map(|t| Event {
+            .zip(1..)
+            .map(|(t, seq)| Entry {
+                seq,
+                prev: String::new(),
                 at: (*t).to_owned(),
                 operator: "alice".into(),
-                unit: None,
-                event: "x".into(),
-                detail: None,
+                event: Event::Completed,
             })
-            .collect();
-        state
+            .collect()
     }
 
     #[test]
     fn a_clock_behind_the_newest_event_is_measured() {
-        let state = state_with(&["2026-11-23T10:00:00Z", "2026-11-23T09:00:00Z"]);
+        let state = entries(&["2026-11-23T10:00:00Z", "2026-11-23T09:00:00Z"]);
         let now = DateTime::parse_from_rfc3339("2026-11-23T09:52:48Z")
             .expect("time")
             .with_timezone(&Utc);
@@ -93,6 +87,6 @@ mod tests {
         );
         let later = now + chrono::Duration::hours(1);
         assert!(behind(&state, later).is_none());
-        assert!(behind(&state_with(&[]), now).is_none());
+        assert!(behind(&entries(&[]), now).is_none());
     }
 }

@@ -81,6 +81,22 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// `run --state` names a file that exists.
+    #[error(
+        "{path} already exists; resume it with `runbook resume {path}` or choose another --state"
+    )]
+    StateExists { path: String },
+    /// The file is not a state file this build reads.
+    #[error("{path}: {source}")]
+    NotAState {
+        path: String,
+        source: crate::journal::ReadError,
+    },
+    /// The record cannot be resumed: its chain breaks, or its runbook text was edited.
+    #[error(
+        "{path}: {why}; the file was not changed\n`runbook status {path}` shows the record up to where it is damaged"
+    )]
+    Damaged { path: String, why: String },
     /// Another process holds the state file's lock.
     #[error("{path} is in use{}", match holder {
         Some(h) => format!(" by {} on {} (pid {}) since {}", h.operator, h.host, h.pid, h.since),
@@ -90,7 +106,7 @@ pub enum Error {
         /// The state file.
         path: String,
         /// Who holds it, when known.
-        holder: Option<crate::store::Holder>,
+        holder: Option<crate::lock::Holder>,
     },
     /// The run stopped and can be resumed (Ctrl-C, or no answer without a terminal).
     #[error("{message}")]

@@ -17,8 +17,10 @@ pub mod export;
 mod failpoint;
 pub mod graph;
 pub mod host;
+pub mod journal;
 mod lint;
 pub mod loader;
+pub mod lock;
 pub mod matcher;
 pub mod operator;
 mod output;
@@ -158,6 +160,7 @@ fn dispatch(command: Command, templates: &Templates) -> Result<i32> {
             answers,
             operator,
             use_current_runbook,
+            accept_modified_runbook,
             accept_clock_skew,
             exec,
         } => {
@@ -167,14 +170,19 @@ fn dispatch(command: Command, templates: &Templates) -> Result<i32> {
                 templates: templates.clone(),
                 exec: cmd::run::exec_options(&exec)?,
             };
-            cmd::run::resume(&state, use_current_runbook, accept_clock_skew, &common)?;
+            let options = cmd::run::ResumeOptions {
+                use_current: use_current_runbook,
+                accept_modified: accept_modified_runbook,
+                accept_clock_skew,
+            };
+            cmd::run::resume(&state, &options, &common)?;
             Ok(exit::OK)
         }
         Command::Status { state, format } => {
-            let state = store::load(&state)?;
+            let record = report::Record::load(&state)?;
             let text = match format {
-                cli::TextFormat::Text => report::status_text(&state),
-                cli::TextFormat::Json => json_text(&report::status_json(&state))?,
+                cli::TextFormat::Text => report::status_text(&record),
+                cli::TextFormat::Json => json_text(&report::status_json(&record))?,
             };
             emit(text.as_bytes())
         }
@@ -183,10 +191,10 @@ fn dispatch(command: Command, templates: &Templates) -> Result<i32> {
             format,
             output,
         } => {
-            let state = store::load(&state)?;
+            let record = report::Record::load(&state)?;
             let text = match format {
-                cli::ReportFormat::Markdown => report::report_markdown(&state),
-                cli::ReportFormat::Json => json_text(&report::report_json(&state))?,
+                cli::ReportFormat::Markdown => report::report_markdown(&record),
+                cli::ReportFormat::Json => json_text(&report::report_json(&record))?,
             };
             match output {
                 Some(path) => {

@@ -1,56 +1,92 @@
 //! The run record for the change ticket (`runbook report`) and the `runbook status` views.
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 use serde_json::json;
 
-use crate::state::{RunStatus, State, UnitStatus};
+use crate::error::Result;
+use crate::journal::{Entry, Event};
+use crate::state::{State, UnitStatus};
 
-fn status_name(s: UnitStatus) -> &'static str {
-    match s {
-        UnitStatus::Pending => "pending",
-        UnitStatus::InProgress => "in_progress",
-        UnitStatus::Done => "done",
-        UnitStatus::Skipped => "skipped",
-        UnitStatus::Failed => "failed",
+/// A run record as read for showing: the fold of every event up to where the record is
+/// damaged, and what is known of its integrity.
+pub struct Record {
+    pub state: State,
+    /// "record intact: N events, chain verified", or where and how it is damaged.
+    pub integrity: String,
+    /// Whether the record is whole: an intact chain, and runbook texts matching their sha256.
+    pub intact: bool,
+}
+
+impl Record {
+    /// Reads the state file at `path` without locking it.
+    pub fn load(path: &Path) -> Result<Record> {
+        let journal = crate::store::load(path)?;
+        let mut integrity = journal.integrity();
+        let mut intact = journal.broken.is_none() && journal.edited.is_empty();
+        let (state, unfit) = State::fold(journal.header, journal.entries);
+        if let Some((seq, why)) = unfit {
+            intact = false;
+            integrity = format!(
+                "record NOT intact: event {seq} does not fit the run before it ({why}); shown up to the event before it"
+            );
+        }
+        Ok(Record {
+            state,
+            integrity,
+            intact,
+        })
     }
 }
 
-fn run_status(s: RunStatus) -> &'static str {
-    match s {
-        RunStatus::Running => "running",
-        RunStatus::Complete => "complete",
-        RunStatus::Aborted => "aborted",
+/// An event as the JSON outputs show it: the journal line, without the chain's hash.
+fn event_json(e: &Entry) -> serde_json::Value {
+    let mut v = json!(e);
+    if let Some(o) = v.as_object_mut() {
+        o.remove("prev");
+        if let Event::RunbookSwitched { runbook } = &e.event {
+            // The text is in the state file; the outputs name it.
+            o.insert(
+                "runbook".into(),
+                json!({"id": runbook.id, "version": runbook.version, "sha256": runbook.sha256}),
+            );
+        }
     }
+    v
 }
 
 /// `runbook status --format json`.
-pub fn status_json(state: &State) -> serde_json::Value {
+pub fn status_json(record: &Record) -> serde_json::Value {
+    let state = &record.state;
     json!({
         "runbook": {
             "id": state.runbook.id,
             "version": state.runbook.version,
             "sha256": state.runbook.sha256,
         },
-        "status": run_status(state.status),
-        "complete": state.status == RunStatus::Complete,
+        "status": state.status.as_str(),
+        "complete": state.status == crate::state::RunStatus::Complete,
+        "intact": record.intact,
+        "integrity": record.integrity,
         "units": state.units.iter().map(|u| json!({
             "id": u.id,
             "step": u.step,
             "item": u.item,
-            "status": status_name(u.status),
+            "status": u.status.as_str(),
             "started_at": u.started_at,
             "finished_at": u.finished_at,
             "operator": u.operator,
             "note": u.note,
         })).collect::<Vec<_>>(),
         "captured": state.captured,
-        "events": state.events,
+        "events": state.entries.iter().map(event_json).collect::<Vec<_>>(),
     })
 }
 
 /// `runbook status` as text.
-pub fn status_text(state: &State) -> String {
+pub fn status_text(record: &Record) -> String {
+    let state = &record.state;
     let mut s = String::new();
     let count = |st: UnitStatus| state.units.iter().filter(|u| u.status == st).count();
     let _ = writeln!(
@@ -59,8 +95,9 @@ pub fn status_text(state: &State) -> String {
         state.runbook.id,
         state.runbook.version,
         &state.runbook.sha256[..12.min(state.runbook.sha256.len())],
-        run_status(state.status)
+        state.status.as_str()
     );
+    let _ = writeln!(s, "{}", record.integrity);
     let _ = writeln!(
         s,
         "units: {} done, {} skipped, {} failed, {} in progress, {} pending",
@@ -70,18 +107,14 @@ pub fn status_text(state: &State) -> String {
         count(UnitStatus::InProgress),
         count(UnitStatus::Pending)
     );
-    if let Some(next) = state
-        .units
-        .iter()
-        .find(|u| !matches!(u.status, UnitStatus::Done | UnitStatus::Skipped))
-    {
-        let _ = writeln!(s, "next: {} ({})", next.id, status_name(next.status));
+    if let Some(next) = state.units.iter().find(|u| !u.status.is_settled()) {
+        let _ = writeln!(s, "next: {} ({})", next.id, next.status.as_str());
     }
     for u in &state.units {
         let _ = writeln!(
             s,
             "  {:<11} {}{}",
-            status_name(u.status),
+            u.status.as_str(),
             u.id,
             match (&u.operator, &u.finished_at) {
                 (Some(o), Some(t)) => format!("  ({o}, {t})"),
@@ -93,19 +126,20 @@ pub fn status_text(state: &State) -> String {
 }
 
 /// `runbook report --format json`: the whole record except the runbook source.
-pub fn report_json(state: &State) -> serde_json::Value {
-    let mut v = status_json(state);
-    v["created_at"] = json!(state.created_at);
+pub fn report_json(record: &Record) -> serde_json::Value {
+    let state = &record.state;
+    let mut v = status_json(record);
+    v["created_at"] = json!(state.header.created_at);
     v["params"] = json!(state.params);
-    v["secret_params"] = json!(state.secret_params);
-    // What `--exec` ran, per unit: output, exit status, duration and verdict.
-    v["executions"] = state
-        .units
-        .iter()
-        .filter(|u| !u.executions.is_empty())
-        .map(|u| (u.id.clone(), json!(u.executions)))
-        .collect::<serde_json::Map<_, _>>()
-        .into();
+    v["secret_params"] = json!(state.header.secret_params);
+    // What `--exec` ran, in each unit: output, exit status, duration and verdict.
+    if let Some(units) = v["units"].as_array_mut() {
+        for (json, u) in units.iter_mut().zip(&state.units) {
+            if !u.executions.is_empty() {
+                json["executions"] = json!(u.executions);
+            }
+        }
+    }
     v
 }
 
@@ -114,7 +148,8 @@ fn cell(text: &str) -> String {
 }
 
 /// `runbook report` as Markdown, for the change ticket.
-pub fn report_markdown(state: &State) -> String {
+pub fn report_markdown(record: &Record) -> String {
+    let state = &record.state;
     let mut s = String::new();
     let rb = &state.runbook;
     let _ = writeln!(s, "# Run record: {} {}\n", rb.id, rb.version);
@@ -122,11 +157,14 @@ pub fn report_markdown(state: &State) -> String {
         s,
         "Runbook sha256 `{}` · started {} · status **{}**\n",
         rb.sha256,
-        state.created_at,
-        run_status(state.status)
+        state.header.created_at,
+        state.status.as_str()
     );
-    let operators: std::collections::BTreeSet<&str> =
-        state.events.iter().map(|e| e.operator.as_str()).collect();
+    let _ = writeln!(s, "{}\n", record.integrity);
+    let operators: std::collections::BTreeSet<&str> = std::iter::once(&state.header.operator)
+        .chain(state.entries.iter().map(|e| &e.operator))
+        .map(String::as_str)
+        .collect();
     let _ = writeln!(
         s,
         "Operators: {}\n",
@@ -136,7 +174,7 @@ pub fn report_markdown(state: &State) -> String {
     for (k, v) in &state.params {
         let _ = writeln!(s, "| `{k}` | {} |", cell(&v.display()));
     }
-    for k in &state.secret_params {
+    for k in &state.header.secret_params {
         let _ = writeln!(s, "| `{k}` | (secret, not recorded) |");
     }
     let _ = writeln!(
@@ -148,29 +186,24 @@ pub fn report_markdown(state: &State) -> String {
             s,
             "| `{}` | {} | {} | {} | {} | {} |",
             u.id,
-            status_name(u.status),
+            u.status.as_str(),
             u.operator.as_deref().unwrap_or(""),
             u.started_at.as_deref().unwrap_or(""),
             u.finished_at.as_deref().unwrap_or(""),
             cell(u.note.as_deref().unwrap_or(""))
         );
     }
-    let special = |kinds: &[&str]| {
-        state
-            .events
-            .iter()
-            .filter(|e| kinds.contains(&e.event.as_str()))
-            .collect::<Vec<_>>()
-    };
-    for (title, kinds) in [
-        ("Approvals", &["approved"][..]),
-        ("Overrides", &["gate-overridden"][..]),
-        ("Decisions", &["decision"][..]),
-        ("Captured values", &["captured"][..]),
-        ("Notes", &["note"][..]),
-    ] {
-        let events = special(kinds);
-        if events.is_empty() {
+    type Pick = fn(&Event) -> bool;
+    let sections: [(&str, Pick); 5] = [
+        ("Approvals", |e| matches!(e, Event::Approved { .. })),
+        ("Overrides", |e| matches!(e, Event::GateOverridden { .. })),
+        ("Decisions", |e| matches!(e, Event::Decision { .. })),
+        ("Captured values", |e| matches!(e, Event::Captured { .. })),
+        ("Notes", |e| matches!(e, Event::Note { .. })),
+    ];
+    for (title, pick) in sections {
+        let mut events = state.entries.iter().filter(|e| pick(&e.event)).peekable();
+        if events.peek().is_none() {
             continue;
         }
         let _ = writeln!(s, "\n## {title}\n");
@@ -179,9 +212,9 @@ pub fn report_markdown(state: &State) -> String {
                 s,
                 "- {} `{}` by {}: {}",
                 e.at,
-                e.unit.as_deref().unwrap_or("-"),
+                e.event.unit().unwrap_or("-"),
                 e.operator,
-                e.detail.as_deref().unwrap_or("")
+                e.event.detail().unwrap_or_default()
             );
         }
     }
@@ -204,25 +237,23 @@ pub fn report_markdown(state: &State) -> String {
         }
     }
     let _ = writeln!(s, "\n## Events\n");
-    for e in &state.events {
+    for e in &state.entries {
+        let detail = e.event.detail().map(|d| match &e.event {
+            // The preamble's text is shown once, under "Shell".
+            Event::ExecShell { .. } => d.lines().next().unwrap_or("").to_owned(),
+            _ => d,
+        });
         let _ = writeln!(
             s,
             "- {} {} {}{}{}",
             e.at,
             e.operator,
-            e.event,
-            e.unit
-                .as_deref()
+            e.event.name(),
+            e.event
+                .unit()
                 .map(|u| format!(" `{u}`"))
                 .unwrap_or_default(),
-            e.detail
-                .as_deref()
-                .map(|d| match d.split_once('\n') {
-                    // The preamble's text is shown once, under "Shell".
-                    Some((first, _)) if e.event == "exec-shell" => format!(": {first}"),
-                    _ => format!(": {d}"),
-                })
-                .unwrap_or_default()
+            detail.map(|d| format!(": {d}")).unwrap_or_default()
         );
     }
     s
@@ -231,17 +262,19 @@ pub fn report_markdown(state: &State) -> String {
 /// Which shell `--exec` used and the preamble it ran before the commands (`--preamble` or the
 /// runbook's), once per `run`/`resume` with `--exec`.
 fn shell_markdown(s: &mut String, state: &State) {
-    let shells: Vec<_> = state
-        .events
+    let shells: Vec<(&Entry, &str)> = state
+        .entries
         .iter()
-        .filter(|e| e.event == "exec-shell")
+        .filter_map(|e| match &e.event {
+            Event::ExecShell { detail } => Some((e, detail.as_str())),
+            _ => None,
+        })
         .collect();
     if shells.is_empty() {
         return;
     }
     let _ = writeln!(s, "\n## Shell (`--exec`)\n");
-    for e in shells {
-        let detail = e.detail.as_deref().unwrap_or("");
+    for (e, detail) in shells {
         let (first, preamble) = detail.split_once('\n').unwrap_or((detail, ""));
         let _ = writeln!(s, "- {} by {}: {first}", e.at, e.operator);
         if !preamble.is_empty() {

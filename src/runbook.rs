@@ -313,6 +313,15 @@ impl Impact {
 }
 
 impl Runbook {
+    /// Where a run goes after step `index` when no answer decides: its `next:`, or the step
+    /// after it.
+    pub fn successor(&self, index: usize) -> Target {
+        self.steps[index]
+            .next
+            .clone()
+            .unwrap_or(Target::Step(index + 1))
+    }
+
     /// The capture step that defines `variable`, if any.
     pub fn capture(&self, variable: &str) -> Option<(usize, &ValueType)> {
         self.steps
@@ -377,11 +386,13 @@ pub const RESERVED_PARAMETERS: &[&str] = &[
     "Confirm",
 ];
 
-/// Lowercase hex sha256 of `text`, as runbooks and state files record it.
-pub fn sha256_hex(text: &str) -> String {
+/// Lowercase hex sha256 of `data`, as runbooks and state files record it.
+pub fn sha256_hex(data: impl AsRef<[u8]>) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(64);
+    for b in Sha256::digest(data.as_ref()) {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }

@@ -1,21 +1,30 @@
-//! The run as a state machine over the state file's data: which unit is next, and what each
-//! answer does to it. No I/O, no prompts: `engine` asks the operator and saves after each call.
+//! The run as a state machine: which unit is next, and which events each answer records.
+//!
+//! Every change to a run is an [`Event`] recorded here: it is queued as a journal line and
+//! applied to the [`State`] by the fold, so what is saved and what the run does cannot differ.
+//! No prompts and no file I/O (it reads the clock for event times); `engine` asks the operator
+//! and writes the queued lines after each transition.
 
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::journal::{self, Entry, Event, Header, Writer};
 use crate::param::Value;
 use crate::runbook::{Runbook, Step, Target};
 use crate::scope::Values;
-use crate::state::{Cursor, Event, RunStatus, State, Unit, UnitStatus, now};
+use crate::state::{Cursor, State, UnitStatus, now};
 
 /// A run in memory.
 pub struct Session<'a> {
-    /// The runbook (from the state's embedded source, or the current one).
+    /// The runbook it follows (the state's embedded copy, or the current one).
     pub runbook: &'a Runbook,
-    /// The persisted record.
-    pub state: State,
+    state: State,
+    writer: Writer,
     /// Who is running it now.
     pub operator: String,
-    /// Secret values: memory only, never in `state`.
+    /// Secret values: memory only, never recorded.
     pub secrets: Values,
+    steps: HashMap<String, usize>,
 }
 
 /// The unit at the cursor.
@@ -25,41 +34,120 @@ pub struct Position {
     pub step: usize,
     /// Item index.
     pub item: usize,
-    /// Index into `state.units`.
+    /// Index into the state's units.
     pub unit: usize,
 }
 
-/// The unit id of `step` for `item`.
-pub fn unit_id(step: &Step, item: Option<&Value>) -> String {
-    match item {
-        Some(v) => format!("{}[{}]", step.id, v.display()),
-        None => step.id.clone(),
-    }
+/// What comes next in a run.
+#[derive(Debug, Clone)]
+pub enum Next {
+    /// The run is over.
+    Finished,
+    /// Step `.0` loops over an empty list: nothing to do there.
+    EmptyLoop(usize),
+    Unit(Position),
+}
+
+fn step_map(rb: &Runbook) -> HashMap<String, usize> {
+    rb.steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.clone(), i))
+        .collect()
 }
 
 impl<'a> Session<'a> {
-    /// Appends an event.
-    pub fn event(&mut self, unit: Option<&str>, event: &str, detail: Option<String>) {
-        self.state.events.push(Event {
-            at: now(),
-            operator: self.operator.clone(),
-            unit: unit.map(str::to_owned),
-            event: event.to_owned(),
-            detail,
-        });
+    /// A new run: its header line (to write first) and the session after it.
+    pub fn create(
+        runbook: &'a Runbook,
+        header: Header,
+        operator: String,
+        secrets: Values,
+    ) -> (Session<'a>, String) {
+        let line = journal::header_line(&header);
+        let session = Session {
+            runbook,
+            state: State::new(header),
+            writer: Writer::after_header(&line),
+            operator,
+            secrets,
+            steps: step_map(runbook),
+        };
+        (session, line)
     }
 
-    /// Every value a template may read: parameters, secrets and captures.
+    /// A run read back from its journal (already folded into `state`).
+    pub fn resume(
+        runbook: &'a Runbook,
+        state: State,
+        writer: Writer,
+        operator: String,
+    ) -> Session<'a> {
+        Session {
+            runbook,
+            state,
+            writer,
+            operator,
+            secrets: Values::new(),
+            steps: step_map(runbook),
+        }
+    }
+
+    /// Follows another runbook from now on (the event saying so is the caller's).
+    pub fn switch_runbook(&mut self, runbook: &'a Runbook) {
+        self.runbook = runbook;
+        self.steps = step_map(runbook);
+    }
+
+    /// The run as recorded so far.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Records `event`: queued for the next save, and applied to the state.
+    pub fn record(&mut self, event: Event) {
+        let entry = self.writer.entry(now(), self.operator.clone(), event);
+        let applied = self.state.apply(entry);
+        // Events made here always fit the run; a refusal would be a bug in this module.
+        debug_assert!(applied.is_ok(), "{applied:?}");
+    }
+
+    /// The journal lines recorded since the last call.
+    pub fn take_pending(&mut self) -> String {
+        self.writer.take_pending()
+    }
+
+    /// Whether events wait to be saved.
+    pub fn has_pending(&self) -> bool {
+        self.writer.has_pending()
+    }
+
+    /// The whole journal, as it would be written from scratch.
+    pub fn encode_all(&self) -> Vec<u8> {
+        journal::encode(&self.state.header, &self.state.entries)
+    }
+
+    /// The events recorded so far.
+    pub fn entries(&self) -> &[Entry] {
+        &self.state.entries
+    }
+
+    /// The id of unit `unit`.
+    pub fn unit_id(&self, unit: usize) -> &str {
+        &self.state.units[unit].id
+    }
+
+    /// Every value a template may read: parameters and secrets.
     pub fn values(&self) -> Values {
         let mut v = self.state.params.clone();
-        v.extend(self.secrets.clone());
+        v.extend(self.secrets.iter().map(|(k, v)| (k.clone(), v.clone())));
         v
     }
 
-    /// The items of a step (`None` for a plain step), or why they are not known.
-    pub fn items(&self, step: &Step) -> Result<Vec<Option<Value>>, String> {
+    /// The items of a `for_each` step (`None` for a plain step), or why they are not known.
+    pub fn items(&self, step: &Step) -> Result<Option<&[Value]>, String> {
         let Some(f) = &step.for_each else {
-            return Ok(vec![None]);
+            return Ok(None);
         };
         let list = self
             .state
@@ -68,7 +156,7 @@ impl<'a> Session<'a> {
             .or_else(|| self.secrets.get(&f.list))
             .or_else(|| self.state.captured.get(&f.list));
         match list {
-            Some(Value::List(items)) => Ok(items.iter().cloned().map(Some).collect()),
+            Some(Value::List(items)) => Ok(Some(items)),
             Some(_) => Err(format!("`{}` is not a list", f.list)),
             None => Err(format!(
                 "`{}` has no value: the step that captures it was skipped",
@@ -77,121 +165,86 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// Adds pending units for `step` if it has none yet (lists captured at run time).
+    /// Plans the units of step `index` if it has none yet (lists captured at run time).
     pub fn ensure_units(&mut self, index: usize) -> Result<(), String> {
-        let step = &self.runbook.steps[index];
-        if self.state.units.iter().any(|u| u.step == step.id) {
+        let rb = self.runbook;
+        let step = &rb.steps[index];
+        if self.state.is_planned(&step.id) {
             return Ok(());
         }
-        let items = self.items(step)?;
-        let at = self.insert_point(index);
-        let new: Vec<Unit> = items
-            .iter()
-            .map(|item| Unit {
-                id: unit_id(step, item.as_ref()),
-                step: step.id.clone(),
-                item: item.as_ref().map(Value::display),
-                status: UnitStatus::Pending,
-                started_at: None,
-                finished_at: None,
-                operator: None,
-                note: None,
-                command: None,
-                executions: Vec::new(),
-            })
-            .collect();
-        self.state.units.splice(at..at, new);
+        let items = self
+            .items(step)?
+            .map(|items| items.iter().map(Value::display).collect());
+        let position = self.insert_point(index);
+        self.record(Event::Planned {
+            step: step.id.clone(),
+            position,
+            items,
+        });
         Ok(())
     }
 
     /// Units stay in step order: a new step's units go after every earlier step's.
     fn insert_point(&self, index: usize) -> usize {
-        let earlier: Vec<&str> = self.runbook.steps[..index]
+        self.runbook.steps[..index]
             .iter()
-            .map(|s| s.id.as_str())
-            .collect();
-        self.state
-            .units
-            .iter()
-            .rposition(|u| earlier.contains(&u.step.as_str()))
-            .map_or(0, |i| i + 1)
+            .map(|s| self.state.step_units(&s.id).end)
+            .max()
+            .unwrap_or(0)
     }
 
     /// Plans every unit whose items are known now (at the start of a run).
     pub fn plan_units(&mut self) {
         for i in 0..self.runbook.steps.len() {
+            // A list captured later is planned when the run gets there.
             let _ = self.ensure_units(i);
         }
     }
 
     /// The unit indices of step `index`.
-    pub fn step_units(&self, index: usize) -> Vec<usize> {
-        let id = &self.runbook.steps[index].id;
-        (0..self.state.units.len())
-            .filter(|&i| &self.state.units[i].step == id)
-            .collect()
+    pub fn step_units(&self, index: usize) -> Range<usize> {
+        self.state.step_units(&self.runbook.steps[index].id)
     }
 
     /// Marks a unit shown, with the command text as shown (secrets masked).
     pub fn start(&mut self, unit: usize, command: Option<String>) {
-        let u = &mut self.state.units[unit];
-        u.status = UnitStatus::InProgress;
-        u.started_at = Some(now());
-        u.operator = Some(self.operator.clone());
-        u.command = command;
-        let id = u.id.clone();
-        self.event(Some(&id), "started", None);
+        let unit = self.unit_id(unit).to_owned();
+        self.record(Event::Started { unit, command });
     }
 
-    /// Records the final status of a unit.
+    /// Records the final status of a unit; `note` is the reason for a skip or a failure.
     pub fn finish(&mut self, unit: usize, status: UnitStatus, note: Option<String>) {
-        let u = &mut self.state.units[unit];
-        u.status = status;
-        u.finished_at = Some(now());
-        u.operator = Some(self.operator.clone());
-        if let Some(n) = &note {
-            u.note = Some(match u.note.take() {
-                Some(old) if !old.is_empty() => format!("{old}\n{n}"),
-                _ => n.clone(),
-            });
-        }
-        let id = u.id.clone();
+        let unit = self.unit_id(unit).to_owned();
         let event = match status {
-            UnitStatus::Done => "done",
-            UnitStatus::Skipped => "skipped",
-            UnitStatus::Failed => "failed",
-            UnitStatus::InProgress => "started",
-            UnitStatus::Pending => "reset",
+            UnitStatus::Skipped => Event::Skipped {
+                unit,
+                reason: note.unwrap_or_default(),
+            },
+            UnitStatus::Failed => Event::Failed {
+                unit,
+                reason: note.unwrap_or_default(),
+            },
+            UnitStatus::Pending => Event::WaitingForInput { unit },
+            UnitStatus::InProgress => Event::Started {
+                unit,
+                command: None,
+            },
+            UnitStatus::Done => Event::Done { unit, note },
         };
-        self.event(Some(&id), event, note);
-    }
-
-    /// Adds an operator note to a unit.
-    pub fn note(&mut self, unit: usize, text: String) {
-        let u = &mut self.state.units[unit];
-        u.note = Some(match u.note.take() {
-            Some(old) if !old.is_empty() => format!("{old}\n{text}"),
-            _ => text.clone(),
-        });
-        let id = u.id.clone();
-        self.event(Some(&id), "note", Some(text));
+        self.record(event);
     }
 
     /// Moves the cursor past the unit at `pos`: the next item, or the step after (or its `next`).
     pub fn advance(&mut self, pos: &Position) {
-        let units = self.step_units(pos.step);
-        if pos.item + 1 < units.len() {
-            self.state.cursor = Some(Cursor {
-                step: pos.step,
+        if pos.item + 1 < self.step_units(pos.step).len() {
+            let step = self.runbook.steps[pos.step].id.clone();
+            self.record(Event::Next {
+                step,
                 item: pos.item + 1,
             });
             return;
         }
-        let step = &self.runbook.steps[pos.step];
-        match &step.next {
-            Some(t) => self.jump(pos.step, t.clone()),
-            None => self.jump(pos.step, Target::Step(pos.step + 1)),
-        }
+        self.jump(pos.step, self.runbook.successor(pos.step));
     }
 
     /// Moves past a whole step without running its `next` (a step skipped by its condition).
@@ -202,37 +255,31 @@ impl<'a> Session<'a> {
     /// Continues at `target` from step `from`. A jump backwards re-opens the units in between,
     /// so that they are asked again; their earlier outcomes stay in the events.
     pub fn jump(&mut self, from: usize, target: Target) {
+        let rb = self.runbook;
         match target {
-            Target::Step(to) if to < self.runbook.steps.len() => {
+            Target::Step(to) if to < rb.steps.len() => {
                 if to <= from {
-                    let ids: Vec<String> = self.runbook.steps[to..=from]
-                        .iter()
-                        .map(|s| s.id.clone())
-                        .collect();
-                    for u in self
-                        .state
-                        .units
-                        .iter_mut()
-                        .filter(|u| ids.contains(&u.step))
-                    {
-                        u.status = UnitStatus::Pending;
-                    }
-                    let step_id = self.runbook.steps[to].id.clone();
-                    self.event(None, "jumped-back", Some(step_id));
+                    self.record(Event::JumpedBack {
+                        to: rb.steps[to].id.clone(),
+                        steps: rb.steps[to..=from].iter().map(|s| s.id.clone()).collect(),
+                    });
                 } else {
                     self.pass_by(from + 1..to);
                 }
-                self.state.cursor = Some(Cursor { step: to, item: 0 });
+                self.record(Event::Next {
+                    step: rb.steps[to].id.clone(),
+                    item: 0,
+                });
             }
             _ => {
-                self.pass_by(from + 1..self.runbook.steps.len());
-                self.complete();
+                self.pass_by(from + 1..rb.steps.len());
+                self.record(Event::Completed);
             }
         }
     }
 
     /// Steps a jump passes over are skipped, so a finished run has no pending units.
-    fn pass_by(&mut self, steps: std::ops::Range<usize>) {
+    fn pass_by(&mut self, steps: Range<usize>) {
         let reason = match steps.start.checked_sub(1).map(|i| &self.runbook.steps[i]) {
             Some(s) => format!("not on the path taken after `{}`", s.id),
             None => "not on the path taken".to_owned(),
@@ -250,30 +297,69 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// The run reached its end.
-    pub fn complete(&mut self) {
-        self.state.cursor = None;
-        self.state.status = RunStatus::Complete;
-        self.event(None, "completed", None);
-    }
-
-    /// The operator aborted.
-    pub fn abort(&mut self, unit: &str, why: &str) {
-        self.state.status = RunStatus::Aborted;
-        self.event(Some(unit), "aborted", Some(why.to_owned()));
-    }
-
-    /// The unit at the cursor, planning the step's units if needed.
-    pub fn position(&mut self) -> Option<Result<Position, String>> {
-        let cursor = self.state.cursor?;
-        if let Err(e) = self.ensure_units(cursor.step) {
-            return Some(Err(e));
+    /// The run starts at its first step.
+    pub fn begin(&mut self) {
+        match self.runbook.steps.first() {
+            Some(s) => {
+                let step = s.id.clone();
+                self.record(Event::Next { step, item: 0 });
+            }
+            None => self.record(Event::Completed),
         }
-        let units = self.step_units(cursor.step);
-        Some(Ok(Position {
-            step: cursor.step,
+    }
+
+    /// What comes next: the unit at the cursor (its step's units planned if needed), or why
+    /// the run cannot go on (a list with no value).
+    pub fn position(&mut self) -> Result<Next, String> {
+        let Some(cursor) = self.state.cursor.clone() else {
+            return Ok(Next::Finished);
+        };
+        let Some(&step) = self.steps.get(&cursor.step) else {
+            return Err(format!(
+                "the run is at step `{}`, which this runbook does not have",
+                cursor.step
+            ));
+        };
+        self.ensure_units(step)?;
+        let units = self.step_units(step);
+        if units.is_empty() {
+            return Ok(Next::EmptyLoop(step));
+        }
+        if cursor.item >= units.len() {
+            return Err(format!(
+                "the run is at item {} of step `{}`, which has {}",
+                cursor.item + 1,
+                cursor.step,
+                units.len()
+            ));
+        }
+        Ok(Next::Unit(Position {
+            step,
             item: cursor.item,
-            unit: units.get(cursor.item).copied().unwrap_or(usize::MAX),
+            unit: units.start + cursor.item,
         }))
+    }
+
+    /// After switching runbooks: the first step with a unit not yet done or skipped.
+    pub fn first_unfinished(&self) -> Option<Cursor> {
+        for step in &self.runbook.steps {
+            let units = self.state.step_units(&step.id);
+            if units.is_empty() {
+                return Some(Cursor {
+                    step: step.id.clone(),
+                    item: 0,
+                });
+            }
+            if let Some(k) = self.state.units[units]
+                .iter()
+                .position(|u| !u.status.is_settled())
+            {
+                return Some(Cursor {
+                    step: step.id.clone(),
+                    item: k,
+                });
+            }
+        }
+        None
     }
 }

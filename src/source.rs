@@ -77,6 +77,48 @@ fn printable_message(message: &str) -> String {
     out
 }
 
+/// Where two texts differ, line by line: the changed stretch between their common start and
+/// end, at most `max` lines of it, `-` for the first text's lines and `+` for the second's.
+/// Control, bidi and invisible characters are shown escaped: the text may be hostile.
+pub fn line_diff(old: &str, new: &str, max: usize) -> String {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let tail = a[head..]
+        .iter()
+        .rev()
+        .zip(b[head..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let removed = &a[head..a.len() - tail];
+    let added = &b[head..b.len() - tail];
+    let mut out = format!("@@ line {} @@\n", head + 1);
+    let lines = removed
+        .iter()
+        .map(|l| ('-', l))
+        .chain(added.iter().map(|l| ('+', l)));
+    let total = removed.len() + added.len();
+    for (i, (sign, line)) in lines.enumerate() {
+        if i == max {
+            out.push_str(&format!("… {} more changed lines\n", total - max));
+            break;
+        }
+        out.push(sign);
+        out.push(' ');
+        for c in line.chars() {
+            let hidden = c.is_control() && c != '\t'
+                || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}');
+            if hidden {
+                out.extend(c.escape_unicode());
+            } else {
+                out.push(c);
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// The part of `line` around the 0-based character column `col`, with control characters
 /// other than tab replaced one for one, and how many characters precede the caret.
 fn excerpt(line: &str, col: usize) -> (String, usize) {
@@ -145,6 +187,17 @@ mod tests {
             lines[1].ends_with('…') && lines[1].contains("| …a"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn a_line_diff_shows_the_changed_stretch_with_hidden_characters_escaped() {
+        let old = "a\nb\nc\n";
+        let new = "a\nStop-Computer -Force; b\u{202E}\nc\n";
+        assert_eq!(
+            line_diff(old, new, 10),
+            "@@ line 2 @@\n- b\n+ Stop-Computer -Force; b\\u{202e}\n"
+        );
+        assert_eq!(line_diff("x\ny\n", "x\n", 10), "@@ line 2 @@\n- y\n");
     }
 
     #[test]

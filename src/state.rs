@@ -1,70 +1,40 @@
-//! The state file's format: everything needed to resume a run anywhere, versioned by `format`.
-//!
-//! It carries the runbook's full source (so a run resumes on another machine, or after the
-//! shipped runbook changed), parameter values except secrets, captured values, every unit's
-//! status, and an append-only list of events. Storage (atomic writes, locking) is `store`'s job.
+//! What a run looks like now: the fold of its journal's events (units, cursor, captured values,
+//! status). Nothing else changes it: `session` records events and this module applies them,
+//! the same way when a run is live and when its file is read back.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::journal::{Entry, Event, ExecutionRecord, Header, RunbookRecord};
 use crate::param::Value;
 
-/// The format version this build reads and writes. Bump it deliberately, with a migration.
-pub const FORMAT: u32 = 1;
-
-/// A run's whole record.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A run's state, as folded from its journal.
+#[derive(Debug, Clone)]
 pub struct State {
-    /// Always [`FORMAT`] when written by this build.
-    pub format: u32,
-    /// The runbook the run follows.
+    pub header: Header,
+    /// The runbook the run follows now: the header's, or the last one switched to.
     pub runbook: RunbookRecord,
-    /// When the run started.
-    pub created_at: String,
     /// Parameter values, secrets excluded.
     pub params: BTreeMap<String, Value>,
-    /// Names of secret parameters: asked again on every resume.
-    pub secret_params: Vec<String>,
-    /// Values captured so far.
     pub captured: BTreeMap<String, Value>,
-    /// Every unit reached or planned, in run order.
+    /// Every unit planned so far, in step order.
     pub units: Vec<Unit>,
-    /// Where the run continues: the step index and item index; `None` when finished.
+    /// Where the run continues; `None` when finished.
     pub cursor: Option<Cursor>,
-    /// `running`, `complete` or `aborted`.
     pub status: RunStatus,
-    /// Append-only history.
-    pub events: Vec<Event>,
+    /// Every event, in the order recorded.
+    pub entries: Vec<Entry>,
+    by_id: HashMap<String, usize>,
+    by_step: HashMap<String, Range<usize>>,
 }
 
-/// The runbook as it was when the run started.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RunbookRecord {
-    /// Id.
-    pub id: String,
-    /// Version.
-    pub version: String,
-    /// sha256 of `source`.
-    pub sha256: String,
-    /// Where it was loaded from (a path or `runbooks/<id>.yaml` for a shipped one).
-    pub source_name: String,
-    /// The full YAML text.
-    pub source: String,
-    /// The template files it uses, by name.
-    pub templates: BTreeMap<String, String>,
-}
-
-/// The next unit to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The next unit to run: a step id and the item index within it (0 for a plain step).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
-    /// Step index.
-    pub step: usize,
-    /// Item index within a `for_each` step (0 otherwise).
+    pub step: String,
     pub item: usize,
 }
 
@@ -72,88 +42,89 @@ pub struct Cursor {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
-    /// Not finished.
     Running,
-    /// Every step reached its end.
     Complete,
     /// The operator aborted after a failure.
     Aborted,
+}
+
+impl RunStatus {
+    /// The name `status` and `report` show.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Complete => "complete",
+            RunStatus::Aborted => "aborted",
+        }
+    }
 }
 
 /// A unit's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitStatus {
-    /// Not reached yet.
+    /// Not reached yet, or re-opened.
     Pending,
     /// Shown to the operator, outcome not recorded yet.
     InProgress,
-    /// Done (or passed).
     Done,
-    /// Skipped, by the operator or by a condition.
+    /// Skipped, by the operator or by a condition or a jump.
     Skipped,
-    /// Failed.
     Failed,
 }
 
+impl UnitStatus {
+    /// The name `status` and `report` show.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitStatus::Pending => "pending",
+            UnitStatus::InProgress => "in_progress",
+            UnitStatus::Done => "done",
+            UnitStatus::Skipped => "skipped",
+            UnitStatus::Failed => "failed",
+        }
+    }
+
+    /// Done or skipped: nothing left to do.
+    pub fn is_settled(self) -> bool {
+        matches!(self, UnitStatus::Done | UnitStatus::Skipped)
+    }
+}
+
 /// One tracked unit: a step, or one item of a `for_each` step.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Unit {
     /// `step` or `step[item]`.
     pub id: String,
-    /// The step id.
     pub step: String,
-    /// The item, for `for_each` steps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
-    /// Status.
     pub status: UnitStatus,
     /// When it was last started (RFC 3339 UTC).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
-    /// When it was finished.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<String>,
-    /// Who recorded the outcome.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Who last recorded something about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
-    /// Operator's notes, or the skip reason.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The operator's notes, or the skip reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// The command exactly as shown (secrets masked).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
     /// Commands run by `--exec`, oldest first.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub executions: Vec<Execution>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub executions: Vec<ExecutionRecord>,
 }
 
 /// Output kept per unit, over all its executions: the newest output is kept first.
 pub const OUTPUT_LIMIT: usize = 64 * 1024;
 
-/// One command `--exec` ran for a unit.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct Execution {
-    /// `command`, `verify`, `check`, `wait` or `capture`.
-    pub what: String,
-    /// When it started (RFC 3339 UTC).
-    pub started_at: String,
-    /// Wall time in milliseconds.
-    pub duration_ms: u64,
-    /// The exit status; absent when it timed out or the shell died.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exit_status: Option<i32>,
-    /// "pass" or "fail: why" (the engine's verdict; the operator's is in the unit).
-    pub verdict: String,
-    /// Output (secrets masked), cut to [`OUTPUT_LIMIT`] per unit with a marker.
-    pub output: String,
-}
-
 /// Appends `e` to `list`, then cuts outputs so the unit keeps at most [`OUTPUT_LIMIT`] bytes:
 /// the newest output keeps its end (where errors are), older ones what budget is left.
-pub fn keep_execution(list: &mut Vec<Execution>, e: Execution) {
+pub fn keep_execution(list: &mut Vec<ExecutionRecord>, e: ExecutionRecord) {
     list.push(e);
     let mut budget = OUTPUT_LIMIT;
     for e in list.iter_mut().rev() {
@@ -172,22 +143,12 @@ pub fn keep_execution(list: &mut Vec<Execution>, e: Execution) {
     }
 }
 
-/// One entry of the history.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Event {
-    /// RFC 3339 UTC.
-    pub at: String,
-    /// Who.
-    pub operator: String,
-    /// Which unit, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
-    /// What happened (kebab-case).
-    pub event: String,
-    /// Details: a reason, a value, a choice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+/// The unit id of the `item` of step `step` (`step[item]`), or of a plain step.
+pub fn unit_id(step: &str, item: Option<&str>) -> String {
+    match item {
+        Some(v) => format!("{step}[{v}]"),
+        None => step.to_owned(),
+    }
 }
 
 /// Now, as stored: RFC 3339 UTC with seconds.
@@ -198,6 +159,236 @@ pub fn now() -> String {
 /// A time as stored.
 pub fn timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn append_note(slot: &mut Option<String>, text: &str) {
+    *slot = Some(match slot.take() {
+        Some(old) if !old.is_empty() => format!("{old}\n{text}"),
+        _ => text.to_owned(),
+    });
+}
+
+impl State {
+    /// A run that has only its header.
+    pub fn new(header: Header) -> State {
+        State {
+            runbook: header.runbook.clone(),
+            params: header.params.clone(),
+            header,
+            captured: BTreeMap::new(),
+            units: Vec::new(),
+            cursor: None,
+            status: RunStatus::Running,
+            entries: Vec::new(),
+            by_id: HashMap::new(),
+            by_step: HashMap::new(),
+        }
+    }
+
+    /// Folds a journal read from disk; stops at the first event that does not fit the run so
+    /// far (which only a hand-made file has), saying which.
+    pub fn fold(header: Header, entries: Vec<Entry>) -> (State, Option<(u64, String)>) {
+        let mut state = State::new(header);
+        state.entries.reserve(entries.len());
+        for e in entries {
+            let seq = e.seq;
+            if let Err(why) = state.apply(e) {
+                return (state, Some((seq, why)));
+            }
+        }
+        (state, None)
+    }
+
+    /// The index of unit `id`.
+    pub fn unit_index(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The unit indices of step `step` (empty when not planned yet).
+    pub fn step_units(&self, step: &str) -> Range<usize> {
+        self.by_step.get(step).cloned().unwrap_or(0..0)
+    }
+
+    /// Whether step `step` has its units planned.
+    pub fn is_planned(&self, step: &str) -> bool {
+        self.by_step.contains_key(step)
+    }
+
+    fn unit_mut(&mut self, id: &str) -> Result<&mut Unit, String> {
+        let i = self
+            .unit_index(id)
+            .ok_or_else(|| format!("unit `{id}` was never planned"))?;
+        Ok(&mut self.units[i])
+    }
+
+    /// Applies one event and keeps it.
+    pub fn apply(&mut self, entry: Entry) -> Result<(), String> {
+        let at = &entry.at;
+        let by = &entry.operator;
+        match &entry.event {
+            Event::Resumed { .. } => {
+                if self.status == RunStatus::Aborted {
+                    self.status = RunStatus::Running;
+                }
+            }
+            Event::RunbookSwitched { runbook } => self.runbook = runbook.clone(),
+            Event::ParamSet {
+                name,
+                value: Some(v),
+            } => {
+                self.params.insert(name.clone(), v.clone());
+            }
+            Event::Planned {
+                step,
+                position,
+                items,
+            } => self.plan(step, *position, items.as_deref())?,
+            Event::Next { step, item } => {
+                self.cursor = Some(Cursor {
+                    step: step.clone(),
+                    item: *item,
+                });
+            }
+            Event::Started { unit, command } => {
+                let u = self.unit_mut(unit)?;
+                u.status = UnitStatus::InProgress;
+                u.started_at = Some(at.clone());
+                u.operator = Some(by.clone());
+                u.command.clone_from(command);
+            }
+            Event::Done { unit, note } => {
+                let u = self.unit_mut(unit)?;
+                finish(u, UnitStatus::Done, at, by, note.as_deref());
+            }
+            Event::Skipped { unit, reason } => {
+                let u = self.unit_mut(unit)?;
+                finish(u, UnitStatus::Skipped, at, by, Some(reason));
+            }
+            Event::Failed { unit, reason } => {
+                let u = self.unit_mut(unit)?;
+                finish(u, UnitStatus::Failed, at, by, Some(reason));
+            }
+            Event::Note { unit, text } => append_note(&mut self.unit_mut(unit)?.note, text),
+            Event::Captured {
+                variable, value, ..
+            } => {
+                self.captured.insert(variable.clone(), value.clone());
+            }
+            Event::WaitingForInput { unit } => self.unit_mut(unit)?.status = UnitStatus::Pending,
+            Event::JumpedBack { steps, .. } => {
+                for s in steps {
+                    for i in self.step_units(s) {
+                        self.units[i].status = UnitStatus::Pending;
+                    }
+                }
+            }
+            Event::Completed => {
+                self.cursor = None;
+                self.status = RunStatus::Complete;
+            }
+            Event::Aborted { .. } => self.status = RunStatus::Aborted,
+            Event::Executed { unit, execution } => {
+                let u = self.unit_mut(unit)?;
+                keep_execution(&mut u.executions, execution.clone());
+            }
+            Event::RunStarted { .. }
+            | Event::ClockBehind { .. }
+            | Event::RunbookChanged { .. }
+            | Event::ModifiedRunbookAccepted { .. }
+            | Event::ExecShell { .. }
+            | Event::ParamSet { value: None, .. }
+            | Event::Restarted { .. }
+            | Event::Decision { .. }
+            | Event::Approved { .. }
+            | Event::Confirmed { .. }
+            | Event::Retry { .. }
+            | Event::GateOverridden { .. }
+            | Event::StillWaiting { .. }
+            | Event::Interrupted { .. }
+            | Event::ShellStarted { .. }
+            | Event::RunByHand { .. }
+            | Event::VerdictOverruled { .. } => {}
+        }
+        self.entries.push(entry);
+        Ok(())
+    }
+
+    fn plan(&mut self, step: &str, at: usize, items: Option<&[String]>) -> Result<(), String> {
+        if self.is_planned(step) {
+            return Err(format!("step `{step}` was planned twice"));
+        }
+        if at > self.units.len() {
+            return Err(format!(
+                "step `{step}` planned at unit {at} of {}",
+                self.units.len()
+            ));
+        }
+        // Units of one step stay together: a plan may not split another step's units.
+        if at > 0 && at < self.units.len() && self.units[at - 1].step == self.units[at].step {
+            return Err(format!(
+                "step `{step}` planned inside step `{}`",
+                self.units[at].step
+            ));
+        }
+        let unit = |item: Option<&String>| Unit {
+            id: unit_id(step, item.map(String::as_str)),
+            step: step.to_owned(),
+            item: item.cloned(),
+            status: UnitStatus::Pending,
+            started_at: None,
+            finished_at: None,
+            operator: None,
+            note: None,
+            command: None,
+            executions: Vec::new(),
+        };
+        let new: Vec<Unit> = match items {
+            Some(items) => items.iter().map(|i| unit(Some(i))).collect(),
+            None => vec![unit(None)],
+        };
+        if let Some(dup) = new
+            .iter()
+            .map(|u| &u.id)
+            .find(|id| self.by_id.contains_key(*id))
+        {
+            return Err(format!("unit `{dup}` planned twice"));
+        }
+        let count = new.len();
+        self.units.splice(at..at, new);
+        // Indices after the insertion point moved: rebuild (one pass per planned step).
+        if at + count == self.units.len() {
+            for i in at..self.units.len() {
+                self.by_id.insert(self.units[i].id.clone(), i);
+            }
+        } else {
+            self.by_id = self
+                .units
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (u.id.clone(), i))
+                .collect();
+        }
+        if self.by_id.len() != self.units.len() {
+            return Err(format!("step `{step}` has two items with the same name"));
+        }
+        for r in self.by_step.values_mut() {
+            if r.start >= at {
+                r.start += count;
+                r.end += count;
+            }
+        }
+        self.by_step.insert(step.to_owned(), at..at + count);
+        Ok(())
+    }
+}
+
+fn finish(u: &mut Unit, status: UnitStatus, at: &str, by: &str, note: Option<&str>) {
+    u.status = status;
+    u.finished_at = Some(at.to_owned());
+    u.operator = Some(by.to_owned());
+    if let Some(n) = note {
+        append_note(&mut u.note, n);
+    }
 }
 
 impl<'de> Deserialize<'de> for Value {

@@ -9,13 +9,15 @@ use crate::answers::{AnswersFile, Chain, ScriptedOperator};
 use crate::engine::{Engine, Exec};
 use crate::error::{Error, Result};
 use crate::host::{Dialect, HostConfig};
+use crate::journal::{Event, FORMAT, Header, RunbookRecord, Writer};
 use crate::loader::{self, Loaded, Templates};
+use crate::lock::Holder;
 use crate::operator::{Notice, Operator};
 use crate::platform;
 use crate::session::Session;
 use crate::source::Source;
-use crate::state::{Cursor, FORMAT, RunStatus, RunbookRecord, State, UnitStatus, now};
-use crate::store::{Holder, Store, resume_command};
+use crate::state::{RunStatus, State, now};
+use crate::store::{Store, resume_command};
 use crate::terminal::{self, TerminalOperator};
 use crate::values::{self, ValueInputs};
 use crate::yaml;
@@ -107,7 +109,7 @@ impl ExecOptions {
         let detail = secrets
             .iter()
             .fold(detail, |d, s| d.replace(s.as_str(), "********"));
-        session.event(None, "exec-shell", Some(detail));
+        session.record(Event::ExecShell { detail });
     }
 }
 
@@ -207,17 +209,13 @@ pub fn run(
         .values
         .into_iter()
         .partition(|(k, _)| !rb.param(k).is_some_and(|p| p.secret));
-    let state = State {
+    let holder = Holder::me(&operator_name);
+    let header = Header {
         format: FORMAT,
-        runbook: RunbookRecord {
-            id: rb.id.clone(),
-            version: rb.version.clone(),
-            sha256: rb.sha256.clone(),
-            source_name: rb.source_name.clone(),
-            source: rb.source_text.clone(),
-            templates: rb.template_files.clone(),
-        },
+        runbook: RunbookRecord::of(rb),
         created_at: now(),
+        operator: operator_name.clone(),
+        host: holder.host.clone(),
         params,
         secret_params: rb
             .params
@@ -225,33 +223,22 @@ pub fn run(
             .filter(|p| p.secret)
             .map(|p| p.name.clone())
             .collect(),
-        captured: Default::default(),
-        units: Vec::new(),
-        cursor: Some(Cursor { step: 0, item: 0 }),
-        status: RunStatus::Running,
-        events: Vec::new(),
     };
-    let holder = Holder::me(&operator_name);
-    let store = Store::create(&path, &state, &holder)?;
     let hint = Arc::new(Mutex::new(Some(format!(
         "resume with: {}",
         resume_command(&path)
     ))));
     let mut op = operator(answers.as_ref(), &operator_name, hint);
-    let mut session = Session {
-        runbook: rb,
-        state,
-        operator: operator_name.clone(),
-        secrets,
-    };
-    session.event(
-        None,
-        "run-started",
-        Some(format!("{} {} on {}", rb.id, rb.version, holder.host)),
-    );
+    let (mut session, header_line) = Session::create(rb, header, operator_name.clone(), secrets);
+    session.record(Event::RunStarted {
+        host: holder.host.clone(),
+    });
+    session.begin();
     if let Some(exec) = &common.exec {
         exec.record(&mut session, &mut op);
     }
+    let first = format!("{header_line}\n{}", session.take_pending());
+    let store = Store::create(&path, &holder, first.as_bytes())?;
     let mut engine = Engine {
         session,
         store,
@@ -266,7 +253,7 @@ pub fn run(
     )));
     engine.ask_missing_params()?;
     engine.session.plan_units();
-    engine.save_now()?;
+    engine.save()?;
     engine.operator.notify(plan_notice(&loaded, &path));
     engine.drive()
 }
@@ -294,7 +281,8 @@ fn plan_notice(loaded: &Loaded, path: &Path) -> Notice {
     }
 }
 
-/// The runbook as it is now (shipped or on disk), if it can still be found.
+/// The runbook as it is now (shipped or on disk), when it can still be found and differs from
+/// the one recorded.
 fn current_runbook(record: &RunbookRecord, templates: &Templates) -> Option<Loaded> {
     let name = record
         .source_name
@@ -307,38 +295,98 @@ fn current_runbook(record: &RunbookRecord, templates: &Templates) -> Option<Load
     let same_templates = record
         .templates
         .iter()
-        .all(|(n, text)| templates.get(n).is_some_and(|(_, t)| &t == text));
+        .all(|(n, t)| templates.get(n).is_some_and(|(_, text)| text == t.text));
     if same_templates && crate::runbook::sha256_hex(&source.text) == record.sha256 {
         return None;
     }
     loader::load_source(&source, templates).ok()
 }
 
+/// What tells two runbook records apart, line by line: each part that differs, with the lines
+/// around the change (control characters shown escaped: the text may come from anywhere).
+fn difference(recorded: &RunbookRecord, current: &RunbookRecord) -> String {
+    let mut out = String::new();
+    let mut part = |name: &str, old: &str, new: &str| {
+        if old == new {
+            return;
+        }
+        out.push_str(&format!("--- {name} in the state file\n+++ {name} now\n"));
+        out.push_str(&crate::source::line_diff(old, new, 40));
+    };
+    part("runbook", &recorded.source, &current.source);
+    let names: std::collections::BTreeSet<&String> = recorded
+        .templates
+        .keys()
+        .chain(current.templates.keys())
+        .collect();
+    for n in names {
+        let text = |r: &RunbookRecord| {
+            r.templates
+                .get(n)
+                .map(|t| t.text.clone())
+                .unwrap_or_default()
+        };
+        part(&format!("template {n}"), &text(recorded), &text(current));
+    }
+    out
+}
+
+/// The options of `runbook resume` that decide about the runbook and the clock.
+pub struct ResumeOptions {
+    /// `--use-current-runbook`.
+    pub use_current: bool,
+    /// `--accept-modified-runbook`.
+    pub accept_modified: bool,
+    /// `--accept-clock-skew`.
+    pub accept_clock_skew: bool,
+}
+
 /// `runbook resume`.
-pub fn resume(
-    path: &Path,
-    use_current: bool,
-    accept_clock_skew: bool,
-    common: &Common,
-) -> Result<()> {
+pub fn resume(path: &Path, options: &ResumeOptions, common: &Common) -> Result<()> {
     let answers = read_answers(common.answers.as_deref())?;
     let operator_name = common
         .operator
         .clone()
         .unwrap_or_else(platform::default_operator);
     let holder = Holder::me(&operator_name);
-    let (store, mut state) = Store::open(path, &holder)?;
+    let shown = platform::display_path(path);
+    let (store, journal) = Store::open(path, &holder)?;
+    if let Some(b) = &journal.broken {
+        return Err(Error::Damaged {
+            path: shown,
+            why: format!(
+                "the record's chain breaks at line {}: {}; a damaged record is not resumed",
+                b.line, b.why
+            ),
+        });
+    }
+    if !journal.edited.is_empty() {
+        return Err(Error::Damaged {
+            path: shown,
+            why: format!(
+                "{} no longer matches its recorded sha256: the runbook in this record was edited",
+                journal.edited.join(", ")
+            ),
+        });
+    }
+    let torn = journal.torn.clone();
+    let writer = Writer::continuing(&journal);
+    let (state, unfit) = State::fold(journal.header, journal.entries);
+    if let Some((seq, why)) = unfit {
+        return Err(Error::Damaged {
+            path: shown,
+            why: format!("event {seq} does not fit the run before it: {why}"),
+        });
+    }
     if state.status == RunStatus::Complete {
         return Err(Error::Message(format!(
-            "{}: this run is already complete; see `runbook report {}`",
-            platform::display_path(path),
-            platform::display_path(path)
+            "{shown}: this run is already complete; see `runbook report {shown}`"
         )));
     }
-    let behind = crate::clock::behind(&state, chrono::Utc::now());
+    let behind = crate::clock::behind(&state.entries, chrono::Utc::now());
     if let Some(b) = &behind
         && b.secs > crate::clock::TOLERANCE_SECS
-        && !accept_clock_skew
+        && !options.accept_clock_skew
     {
         return Err(Error::Message(format!(
             "{}; events recorded now would be out of order, and a skew this large also breaks \
@@ -350,7 +398,7 @@ pub fn resume(
     }
     let pinned = Templates {
         dir: None,
-        pinned: Some(state.runbook.templates.clone()),
+        pinned: Some(state.runbook.template_texts()),
     };
     let embedded_source = Source {
         name: state.runbook.source_name.clone(),
@@ -358,81 +406,105 @@ pub fn resume(
     };
     let embedded = loader::load_source(&embedded_source, &pinned)?;
     let current = current_runbook(&state.runbook, &common.templates);
-    // `None` here means the runbook is unchanged (or gone): go on with the embedded copy.
-    let changed = current.as_ref().map(|c| {
-        c.runbook.sha256 != state.runbook.sha256
-            || c.runbook.template_files != state.runbook.templates
-    });
-    let hint = Arc::new(Mutex::new(Some(format!(
-        "resume with: {}",
-        resume_command(path)
-    ))));
-    let mut op = operator(answers.as_ref(), &operator_name, hint);
+    let recorded = state.runbook.clone();
     let mut notices = Vec::new();
-    let loaded = match (changed, current) {
-        (Some(true), Some(cur)) if use_current => {
+    if let Some(t) = &torn {
+        notices.push(Notice::Warning(format!(
+            "the last line of the record was incomplete ({} bytes of line {}: a crash while it \
+             was written) and was left out; the run goes on from the line before it",
+            t.bytes, t.line
+        )));
+    }
+    let mut events = Vec::new();
+    // The same id and version with another text: the record's copy or the shipped one was
+    // changed. Neither is used without the operator saying which.
+    let modified = current
+        .as_ref()
+        .is_some_and(|c| c.runbook.id == recorded.id && c.runbook.version == recorded.version);
+    let loaded = match current {
+        Some(cur) if options.use_current => {
             notices.push(Notice::Warning(format!(
                 "the runbook changed since this run started; switching to the current one ({} {}) as asked",
                 cur.runbook.id, cur.runbook.version
             )));
-            state.runbook = RunbookRecord {
-                id: cur.runbook.id.clone(),
-                version: cur.runbook.version.clone(),
-                sha256: cur.runbook.sha256.clone(),
-                source_name: cur.runbook.source_name.clone(),
-                source: cur.runbook.source_text.clone(),
-                templates: cur.runbook.template_files.clone(),
-            };
+            events.push(Event::RunbookSwitched {
+                runbook: RunbookRecord::of(&cur.runbook),
+            });
             cur
         }
-        (Some(true), _) => {
+        Some(cur) if modified => {
+            let diff = difference(&recorded, &RunbookRecord::of(&cur.runbook));
+            if !options.accept_modified {
+                return Err(Error::Message(format!(
+                    "{shown}: the runbook in this record differs from `{}` although both are `{}` {}:\n{diff}\
+                     nothing was recorded; to go on with the current runbook: {} --use-current-runbook\n\
+                     to go on with the copy in the record (only if you know why it differs): {} --accept-modified-runbook",
+                    cur.runbook.source_name,
+                    recorded.id,
+                    recorded.version,
+                    resume_command(path),
+                    resume_command(path)
+                )));
+            }
+            notices.push(Notice::Warning(format!(
+                "the runbook in this record differs from `{}` of the same version; going on with the record's copy as asked:\n{diff}",
+                cur.runbook.source_name
+            )));
+            events.push(Event::ModifiedRunbookAccepted {
+                detail: format!(
+                    "differs from {} {}",
+                    cur.runbook.source_name, cur.runbook.sha256
+                ),
+            });
+            embedded
+        }
+        Some(_) => {
             notices.push(Notice::Warning(
                 "the runbook changed since this run started; continuing with the copy in the state \
                  file (use --use-current-runbook to switch)"
                     .into(),
             ));
+            events.push(Event::RunbookChanged {
+                detail: "kept the embedded copy".into(),
+            });
             embedded
         }
-        _ => embedded,
+        None => embedded,
     };
     let rb = &loaded.runbook;
-    let switched = changed == Some(true) && use_current;
-    if state.status == RunStatus::Aborted {
-        state.status = RunStatus::Running;
-    }
-    let mut session = Session {
-        runbook: rb,
-        state,
-        operator: operator_name.clone(),
-        secrets: Default::default(),
-    };
-    session.event(
-        None,
-        "resumed",
-        Some(format!("by {} on {}", holder.operator, holder.host)),
-    );
+    let switched =
+        options.use_current && matches!(events.first(), Some(Event::RunbookSwitched { .. }));
+    let hint = Arc::new(Mutex::new(Some(format!(
+        "resume with: {}",
+        resume_command(path)
+    ))));
+    let mut op = operator(answers.as_ref(), &operator_name, hint);
+    let mut session = Session::resume(rb, state, writer, operator_name.clone());
+    session.record(Event::Resumed {
+        host: holder.host.clone(),
+    });
     if let Some(b) = &behind {
         // Recorded, so the report explains the out-of-order times; the order of events is
         // the order in the file, not their times.
-        session.event(None, "clock-behind", Some(b.describe()));
+        session.record(Event::ClockBehind {
+            detail: b.describe(),
+        });
         notices.push(Notice::Warning(format!(
             "{}; events are kept in the order they happen",
             b.describe()
         )));
     }
+    for e in events {
+        session.record(e);
+    }
     if switched {
-        session.event(
-            None,
-            "runbook-switched",
-            Some(format!("{} {} {}", rb.id, rb.version, rb.sha256)),
-        );
-        session.state.cursor = first_unfinished(&session);
-    } else if changed == Some(true) {
-        session.event(
-            None,
-            "runbook-changed",
-            Some("kept the embedded copy".into()),
-        );
+        match session.first_unfinished() {
+            Some(c) => session.record(Event::Next {
+                step: c.step,
+                item: c.item,
+            }),
+            None => session.record(Event::Completed),
+        }
     }
     // Secrets are never stored: take them from the answers file, or ask again.
     if let (Some(a), Some(p)) = (&answers, &common.answers) {
@@ -451,29 +523,21 @@ pub fn resume(
         exec.record(&mut session, &mut op);
     }
     let done: Vec<String> = session
-        .state
+        .state()
         .units
         .iter()
-        .filter(|u| matches!(u.status, UnitStatus::Done | UnitStatus::Skipped))
+        .filter(|u| u.status.is_settled())
         .map(|u| {
             format!(
                 "{} {} by {} at {}",
                 u.id,
-                if u.status == UnitStatus::Done {
-                    "done"
-                } else {
-                    "skipped"
-                },
+                u.status.as_str(),
                 u.operator.as_deref().unwrap_or("?"),
                 u.finished_at.as_deref().unwrap_or("?")
             )
         })
         .collect();
-    let next = session
-        .state
-        .cursor
-        .and_then(|c| rb.steps.get(c.step))
-        .map(|s| s.id.clone());
+    let next = session.state().cursor.as_ref().map(|c| c.step.clone());
     let mut engine = Engine {
         session,
         store,
@@ -491,26 +555,4 @@ pub fn resume(
     engine.ask_missing_params()?;
     engine.session.plan_units();
     engine.drive()
-}
-
-/// After switching runbooks: the first step with a unit not yet done or skipped.
-fn first_unfinished(session: &Session<'_>) -> Option<Cursor> {
-    for (i, step) in session.runbook.steps.iter().enumerate() {
-        let units: Vec<_> = session
-            .state
-            .units
-            .iter()
-            .filter(|u| u.step == step.id)
-            .collect();
-        if units.is_empty() {
-            return Some(Cursor { step: i, item: 0 });
-        }
-        if let Some(k) = units
-            .iter()
-            .position(|u| !matches!(u.status, UnitStatus::Done | UnitStatus::Skipped))
-        {
-            return Some(Cursor { step: i, item: k });
-        }
-    }
-    None
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::Engine;
 use crate::error::Result;
 use crate::host::{self, Host, HostConfig};
+use crate::journal::{Event, ExecutionRecord};
 use crate::operator::{Notice, Question, Reply, UnitView, Verdict};
 use crate::runbook::{Expectation, Impact, StepKind};
 use crate::session::Position;
@@ -109,12 +110,8 @@ impl Engine<'_, '_> {
             let host = Host::start(&exec.config, timeout).map_err(crate::Error::Message)?;
             let pid = host.pid();
             exec.host = Some(host);
-            let unit = self.session.state.units[pos.unit].id.clone();
-            self.session.event(
-                Some(&unit),
-                "shell-started",
-                Some(format!("pid {pid}; setup and preamble done")),
-            );
+            let unit = self.session.unit_id(pos.unit).to_owned();
+            self.session.record(Event::ShellStarted { unit, pid });
         }
         let secrets = self.secret_texts();
         let operator = &mut *self.operator;
@@ -139,7 +136,7 @@ impl Engine<'_, '_> {
         e: &host::Execution,
         v: &Verdict,
     ) {
-        let record = state::Execution {
+        let execution = ExecutionRecord {
             what: what.to_owned(),
             started_at,
             duration_ms: u64::try_from(e.duration.as_millis()).unwrap_or(u64::MAX),
@@ -151,19 +148,8 @@ impl Engine<'_, '_> {
             },
             output: mask(&e.output, &self.secret_texts()),
         };
-        let unit = &mut self.session.state.units[pos.unit];
-        state::keep_execution(&mut unit.executions, record);
-        let id = unit.id.clone();
-        self.session.event(
-            Some(&id),
-            "executed",
-            Some(format!(
-                "{what}: {} in {} ms; {}",
-                host::describe_status(e),
-                e.duration.as_millis(),
-                if v.passed { "pass" } else { "fail" }
-            )),
-        );
+        let unit = self.session.unit_id(pos.unit).to_owned();
+        self.session.record(Event::Executed { unit, execution });
     }
 
     /// Runs the unit's command (and a command step's `verify`) after asking as its impact
@@ -191,7 +177,9 @@ impl Engine<'_, '_> {
                     pos.unit,
                 )?;
                 if reply != Reply::Yes(true) {
-                    self.session.event(Some(&view.unit), "run-by-hand", None);
+                    self.session.record(Event::RunByHand {
+                        unit: view.unit.clone(),
+                    });
                     return Ok(Ran::ByHand);
                 }
             }
@@ -250,15 +238,11 @@ impl Engine<'_, '_> {
         let reply = self.ask(Question::Verdict { view, verdict }, pos.unit)?;
         match reply {
             Reply::Text(why) => {
-                self.session.event(
-                    Some(&view.unit),
-                    "verdict-overruled",
-                    Some(format!(
-                        "{} -> {}: {why}",
-                        if verdict.passed { "pass" } else { "fail" },
-                        if verdict.passed { "fail" } else { "pass" }
-                    )),
-                );
+                self.session.record(Event::VerdictOverruled {
+                    unit: view.unit.clone(),
+                    passed: verdict.passed,
+                    reason: why.clone(),
+                });
                 Ok((!verdict.passed, format!("verdict overruled: {why}")))
             }
             _ => Ok((verdict.passed, verdict.reason.clone())),
@@ -295,7 +279,7 @@ impl Engine<'_, '_> {
         let Ran::Judged(verdict) = self.run_unit(pos, view, false)? else {
             return Ok(None);
         };
-        let output = self.session.state.units[pos.unit]
+        let output = self.session.state().units[pos.unit]
             .executions
             .last()
             .map(|e| e.output.clone())

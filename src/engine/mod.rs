@@ -9,10 +9,11 @@ mod view;
 pub use exec::{Exec, judge};
 
 use crate::error::{Error, Result};
+use crate::journal::Event;
 use crate::operator::{Notice, Operator, Question, Reply, Stop};
 use crate::render::Renderer;
-use crate::runbook::{Impact, Runbook, StepKind};
-use crate::session::{Position, Session};
+use crate::runbook::{Impact, StepKind};
+use crate::session::{Next, Position, Session};
 use crate::state::{RunStatus, UnitStatus};
 use crate::store::Store;
 
@@ -33,24 +34,22 @@ pub struct Engine<'a, 'o> {
 }
 
 impl Engine<'_, '_> {
-    pub(crate) fn save(&self) -> Result<()> {
-        self.store.save(&self.session.state)
-    }
-
-    /// Saves the state now (after changes made outside the engine).
-    pub fn save_now(&self) -> Result<()> {
-        self.save()
-    }
-
-    fn rb(&self) -> &Runbook {
-        self.session.runbook
+    /// Appends what was recorded since the last save: durable before the next question.
+    pub fn save(&mut self) -> Result<()> {
+        if !self.session.has_pending() {
+            return Ok(());
+        }
+        let lines = self.session.take_pending();
+        let session = &self.session;
+        self.store
+            .append(lines.as_bytes(), &|| session.encode_all())
     }
 
     /// Asks for every required parameter still missing; secrets are kept in memory only.
     pub fn ask_missing_params(&mut self) -> Result<()> {
         let rb = self.session.runbook;
         for p in &rb.params {
-            let have = self.session.state.params.contains_key(&p.name)
+            let have = self.session.state().params.contains_key(&p.name)
                 || self.session.secrets.contains_key(&p.name);
             if have || !p.required {
                 continue;
@@ -70,18 +69,16 @@ impl Engine<'_, '_> {
                     Err(e) => error = Some(format!("`{}` {e}", p.name)),
                 }
             };
-            if p.secret {
+            let recorded = if p.secret {
                 self.session.secrets.insert(p.name.clone(), value);
-                self.session
-                    .event(None, "param-set", Some(format!("{} (secret)", p.name)));
+                None
             } else {
-                self.session.event(
-                    None,
-                    "param-set",
-                    Some(format!("{} = {}", p.name, value.display())),
-                );
-                self.session.state.params.insert(p.name.clone(), value);
-            }
+                Some(value)
+            };
+            self.session.record(Event::ParamSet {
+                name: p.name.clone(),
+                value: recorded,
+            });
             self.save()?;
         }
         Ok(())
@@ -103,29 +100,26 @@ impl Engine<'_, '_> {
     pub fn drive(&mut self) -> Result<()> {
         loop {
             let pos = match self.session.position() {
-                None => {
-                    if self.session.state.status == RunStatus::Running {
-                        self.session.complete();
-                        self.save()?;
+                Ok(Next::Finished) => {
+                    if self.session.state().status == RunStatus::Running {
+                        self.session.record(Event::Completed);
                     }
+                    self.save()?;
                     self.operator.notify(Notice::Complete);
                     return Ok(());
                 }
-                Some(Err(e)) => {
-                    let step = self.session.state.cursor.map(|c| c.step).unwrap_or(0);
-                    return Err(Error::Message(format!(
-                        "step `{}`: {e}",
-                        self.rb().steps[step].id
-                    )));
+                Ok(Next::EmptyLoop(step)) => {
+                    // A loop over an empty list: nothing to do.
+                    self.session.pass_over(step);
+                    self.save()?;
+                    continue;
                 }
-                Some(Ok(p)) => p,
+                Ok(Next::Unit(p)) => p,
+                Err(e) => {
+                    self.save()?;
+                    return Err(Error::Message(e));
+                }
             };
-            if pos.unit == usize::MAX {
-                // A loop over an empty list: nothing to do.
-                self.session.advance(&pos);
-                self.save()?;
-                continue;
-            }
             if pos.item == 0 && self.skip_by_condition(&pos)? {
                 continue;
             }
@@ -138,19 +132,19 @@ impl Engine<'_, '_> {
         let Some(c) = &rb.steps[pos.step].when else {
             return Ok(false);
         };
-        if self.session.state.units[pos.unit].status != UnitStatus::Pending {
+        if self.session.state().units[pos.unit].status != UnitStatus::Pending {
             return Ok(false);
         }
         let values = self.session.values();
         let value = values
             .get(&c.variable)
-            .or_else(|| self.session.state.captured.get(&c.variable));
+            .or_else(|| self.session.state().captured.get(&c.variable));
         if value.is_some_and(|v| c.holds(v)) {
             return Ok(false);
         }
         let reason = format!("condition `{c}` is false");
         for u in self.session.step_units(pos.step) {
-            let id = self.session.state.units[u].id.clone();
+            let id = self.session.unit_id(u).to_owned();
             self.session
                 .finish(u, UnitStatus::Skipped, Some(reason.clone()));
             self.operator.notify(Notice::SkippedByCondition {
@@ -167,13 +161,13 @@ impl Engine<'_, '_> {
         match self.operator.ask(q) {
             Ok(r) => Ok(r),
             Err(stop) => {
-                let id = self.session.state.units[unit].id.clone();
+                let id = self.session.unit_id(unit).to_owned();
                 if stop == Stop::NoAnswer {
                     // Nobody saw this unit: it is pending again, not half-done.
-                    self.session.state.units[unit].status = UnitStatus::Pending;
-                    self.session.event(Some(&id), "waiting-for-input", None);
+                    self.session
+                        .record(Event::WaitingForInput { unit: id.clone() });
                 } else {
-                    self.session.event(Some(&id), "interrupted", None);
+                    self.session.record(Event::Interrupted { unit: id.clone() });
                 }
                 self.save()?;
                 Err(self.stopped(stop, &id))
@@ -183,7 +177,7 @@ impl Engine<'_, '_> {
 
     fn unit(&mut self, pos: &Position) -> Result<()> {
         let u = pos.unit;
-        let id = self.session.state.units[u].id.clone();
+        let id = self.session.unit_id(u).to_owned();
         if !self.operator.can_answer(&id) {
             // Nobody can answer: stop before the unit is shown or started. Nothing happened
             // since the last save, so there is nothing to record.
@@ -201,9 +195,9 @@ impl Engine<'_, '_> {
                 | StepKind::Wait { .. }
                 | StepKind::Notify { .. }
         );
-        if acts && self.session.state.units[u].status == UnitStatus::InProgress {
+        if acts && self.session.state().units[u].status == UnitStatus::InProgress {
             let started = {
-                let unit = &self.session.state.units[u];
+                let unit = &self.session.state().units[u];
                 format!(
                     "started by {} at {}",
                     unit.operator.as_deref().unwrap_or("?"),
@@ -227,8 +221,9 @@ impl Engine<'_, '_> {
                 self.session.advance(pos);
                 return self.save();
             }
-            let id = view.unit.clone();
-            self.session.event(Some(&id), "restarted", None);
+            self.session.record(Event::Restarted {
+                unit: view.unit.clone(),
+            });
         }
         self.session.start(u, rendered.recorded_command);
         self.save()?;
@@ -266,13 +261,11 @@ impl Engine<'_, '_> {
                         Err(e) => error = Some(format!("`{variable}` {e}")),
                     }
                 };
-                let shown = value.display();
-                self.session.state.captured.insert(variable.clone(), value);
-                self.session.event(
-                    Some(&view.unit),
-                    "captured",
-                    Some(format!("{variable} = {shown}")),
-                );
+                self.session.record(Event::Captured {
+                    unit: view.unit.clone(),
+                    variable: variable.clone(),
+                    value,
+                });
                 self.session.finish(u, UnitStatus::Done, None);
                 self.session.advance(pos);
             }
@@ -292,8 +285,11 @@ impl Engine<'_, '_> {
                         break c.clone();
                     }
                 };
-                self.session
-                    .event(Some(&view.unit), "decision", Some(choice.id.clone()));
+                self.session.record(Event::Decision {
+                    unit: view.unit.clone(),
+                    choice: choice.id.clone(),
+                    label: choice.label.clone(),
+                });
                 self.session.finish(
                     u,
                     UnitStatus::Done,
@@ -318,8 +314,10 @@ impl Engine<'_, '_> {
                         _ => continue,
                     }
                 };
-                self.session
-                    .event(Some(&view.unit), "approved", Some(name.clone()));
+                self.session.record(Event::Approved {
+                    unit: view.unit.clone(),
+                    by: name.clone(),
+                });
                 self.session
                     .finish(u, UnitStatus::Done, Some(format!("approved by {name}")));
                 self.session.advance(pos);
@@ -344,7 +342,9 @@ impl Engine<'_, '_> {
                     if reply == Reply::Yes(true) {
                         break;
                     }
-                    self.session.event(Some(&view.unit), "still-waiting", None);
+                    self.session.record(Event::StillWaiting {
+                        unit: view.unit.clone(),
+                    });
                     self.save()?;
                 }
                 self.session.finish(u, UnitStatus::Done, None);

@@ -3,6 +3,7 @@
 
 use super::Engine;
 use crate::error::{Error, Result};
+use crate::journal::Event;
 use crate::operator::{Outcome, Question, Recovery, Reply, UnitView};
 use crate::param::Value;
 use crate::runbook::StepKind;
@@ -27,7 +28,7 @@ impl Engine<'_, '_> {
             self.session
                 .values()
                 .get(name)
-                .or_else(|| self.session.state.captured.get(name))
+                .or_else(|| self.session.state().captured.get(name))
                 .map(Value::display)
         };
         let Some(expected) = expected else {
@@ -47,8 +48,10 @@ impl Engine<'_, '_> {
             if let Reply::Text(t) = reply
                 && t.trim().eq_ignore_ascii_case(expected.trim())
             {
-                self.session
-                    .event(Some(&view.unit), "confirmed", Some(expected.clone()));
+                self.session.record(Event::Confirmed {
+                    unit: view.unit.clone(),
+                    target: expected.clone(),
+                });
                 return self.save();
             }
         }
@@ -71,7 +74,10 @@ impl Engine<'_, '_> {
                     return Ok(true);
                 }
                 Reply::Outcome(Outcome::Note(text)) => {
-                    self.session.note(u, text);
+                    self.session.record(Event::Note {
+                        unit: view.unit.clone(),
+                        text,
+                    });
                     self.save()?;
                 }
                 Reply::Outcome(Outcome::Failed(why)) => {
@@ -105,9 +111,11 @@ impl Engine<'_, '_> {
         )?;
         match reply {
             Reply::Recovery(Recovery::Retry) => {
-                self.session.event(Some(&view.unit), "retry", None);
-                self.session
-                    .start(u, self.session.state.units[u].command.clone());
+                self.session.record(Event::Retry {
+                    unit: view.unit.clone(),
+                });
+                let command = self.session.state().units[u].command.clone();
+                self.session.start(u, command);
                 self.save()?;
                 Ok(None)
             }
@@ -117,15 +125,20 @@ impl Engine<'_, '_> {
                 Ok(Some(true))
             }
             Reply::Recovery(Recovery::Override(r)) if view.gate => {
-                self.session
-                    .event(Some(&view.unit), "gate-overridden", Some(r.clone()));
+                self.session.record(Event::GateOverridden {
+                    unit: view.unit.clone(),
+                    reason: r.clone(),
+                });
                 self.session
                     .finish(u, UnitStatus::Done, Some(format!("gate overridden: {r}")));
                 self.session.advance(pos);
                 Ok(Some(true))
             }
             _ => {
-                self.session.abort(&view.unit, &why);
+                self.session.record(Event::Aborted {
+                    unit: view.unit.clone(),
+                    reason: why,
+                });
                 self.save()?;
                 Ok(Some(false))
             }

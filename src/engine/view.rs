@@ -24,9 +24,10 @@ impl Engine<'_, '_> {
         let rb = self.session.runbook;
         let step = &rb.steps[pos.step];
         let values = self.session.values();
-        let captured = Captures::Known(&self.session.state.captured);
+        let captured = Captures::Known(&self.session.state().captured);
         let items = self.session.items(step).map_err(Error::Message)?;
-        let item = items.get(pos.item).cloned().flatten();
+        let count = items.map_or(1, <[_]>::len);
+        let item = items.and_then(|i| i.get(pos.item)).cloned();
         let context = |secrets| {
             let mut b = scope::bindings(rb, &values, captured, secrets, pos.step);
             if let (Some(f), Some(v)) = (&step.for_each, &item) {
@@ -77,9 +78,8 @@ impl Engine<'_, '_> {
             }
             None => None,
         };
-        let count = items.len();
         let view = UnitView {
-            unit: self.session.state.units[pos.unit].id.clone(),
+            unit: self.session.unit_id(pos.unit).to_owned(),
             step_number: pos.step + 1,
             step_count: rb.steps.len(),
             item: item.map(|v| (pos.item + 1, count, v.display())),

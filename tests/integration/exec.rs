@@ -31,7 +31,7 @@ fn exec_run(t: Test, answers: &str) -> (crate::support::Run, tempfile::TempDir) 
 }
 
 fn state(dir: &tempfile::TempDir) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(dir.path().join("s.json")).expect("state")).expect("json")
+    crate::support::record(dir.path(), "s.json")
 }
 
 fn unit<'a>(st: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {

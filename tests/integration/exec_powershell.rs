@@ -96,7 +96,7 @@ fn exec_run(t: Test, answers: &str, extra: &[&str]) -> (crate::support::Run, tem
 }
 
 fn state(dir: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(dir.join("s.json")).expect("state")).expect("json")
+    crate::support::record(dir, "s.json")
 }
 
 fn unit<'a>(st: &'a Value, id: &str) -> &'a Value {

@@ -131,10 +131,18 @@ fn a_run_without_an_answer_stops_with_the_resume_command_and_resumes_to_completi
 #[test]
 fn corrupt_foreign_and_unknown_format_states_are_refused_untouched() {
     for (content, message) in [
-        ("{\"format\": 1, \"runb", "not valid JSON"),
-        ("{\"hello\": 1}", "no `format` field"),
-        ("{\"format\": 99}", "state format 99 is unknown"),
-        ("{\"format\": 1, \"runbook\": 3}", "damaged"),
+        ("{\"format\": 2, \"runb", "its first line is incomplete"),
+        ("hello\n", "not valid JSON"),
+        ("{\"hello\": 1}\n", "no `format` field"),
+        ("{\"format\": 99}\n", "state format 99 is unknown"),
+        (
+            "{\"format\": 2, \"runbook\": 3}\n",
+            "line 1 (the header) is damaged",
+        ),
+        (
+            "{\"format\":1,\"runbook\":{\"id\":\"x\"},\"events\":[]}",
+            "this is a format 1 state file",
+        ),
     ] {
         let (run, dir) = Test::new()
             .file("s.json", content)
@@ -215,14 +223,11 @@ fn overrides_approvals_decisions_and_skips_are_recorded_and_reported() {
     run.success();
     let st = status(dir.path(), "s.json");
     assert_eq!(
-        events(&st, "gate-overridden")[0]["detail"],
+        events(&st, "gate-overridden")[0]["reason"],
         "PDC fixed, offset now 2 s"
     );
-    assert_eq!(
-        events(&st, "approved")[0]["detail"],
-        "Carol (change manager)"
-    );
-    assert_eq!(events(&st, "decision")[0]["detail"], "stale");
+    assert_eq!(events(&st, "approved")[0]["by"], "Carol (change manager)");
+    assert_eq!(events(&st, "decision")[0]["choice"], "stale");
     assert_eq!(
         unit_status(&st, "ad-cleanup"),
         "done",
@@ -324,7 +329,7 @@ fn a_second_run_on_the_same_state_is_refused_naming_the_holder() {
     // Wait until the first run holds the lock and waits inside the `dns` step.
     for _ in 0..400 {
         let state = std::fs::read_to_string(dir.join("s.json")).unwrap_or_default();
-        if state.contains("in_progress") {
+        if state.contains("\"event\":\"started\",\"unit\":\"dns\"") {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(25));
@@ -367,7 +372,7 @@ fn a_lock_left_by_a_killed_process_does_not_block() {
     // Kill it while it waits inside the `dns` step (state saved, lock held).
     for _ in 0..200 {
         let state = std::fs::read_to_string(dir.join("s.json")).unwrap_or_default();
-        if state.contains("in_progress") {
+        if state.contains("\"event\":\"started\",\"unit\":\"dns\"") {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(25));
@@ -610,9 +615,7 @@ fn a_skip_or_fail_answer_for_a_capture_stops_instead_of_taking_the_example() {
             .run();
         let err = run.failure(3).stderr();
         assert!(err.contains("waiting for operator input at grab"), "{err}");
-        let st: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(dir.path().join("s.json")).expect("state"))
-                .expect("json");
+        let st = crate::support::record(dir.path(), "s.json");
         assert!(
             st["captured"].get("thing").is_none(),
             "the example was not captured"

@@ -142,3 +142,15 @@ impl Run {
         self
     }
 }
+
+/// The whole record of the state file `file` in `dir`, as `runbook report --format json`
+/// gives it (units with what `--exec` ran, events, captured values).
+pub fn record(dir: &std::path::Path, file: &str) -> serde_json::Value {
+    let out = run_in(dir, &["report", file, "--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}

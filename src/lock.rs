@@ -1,0 +1,74 @@
+//! One operator at a time: an OS lock on a sibling `<state>.lock`, and who holds it.
+//!
+//! The lock is never on the state file itself, so the file can be replaced at creation on every
+//! platform (Windows will not rename over an open file). Holder details go in `<state>.holder`
+//! because a locked file cannot be read on Windows. The OS drops the lock when its process
+//! dies, so a crashed run never blocks the next operator.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::platform;
+
+/// Who holds a lock.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Holder {
+    pub operator: String,
+    /// The machine's name.
+    pub host: String,
+    pub pid: u32,
+    /// Since when (RFC 3339).
+    pub since: String,
+}
+
+impl Holder {
+    /// This process, run by `operator`.
+    pub fn me(operator: &str) -> Holder {
+        Holder {
+            operator: operator.to_owned(),
+            host: platform::host_name(),
+            pid: std::process::id(),
+            since: crate::state::now(),
+        }
+    }
+}
+
+/// `<path><suffix>` in the same folder.
+pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// Takes the lock of the state file at `path` for `holder`, or says who has it. The returned
+/// file holds the lock until it is dropped.
+pub(crate) fn acquire(path: &Path, holder: &Holder) -> Result<File> {
+    let lock_path = sibling(path, ".lock");
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| Error::io(&lock_path, e))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => {
+            let held_by = std::fs::read_to_string(sibling(path, ".holder"))
+                .ok()
+                .and_then(|t| serde_json::from_str::<Holder>(&t).ok());
+            return Err(Error::Locked {
+                path: platform::display_path(path),
+                holder: held_by,
+            });
+        }
+        Err(TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
+    }
+    let holder_path = sibling(path, ".holder");
+    let text = serde_json::to_string(holder).unwrap_or_default();
+    std::fs::write(&holder_path, text).map_err(|e| Error::io(&holder_path, e))?;
+    Ok(file)
+}
