@@ -13,7 +13,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use runbook::journal::{Event, Writer};
 use runbook::lock::Holder;
 use runbook::state::{State, now};
-use runbook::store::{Store, load};
+use runbook::store::{Store, read_bytes};
 
 /// Runs the rebuild scripted with `domains` additional domains, failing the last step so the
 /// record stays resumable; returns the state path.
@@ -69,18 +69,18 @@ fn bench(c: &mut Criterion) {
                     },
                 );
                 let lines = writer.take_pending();
-                store.append(lines.as_bytes(), &Vec::new).expect("append");
+                store.append(lines.as_bytes(), &[]).expect("append");
             })
         });
         drop(store);
         if domains == 800 {
             let path = make_state(dir.path(), 801);
-            let j = load(&path).expect("load");
-            let n = j.entries.len();
+            let bytes = read_bytes(&path).expect("read");
+            let n = State::read(&bytes, false).expect("read").1.events;
             group.bench_function(format!("read-and-fold/{n}-events"), |b| {
                 b.iter(|| {
-                    let j = load(&path).expect("load");
-                    State::fold(j.header, j.entries)
+                    let bytes = read_bytes(&path).expect("read");
+                    State::read(&bytes, false).expect("read")
                 })
             });
         }

@@ -3,8 +3,6 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::journal::Entry;
-
 /// Behind by more than this (Kerberos' default tolerance, and where the shipped time check
 /// fails), a resume stops unless the operator accepts the skew.
 pub const TOLERANCE_SECS: i64 = 300;
@@ -19,22 +17,17 @@ pub struct Behind {
     pub operator: String,
 }
 
-/// Compares `now` with the newest event time in `entries` (not the last: that one may itself
-/// come from a machine that was behind).
-pub fn behind(entries: &[Entry], now: DateTime<Utc>) -> Option<Behind> {
-    let (time, event) = entries
-        .iter()
-        .filter_map(|e| {
-            DateTime::parse_from_rfc3339(&e.at)
-                .ok()
-                .map(|t| (t.with_timezone(&Utc), e))
-        })
-        .max_by_key(|(t, _)| *t)?;
-    let secs = (time - now).num_seconds();
+/// Compares `now` with the newest event's time (as parsed, as stored, and who recorded it).
+pub fn behind(
+    newest: Option<&(DateTime<Utc>, String, String)>,
+    now: DateTime<Utc>,
+) -> Option<Behind> {
+    let (time, at, operator) = newest?;
+    let secs = (*time - now).num_seconds();
     (secs > 0).then(|| Behind {
         secs,
-        at: event.at.clone(),
-        operator: event.operator.clone(),
+        at: at.clone(),
+        operator: operator.clone(),
     })
 }
 
@@ -57,36 +50,27 @@ impl Behind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::Event;
-
-    fn entries(times: &[&str]) -> Vec<Entry> {
-        times
-            .iter()
-            .zip(1..)
-            .map(|(t, seq)| Entry {
-                seq,
-                prev: String::new(),
-                at: (*t).to_owned(),
-                operator: "alice".into(),
-                event: Event::Completed,
-            })
-            .collect()
+    fn newest(t: &str) -> (DateTime<Utc>, String, String) {
+        let time = DateTime::parse_from_rfc3339(t)
+            .expect("time")
+            .with_timezone(&Utc);
+        (time, t.to_owned(), "alice".to_owned())
     }
 
     #[test]
     fn a_clock_behind_the_newest_event_is_measured() {
-        let state = entries(&["2026-11-23T10:00:00Z", "2026-11-23T09:00:00Z"]);
+        let state = newest("2026-11-23T10:00:00Z");
         let now = DateTime::parse_from_rfc3339("2026-11-23T09:52:48Z")
             .expect("time")
             .with_timezone(&Utc);
-        let b = behind(&state, now).expect("behind");
+        let b = behind(Some(&state), now).expect("behind");
         assert_eq!(b.secs, 432);
         assert!(
             b.describe()
                 .starts_with("this machine's clock is 7m12s behind")
         );
         let later = now + chrono::Duration::hours(1);
-        assert!(behind(&state, later).is_none());
-        assert!(behind(&entries(&[]), now).is_none());
+        assert!(behind(Some(&state), later).is_none());
+        assert!(behind(None, now).is_none());
     }
 }

@@ -437,7 +437,7 @@ impl Writer {
     /// A writer that continues a journal read from disk.
     pub fn continuing(read: &Journal) -> Writer {
         Writer {
-            next_seq: read.entries.last().map_or(1, |e| e.seq + 1),
+            next_seq: read.last_seq + 1,
             last_hash: read.last_hash.clone(),
             pending: String::new(),
         }
@@ -477,31 +477,22 @@ pub fn header_line(header: &Header) -> String {
     serde_json::to_string(header).unwrap_or_default()
 }
 
-/// The whole journal as bytes, as this build writes it (used to write a record back when its
-/// file was deleted or replaced behind the run).
-pub fn encode(header: &Header, entries: &[Entry]) -> Vec<u8> {
-    let mut out = header_line(header).into_bytes();
-    out.push(b'\n');
-    for e in entries {
-        out.extend_from_slice(serde_json::to_string(e).unwrap_or_default().as_bytes());
-        out.push(b'\n');
-    }
-    out
-}
-
-/// A journal as read, with whatever was wrong with its end or its chain.
+/// What reading a journal found besides its events: where its good part ends, and whatever
+/// was wrong with its end or its chain.
 #[derive(Debug)]
 pub struct Journal {
-    pub header: Header,
-    /// Every entry up to the first break, in order.
-    pub entries: Vec<Entry>,
+    /// Events read and applied, up to the first break.
+    pub events: usize,
+    /// The last good event's sequence number (0 when there is none).
+    pub last_seq: u64,
     /// sha256 of the last good line.
     pub last_hash: String,
     /// Bytes up to and including the last good line's newline.
     pub good_len: u64,
     /// A last line without its newline: the crash of an append. It is not part of the record.
     pub torn: Option<Torn>,
-    /// Where the chain breaks, if it does; nothing from there on is in `entries`.
+    /// Where the chain breaks, or the first event that does not fit the run before it; nothing
+    /// from there on was applied.
     pub broken: Option<Break>,
     /// Parts of the embedded runbook(s) whose text no longer matches its recorded sha256.
     pub edited: Vec<String>,
@@ -551,11 +542,12 @@ fn format_of(bytes: &[u8]) -> Option<Option<u64>> {
         .map(|f| f.format)
 }
 
-/// Reads a journal from its bytes: the header must be sound; the events are read up to a torn
-/// last line or a break in the chain, which are reported, not fatal.
-pub fn read(bytes: &[u8]) -> Result<Journal, ReadError> {
-    let mut lines = bytes.split_inclusive(|&b| b == b'\n');
-    let first = lines.next().unwrap_or_default();
+/// Reads a journal's header (line 1) and the length of its line with the newline.
+fn read_header(bytes: &[u8]) -> Result<(Header, usize), ReadError> {
+    let first = bytes
+        .split_inclusive(|&b| b == b'\n')
+        .next()
+        .unwrap_or_default();
     let Some(header_bytes) = first.strip_suffix(b"\n") else {
         return Err(match format_of(first) {
             Some(Some(1)) => ReadError::FormatOne,
@@ -584,17 +576,39 @@ pub fn read(bytes: &[u8]) -> Result<Journal, ReadError> {
             ReadError::UnknownFormat(u64::from(header.format))
         });
     }
+    Ok((header, first.len()))
+}
+
+/// Checks that `bytes` start with a header this build reads.
+pub fn check_header(bytes: &[u8]) -> Result<(), ReadError> {
+    read_header(bytes).map(|_| ())
+}
+
+/// Reads a journal from its bytes, one event at a time: `start` makes the reader's state from
+/// the header, `apply` takes each event in order. The header must be sound; the events are
+/// read up to a torn last line, a break in the chain, or an event `apply` refuses, which are
+/// reported in the [`Journal`], not fatal.
+pub fn read_with<S>(
+    bytes: &[u8],
+    start: impl FnOnce(Header) -> S,
+    mut apply: impl FnMut(&mut S, Entry) -> Result<(), String>,
+) -> Result<(S, Journal), ReadError> {
+    let (header, header_len) = read_header(bytes)?;
     let mut edited = header.runbook.edited_parts();
     let mut journal = Journal {
-        last_hash: sha256_hex(header_bytes),
-        good_len: first.len() as u64,
-        header,
-        entries: Vec::new(),
+        events: 0,
+        last_seq: 0,
+        last_hash: sha256_hex(&bytes[..header_len - 1]),
+        good_len: header_len as u64,
         torn: None,
         broken: None,
         edited: Vec::new(),
     };
-    for (i, raw) in lines.enumerate() {
+    let mut state = start(header);
+    for (i, raw) in bytes[header_len..]
+        .split_inclusive(|&b| b == b'\n')
+        .enumerate()
+    {
         let number = i + 2;
         let Some(line) = raw.strip_suffix(b"\n") else {
             journal.torn = Some(Torn {
@@ -603,49 +617,63 @@ pub fn read(bytes: &[u8]) -> Result<Journal, ReadError> {
             });
             break;
         };
+        let broken = |why: String| Some(Break { line: number, why });
         let entry = match serde_json::from_slice::<Entry>(line) {
             Ok(e) => e,
             Err(e) => {
-                journal.broken = Some(Break {
-                    line: number,
-                    why: format!("it is not a journal entry ({e})"),
-                });
+                journal.broken = broken(format!("it is not a journal entry ({e})"));
                 break;
             }
         };
         if entry.prev != journal.last_hash {
-            journal.broken = Some(Break {
-                line: number,
-                why: format!(
-                    "it does not follow line {}: that line was changed, or lines were removed or moved",
-                    number - 1
-                ),
-            });
+            journal.broken = broken(format!(
+                "it does not follow line {}: that line was changed, or lines were removed or moved",
+                number - 1
+            ));
             break;
         }
-        let expected = journal.entries.last().map_or(1, |e| e.seq + 1);
-        if entry.seq != expected {
-            journal.broken = Some(Break {
-                line: number,
-                why: format!("its sequence number is {}, not {expected}", entry.seq),
-            });
+        if entry.seq != journal.last_seq + 1 {
+            journal.broken = broken(format!(
+                "its sequence number is {}, not {}",
+                entry.seq,
+                journal.last_seq + 1
+            ));
             break;
         }
         if let Event::RunbookSwitched { runbook } = &entry.event {
             edited.extend(runbook.edited_parts());
         }
+        let seq = entry.seq;
+        if let Err(why) = apply(&mut state, entry) {
+            journal.broken = broken(format!("its event does not fit the run before it: {why}"));
+            break;
+        }
         journal.last_hash = sha256_hex(line);
         journal.good_len += raw.len() as u64;
-        journal.entries.push(entry);
+        journal.last_seq = seq;
+        journal.events += 1;
     }
     journal.edited = edited;
-    Ok(journal)
+    Ok((state, journal))
+}
+
+/// Reads a whole journal into its header and events.
+pub fn read(bytes: &[u8]) -> Result<(Header, Vec<Entry>, Journal), ReadError> {
+    let ((header, entries), journal) = read_with(
+        bytes,
+        |h| (h, Vec::new()),
+        |(_, entries), e| {
+            entries.push(e);
+            Ok(())
+        },
+    )?;
+    Ok((header, entries, journal))
 }
 
 impl Journal {
     /// "record intact: N events, chain verified", or what is wrong with it.
     pub fn integrity(&self) -> String {
-        let n = self.entries.len();
+        let n = self.events;
         let mut out = match &self.broken {
             None if self.edited.is_empty() => {
                 format!("record intact: {n} events, chain verified")
@@ -717,11 +745,10 @@ mod tests {
     #[test]
     fn a_written_journal_reads_back_intact() {
         let bytes = journal(3);
-        let j = read(&bytes).expect("reads");
-        assert_eq!(j.entries.len(), 3);
+        let (_, entries, j) = read(&bytes).expect("reads");
+        assert_eq!(entries.len(), 3);
         assert!(j.broken.is_none() && j.torn.is_none() && j.edited.is_empty());
         assert_eq!(j.good_len, bytes.len() as u64);
-        assert_eq!(encode(&j.header, &j.entries), bytes);
         assert_eq!(j.integrity(), "record intact: 3 events, chain verified");
     }
 
@@ -729,8 +756,8 @@ mod tests {
     fn an_edited_middle_line_breaks_the_chain_at_the_next_one() {
         let text = String::from_utf8(journal(3)).expect("utf-8");
         let edited = text.replacen("\"n1\"", "\"nX\"", 1);
-        let j = read(edited.as_bytes()).expect("reads");
-        assert_eq!(j.entries.len(), 2);
+        let (_, entries, j) = read(edited.as_bytes()).expect("reads");
+        assert_eq!(entries.len(), 2);
         assert_eq!(j.broken.as_ref().map(|b| b.line), Some(4));
     }
 
@@ -738,8 +765,8 @@ mod tests {
     fn a_torn_last_line_is_left_out() {
         let bytes = journal(2);
         let cut = &bytes[..bytes.len() - 5];
-        let j = read(cut).expect("reads");
-        assert_eq!(j.entries.len(), 1);
+        let (_, entries, j) = read(cut).expect("reads");
+        assert_eq!(entries.len(), 1);
         assert_eq!(j.torn.as_ref().map(|t| t.line), Some(3));
         assert!(j.broken.is_none());
     }
@@ -869,9 +896,9 @@ mod tests {
             w.entry("2026-01-01T00:00:00Z".into(), "alice".into(), e.clone());
         }
         bytes.extend_from_slice(w.take_pending().as_bytes());
-        let j = read(&bytes).expect("reads");
+        let (_, entries, j) = read(&bytes).expect("reads");
         assert!(j.broken.is_none(), "{:?}", j.broken);
-        let back: Vec<Event> = j.entries.into_iter().map(|e| e.event).collect();
+        let back: Vec<Event> = entries.into_iter().map(|e| e.event).collect();
         assert_eq!(back, events);
         for (line, e) in String::from_utf8(bytes)
             .expect("utf-8")

@@ -22,20 +22,13 @@ pub struct Record {
 impl Record {
     /// Reads the state file at `path` without locking it.
     pub fn load(path: &Path) -> Result<Record> {
-        let journal = crate::store::load(path)?;
-        let mut integrity = journal.integrity();
-        let mut intact = journal.broken.is_none() && journal.edited.is_empty();
-        let (state, unfit) = State::fold(journal.header, journal.entries);
-        if let Some((seq, why)) = unfit {
-            intact = false;
-            integrity = format!(
-                "record NOT intact: event {seq} does not fit the run before it ({why}); shown up to the event before it"
-            );
-        }
+        let bytes = crate::store::read_bytes(path)?;
+        let (state, journal) =
+            State::read(&bytes, true).map_err(|e| crate::store::not_a_state(path, e))?;
         Ok(Record {
             state,
-            integrity,
-            intact,
+            integrity: journal.integrity(),
+            intact: journal.broken.is_none() && journal.edited.is_empty(),
         })
     }
 }

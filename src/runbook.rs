@@ -389,10 +389,11 @@ pub const RESERVED_PARAMETERS: &[&str] = &[
 /// Lowercase hex sha256 of `data`, as runbooks and state files record it.
 pub fn sha256_hex(data: impl AsRef<[u8]>) -> String {
     use sha2::{Digest, Sha256};
-    use std::fmt::Write as _;
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(64);
     for b in Sha256::digest(data.as_ref()) {
-        let _ = write!(out, "{b:02x}");
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
     }
     out
 }

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::journal::{self, Entry, Event, Header, Writer};
+use crate::journal::{self, Event, Header, Writer};
 use crate::param::Value;
 use crate::runbook::{Runbook, Step, Target};
 use crate::scope::Values;
@@ -25,6 +25,11 @@ pub struct Session<'a> {
     /// Secret values: memory only, never recorded.
     pub secrets: Values,
     steps: HashMap<String, usize>,
+    /// Every byte of the journal so far: what is written back if the file is deleted or
+    /// overwritten behind the run.
+    bytes: Vec<u8>,
+    /// The command recorded with the last `started`, for a retry.
+    last_command: Option<String>,
 }
 
 /// The unit at the cursor.
@@ -65,23 +70,29 @@ impl<'a> Session<'a> {
         secrets: Values,
     ) -> (Session<'a>, String) {
         let line = journal::header_line(&header);
+        let mut state = State::new(header);
+        state.forget_entries();
         let session = Session {
             runbook,
-            state: State::new(header),
+            state,
             writer: Writer::after_header(&line),
             operator,
             secrets,
             steps: step_map(runbook),
+            bytes: format!("{line}\n").into_bytes(),
+            last_command: None,
         };
         (session, line)
     }
 
-    /// A run read back from its journal (already folded into `state`).
+    /// A run read back from its journal (already folded into `state`); `bytes` are the
+    /// file's complete lines.
     pub fn resume(
         runbook: &'a Runbook,
         state: State,
         writer: Writer,
         operator: String,
+        bytes: Vec<u8>,
     ) -> Session<'a> {
         Session {
             runbook,
@@ -90,6 +101,8 @@ impl<'a> Session<'a> {
             operator,
             secrets: Values::new(),
             steps: step_map(runbook),
+            bytes,
+            last_command: None,
         }
     }
 
@@ -114,7 +127,9 @@ impl<'a> Session<'a> {
 
     /// The journal lines recorded since the last call.
     pub fn take_pending(&mut self) -> String {
-        self.writer.take_pending()
+        let lines = self.writer.take_pending();
+        self.bytes.extend_from_slice(lines.as_bytes());
+        lines
     }
 
     /// Whether events wait to be saved.
@@ -122,14 +137,14 @@ impl<'a> Session<'a> {
         self.writer.has_pending()
     }
 
-    /// The whole journal, as it would be written from scratch.
-    pub fn encode_all(&self) -> Vec<u8> {
-        journal::encode(&self.state.header, &self.state.entries)
+    /// The whole journal as written so far.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
     }
 
-    /// The events recorded so far.
-    pub fn entries(&self) -> &[Entry] {
-        &self.state.entries
+    /// The command recorded when the last unit was started.
+    pub fn last_command(&self) -> Option<&str> {
+        self.last_command.as_deref()
     }
 
     /// The id of unit `unit`.
@@ -209,6 +224,7 @@ impl<'a> Session<'a> {
     /// Marks a unit shown, with the command text as shown (secrets masked).
     pub fn start(&mut self, unit: usize, command: Option<String>) {
         let unit = self.unit_id(unit).to_owned();
+        self.last_command.clone_from(&command);
         self.record(Event::Started { unit, command });
     }
 

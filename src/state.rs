@@ -8,7 +8,9 @@ use std::ops::Range;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::journal::{Entry, Event, ExecutionRecord, Header, RunbookRecord};
+use crate::journal::{
+    self, Entry, Event, ExecutionRecord, Header, Journal, ReadError, RunbookRecord,
+};
 use crate::param::Value;
 
 /// A run's state, as folded from its journal.
@@ -25,8 +27,12 @@ pub struct State {
     /// Where the run continues; `None` when finished.
     pub cursor: Option<Cursor>,
     pub status: RunStatus,
-    /// Every event, in the order recorded.
+    /// Every event, in the order recorded (none kept by a live run: its journal has them).
     pub entries: Vec<Entry>,
+    keep_entries: bool,
+    /// Changes whenever a parameter or a captured value does (templates see them).
+    values_version: u64,
+    newest: Option<(DateTime<Utc>, String, String)>,
     by_id: HashMap<String, usize>,
     by_step: HashMap<String, Range<usize>>,
 }
@@ -111,9 +117,6 @@ pub struct Unit {
     /// The operator's notes, or the skip reason.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// The command exactly as shown (secrets masked).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub command: Option<String>,
     /// Commands run by `--exec`, oldest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub executions: Vec<ExecutionRecord>,
@@ -180,23 +183,44 @@ impl State {
             cursor: None,
             status: RunStatus::Running,
             entries: Vec::new(),
+            keep_entries: true,
+            values_version: 0,
+            newest: None,
             by_id: HashMap::new(),
             by_step: HashMap::new(),
         }
     }
 
-    /// Folds a journal read from disk; stops at the first event that does not fit the run so
-    /// far (which only a hand-made file has), saying which.
-    pub fn fold(header: Header, entries: Vec<Entry>) -> (State, Option<(u64, String)>) {
-        let mut state = State::new(header);
-        state.entries.reserve(entries.len());
-        for e in entries {
-            let seq = e.seq;
-            if let Err(why) = state.apply(e) {
-                return (state, Some((seq, why)));
-            }
-        }
-        (state, None)
+    /// Folds the journal in `bytes`, keeping its events in memory when `keep_entries` (to
+    /// show them); the journal says where the record is damaged, if it is.
+    pub fn read(bytes: &[u8], keep_entries: bool) -> Result<(State, Journal), ReadError> {
+        journal::read_with(
+            bytes,
+            |header| {
+                let mut state = State::new(header);
+                state.keep_entries = keep_entries;
+                state
+            },
+            State::apply,
+        )
+    }
+
+    /// The newest event's time and who recorded it (the newest, not the last: the last may
+    /// come from a machine whose clock was behind).
+    pub fn newest(&self) -> Option<&(DateTime<Utc>, String, String)> {
+        self.newest.as_ref()
+    }
+
+    /// Stops keeping the events in memory (a live run: they are in the file and in the
+    /// session's copy of its bytes); the fold goes on.
+    pub fn forget_entries(&mut self) {
+        self.keep_entries = false;
+        self.entries = Vec::new();
+    }
+
+    /// A number that changes whenever the values templates see (parameters, captures) do.
+    pub fn values_version(&self) -> u64 {
+        self.values_version
     }
 
     /// The index of unit `id`.
@@ -225,6 +249,18 @@ impl State {
     pub fn apply(&mut self, entry: Entry) -> Result<(), String> {
         let at = &entry.at;
         let by = &entry.operator;
+        if let Ok(t) = DateTime::parse_from_rfc3339(at) {
+            let t = t.with_timezone(&Utc);
+            if self.newest.as_ref().is_none_or(|(n, _, _)| t > *n) {
+                self.newest = Some((t, at.clone(), by.clone()));
+            }
+        }
+        if matches!(
+            entry.event,
+            Event::ParamSet { .. } | Event::Captured { .. } | Event::RunbookSwitched { .. }
+        ) {
+            self.values_version += 1;
+        }
         match &entry.event {
             Event::Resumed { .. } => {
                 if self.status == RunStatus::Aborted {
@@ -249,12 +285,11 @@ impl State {
                     item: *item,
                 });
             }
-            Event::Started { unit, command } => {
+            Event::Started { unit, .. } => {
                 let u = self.unit_mut(unit)?;
                 u.status = UnitStatus::InProgress;
                 u.started_at = Some(at.clone());
                 u.operator = Some(by.clone());
-                u.command.clone_from(command);
             }
             Event::Done { unit, note } => {
                 let u = self.unit_mut(unit)?;
@@ -309,7 +344,9 @@ impl State {
             | Event::RunByHand { .. }
             | Event::VerdictOverruled { .. } => {}
         }
-        self.entries.push(entry);
+        if self.keep_entries {
+            self.entries.push(entry);
+        }
         Ok(())
     }
 
@@ -339,7 +376,6 @@ impl State {
             finished_at: None,
             operator: None,
             note: None,
-            command: None,
             executions: Vec::new(),
         };
         let new: Vec<Unit> = match items {

@@ -14,7 +14,7 @@ use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::journal::{self, Journal};
+use crate::journal;
 use crate::lock::{self, Holder};
 use crate::platform;
 
@@ -77,40 +77,43 @@ impl Store {
         })
     }
 
-    /// Locks the state file at `path` and reads it. A torn last line (a crash in the middle of
-    /// an append) is cut off, so the next append starts on a line of its own; the journal says
-    /// it was there. A file that is not a state file is refused before anything is written.
-    pub fn open(path: &Path, holder: &Holder) -> Result<(Store, Journal)> {
-        read(path)?;
+    /// Locks the state file at `path` and returns its bytes, read under the lock. A file
+    /// that does not start with a state header this build reads is refused before anything
+    /// is written beside it.
+    pub fn open(path: &Path, holder: &Holder) -> Result<(Store, Vec<u8>)> {
+        check(path, &first_line(path)?)?;
         let lock = lock::acquire(path, holder)?;
         remove_stale_temps(path);
         // Read again under the lock: another process may have appended in between.
-        let journal = read(path)?;
-        let store = Store::opened(path, lock)?;
-        if journal.torn.is_some() {
-            store
-                .file
-                .set_len(journal.good_len)
-                .and_then(|()| store.file.sync_all())
-                .map_err(|e| Error::io(path, e))?;
-            let meta = store.file.metadata().map_err(|e| Error::io(path, e))?;
-            store.last.set(stamp(&meta));
-        }
-        Ok((store, journal))
+        let bytes = read_bytes(path)?;
+        check(path, &bytes)?;
+        Ok((Store::opened(path, lock)?, bytes))
     }
 
-    /// Appends `bytes` (whole lines) with one write and one fsync. `whole` gives the entire
-    /// record, to write back if the file was deleted or replaced behind the lock. A failed
-    /// append is cut off again, so the file keeps exactly the transitions saved before it.
-    pub fn append(&self, bytes: &[u8], whole: &dyn Fn() -> Vec<u8>) -> Result<()> {
+    /// Cuts the file to its first `len` bytes: a torn last line (a crash in the middle of an
+    /// append) goes, so the next append starts on a line of its own.
+    pub fn cut_to(&self, len: u64) -> Result<()> {
+        self.file
+            .set_len(len)
+            .and_then(|()| self.file.sync_all())
+            .map_err(|e| Error::io(&self.path, e))?;
+        let meta = self.file.metadata().map_err(|e| Error::io(&self.path, e))?;
+        self.last.set(stamp(&meta));
+        Ok(())
+    }
+
+    /// Appends `bytes` (whole lines) with one write and one fsync. `whole` is the entire
+    /// record with them, to write back if the file was deleted or replaced behind the lock. A
+    /// failed append is cut off again, so the file keeps exactly the transitions saved before.
+    pub fn append(&self, bytes: &[u8], whole: &[u8]) -> Result<()> {
         if bytes.is_empty() {
             return Ok(());
         }
         match std::fs::metadata(&self.path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(self.deleted(&whole()));
+                return Err(self.deleted(whole));
             }
-            Ok(m) if stamp(&m) != self.last.get() => return Err(self.replaced(&whole())),
+            Ok(m) if stamp(&m) != self.last.get() => return Err(self.replaced(whole)),
             // Any other problem reaching the file shows up, with its cause, in the write.
             _ => {}
         }
@@ -220,9 +223,9 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     platform::sync_dir(dir)
 }
 
-/// Reads a state file without locking it (for `status` and `report`).
-pub fn load(path: &Path) -> Result<Journal> {
-    read(path)
+/// Reads a state file's bytes without locking it (for `status` and `report`).
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::io(path, e))
 }
 
 /// What identifies one version of a file: its length, modification time and (where the OS
@@ -233,15 +236,25 @@ fn stamp(m: &std::fs::Metadata) -> Stamp {
     (m.len(), m.modified().ok(), platform::file_id(m))
 }
 
-fn read(path: &Path) -> Result<Journal> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    parse(path, &bytes)
+/// The file's first line with its newline (all of it when it has none).
+fn first_line(path: &Path) -> Result<Vec<u8>> {
+    use std::io::BufRead;
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut line = Vec::new();
+    std::io::BufReader::with_capacity(256 * 1024, file)
+        .read_until(b'\n', &mut line)
+        .map_err(|e| Error::io(path, e))?;
+    Ok(line)
 }
 
-/// Reads the bytes of a state file; `path` only names it in messages.
-pub fn parse(path: &Path, bytes: &[u8]) -> Result<Journal> {
-    journal::read(bytes).map_err(|source| Error::NotAState {
+fn check(path: &Path, bytes: &[u8]) -> Result<()> {
+    journal::check_header(bytes).map_err(|source| not_a_state(path, source))
+}
+
+/// The error for a file at `path` that is not a state file this build reads.
+pub fn not_a_state(path: &Path, source: journal::ReadError) -> Error {
+    Error::NotAState {
         path: platform::display_path(path),
         source,
-    })
+    }
 }

@@ -13,31 +13,35 @@ use runbook::report::{self, Record};
 use runbook::state::State;
 
 fuzz_target!(|data: &[u8]| {
-    let journal = match runbook::store::parse(Path::new("s.json"), data) {
+    let (header, entries, _) = match journal::read(data) {
         Ok(j) => j,
         Err(e) => {
-            let _ = e.to_string();
+            let _ = runbook::store::not_a_state(Path::new("s.json"), e).to_string();
             return;
         }
     };
-    let integrity = journal.integrity();
-    let events: Vec<_> = journal.entries.iter().map(|e| e.event.clone()).collect();
-
-    let line = journal::header_line(&journal.header);
+    // The events written again by this build's writer read back intact and unchanged.
+    let line = journal::header_line(&header);
     let mut writer = Writer::after_header(&line);
-    for (e, event) in journal.entries.iter().zip(&events) {
-        writer.entry(e.at.clone(), e.operator.clone(), event.clone());
+    for e in &entries {
+        writer.entry(e.at.clone(), e.operator.clone(), e.event.clone());
     }
     let again = format!("{line}\n{}", writer.take_pending());
-    let reread = journal::read(again.as_bytes()).expect("this build's journal reads back");
-    assert!(reread.broken.is_none() && reread.torn.is_none(), "{}", reread.integrity());
-    let back: Vec<_> = reread.entries.into_iter().map(|e| e.event).collect();
+    let (_, back, reread) = journal::read(again.as_bytes()).expect("this build's journal reads back");
+    assert!(
+        reread.torn.is_none() && reread.broken.is_none(),
+        "{}",
+        reread.integrity()
+    );
+    let events: Vec<_> = entries.into_iter().map(|e| e.event).collect();
+    let back: Vec<_> = back.into_iter().map(|e| e.event).collect();
     assert_eq!(back, events, "the events changed on a write and read");
 
-    let (state, _unfit) = State::fold(journal.header, journal.entries);
+    // The fold (which may refuse an event that does not fit) and every view of it.
+    let (state, journal) = State::read(data, true).expect("read once already");
     let record = Record {
         state,
-        integrity,
+        integrity: journal.integrity(),
         intact: false,
     };
     let _ = report::status_text(&record);

@@ -239,14 +239,14 @@ pub fn run(
     }
     let first = format!("{header_line}\n{}", session.take_pending());
     let store = Store::create(&path, &holder, first.as_bytes())?;
-    let mut engine = Engine {
+    let mut engine = Engine::new(
         session,
         store,
-        renderer: &loaded.renderer,
-        operator: &mut op,
-        resume_hint: resume_command(&path),
-        exec: common.exec.clone().map(|e| e.start(rb)),
-    };
+        &loaded.renderer,
+        &mut op,
+        resume_command(&path),
+        common.exec.clone().map(|e| e.start(rb)),
+    );
     engine.operator.notify(Notice::Info(format!(
         "state file: {}",
         platform::display_path(&path)
@@ -350,7 +350,9 @@ pub fn resume(path: &Path, options: &ResumeOptions, common: &Common) -> Result<(
         .unwrap_or_else(platform::default_operator);
     let holder = Holder::me(&operator_name);
     let shown = platform::display_path(path);
-    let (store, journal) = Store::open(path, &holder)?;
+    let (store, mut bytes) = Store::open(path, &holder)?;
+    let (state, journal) =
+        State::read(&bytes, false).map_err(|e| crate::store::not_a_state(path, e))?;
     if let Some(b) = &journal.broken {
         return Err(Error::Damaged {
             path: shown,
@@ -371,19 +373,12 @@ pub fn resume(path: &Path, options: &ResumeOptions, common: &Common) -> Result<(
     }
     let torn = journal.torn.clone();
     let writer = Writer::continuing(&journal);
-    let (state, unfit) = State::fold(journal.header, journal.entries);
-    if let Some((seq, why)) = unfit {
-        return Err(Error::Damaged {
-            path: shown,
-            why: format!("event {seq} does not fit the run before it: {why}"),
-        });
-    }
     if state.status == RunStatus::Complete {
         return Err(Error::Message(format!(
             "{shown}: this run is already complete; see `runbook report {shown}`"
         )));
     }
-    let behind = crate::clock::behind(&state.entries, chrono::Utc::now());
+    let behind = crate::clock::behind(state.newest(), chrono::Utc::now());
     if let Some(b) = &behind
         && b.secs > crate::clock::TOLERANCE_SECS
         && !options.accept_clock_skew
@@ -474,12 +469,16 @@ pub fn resume(path: &Path, options: &ResumeOptions, common: &Common) -> Result<(
     let rb = &loaded.runbook;
     let switched =
         options.use_current && matches!(events.first(), Some(Event::RunbookSwitched { .. }));
+    if torn.is_some() {
+        store.cut_to(journal.good_len)?;
+        bytes.truncate(usize::try_from(journal.good_len).unwrap_or(usize::MAX));
+    }
     let hint = Arc::new(Mutex::new(Some(format!(
         "resume with: {}",
         resume_command(path)
     ))));
     let mut op = operator(answers.as_ref(), &operator_name, hint);
-    let mut session = Session::resume(rb, state, writer, operator_name.clone());
+    let mut session = Session::resume(rb, state, writer, operator_name.clone(), bytes);
     session.record(Event::Resumed {
         host: holder.host.clone(),
     });
@@ -538,14 +537,14 @@ pub fn resume(path: &Path, options: &ResumeOptions, common: &Common) -> Result<(
         })
         .collect();
     let next = session.state().cursor.as_ref().map(|c| c.step.clone());
-    let mut engine = Engine {
+    let mut engine = Engine::new(
         session,
         store,
-        renderer: &loaded.renderer,
-        operator: &mut op,
-        resume_hint: resume_command(path),
-        exec: common.exec.clone().map(|e| e.start(rb)),
-    };
+        &loaded.renderer,
+        &mut op,
+        resume_command(path),
+        common.exec.clone().map(|e| e.start(rb)),
+    );
     for n in notices {
         engine.operator.notify(n);
     }

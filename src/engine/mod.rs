@@ -31,6 +31,29 @@ pub struct Engine<'a, 'o> {
     pub resume_hint: String,
     /// `--exec`: the shell that runs the commands.
     pub exec: Option<Exec>,
+    contexts: view::Contexts,
+}
+
+impl<'a, 'o> Engine<'a, 'o> {
+    /// An engine that drives `session`, saving to `store` and asking `operator`.
+    pub fn new(
+        session: Session<'a>,
+        store: Store,
+        renderer: &'a Renderer,
+        operator: &'o mut dyn Operator,
+        resume_hint: String,
+        exec: Option<Exec>,
+    ) -> Engine<'a, 'o> {
+        Engine {
+            session,
+            store,
+            renderer,
+            operator,
+            resume_hint,
+            exec,
+            contexts: view::Contexts::default(),
+        }
+    }
 }
 
 impl Engine<'_, '_> {
@@ -40,9 +63,7 @@ impl Engine<'_, '_> {
             return Ok(());
         }
         let lines = self.session.take_pending();
-        let session = &self.session;
-        self.store
-            .append(lines.as_bytes(), &|| session.encode_all())
+        self.store.append(lines.as_bytes(), self.session.bytes())
     }
 
     /// Asks for every required parameter still missing; secrets are kept in memory only.

@@ -114,7 +114,7 @@ impl Engine<'_, '_> {
                 self.session.record(Event::Retry {
                     unit: view.unit.clone(),
                 });
-                let command = self.session.state().units[u].command.clone();
+                let command = self.session.last_command().map(str::to_owned);
                 self.session.start(u, command);
                 self.save()?;
                 Ok(None)

@@ -19,23 +19,53 @@ pub(super) struct Rendered {
     pub(super) recorded_command: Option<String>,
 }
 
+/// The template contexts of one step (shown and masked), kept while the values they are made
+/// of do not change: the units of a loop differ only in their item, and rebuilding a context
+/// that holds a list of thousands of domains for each of them made a loop quadratic.
+#[derive(Default)]
+pub(super) struct Contexts {
+    key: Option<(usize, u64)>,
+    shown: tera::Context,
+    masked: tera::Context,
+}
+
 impl Engine<'_, '_> {
-    pub(super) fn render(&self, pos: &Position) -> Result<Rendered> {
+    fn prepare_contexts(&mut self, pos: &Position) -> Result<()> {
         let rb = self.session.runbook;
         let step = &rb.steps[pos.step];
-        let values = self.session.values();
-        let captured = Captures::Known(&self.session.state().captured);
+        let key = (pos.step, self.session.state().values_version());
+        if self.contexts.key != Some(key) {
+            let values = self.session.values();
+            let captured = Captures::Known(&self.session.state().captured);
+            let context = |secrets| {
+                Renderer::context(&scope::bindings(rb, &values, captured, secrets, pos.step))
+            };
+            self.contexts.shown = context(Secrets::Reveal);
+            self.contexts.masked = context(Secrets::Mask);
+            self.contexts.key = Some(key);
+        }
+        if let Some(f) = &step.for_each {
+            let items = self.session.items(step).map_err(Error::Message)?;
+            if let Some(v) = items.and_then(|i| i.get(pos.item)) {
+                let binding = crate::render::Binding::Value(v.clone());
+                let value = crate::render::to_tera(&f.item, &binding);
+                self.contexts
+                    .shown
+                    .insert_value(f.item.clone(), value.clone());
+                self.contexts.masked.insert_value(f.item.clone(), value);
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn render(&mut self, pos: &Position) -> Result<Rendered> {
+        let rb = self.session.runbook;
+        let step = &rb.steps[pos.step];
         let items = self.session.items(step).map_err(Error::Message)?;
         let count = items.map_or(1, <[_]>::len);
         let item = items.and_then(|i| i.get(pos.item)).cloned();
-        let context = |secrets| {
-            let mut b = scope::bindings(rb, &values, captured, secrets, pos.step);
-            if let (Some(f), Some(v)) = (&step.for_each, &item) {
-                b.insert(f.item.clone(), crate::render::Binding::Value(v.clone()));
-            }
-            Renderer::context(&b)
-        };
-        let shown = context(Secrets::Reveal);
+        self.prepare_contexts(pos)?;
+        let (shown, masked) = (&self.contexts.shown, &self.contexts.masked);
         let render =
             |t: &crate::runbook::Template, ctx: &tera::Context| self.renderer.render(t, ctx);
         let (command, verify, expect, gate) = match &step.kind {
@@ -59,10 +89,10 @@ impl Engine<'_, '_> {
             StepKind::Notify { message, .. } => (Some(message), None, None, false),
             _ => (None, None, None, false),
         };
-        let shown_command = command.map(|t| render(t, &shown)).transpose()?;
+        let shown_command = command.map(|t| render(t, shown)).transpose()?;
         let has_secret = rb.params.iter().any(|p| p.secret);
         let recorded_command = match (command, has_secret) {
-            (Some(t), true) => Some(render(t, &context(Secrets::Mask))?),
+            (Some(t), true) => Some(render(t, masked)?),
             _ => shown_command.clone(),
         };
         let rollback = match &step.rollback {
@@ -72,7 +102,7 @@ impl Engine<'_, '_> {
                     if !text.is_empty() {
                         text.push('\n');
                     }
-                    text.push_str(&render(c, &shown)?);
+                    text.push_str(&render(c, shown)?);
                 }
                 Some(text)
             }
@@ -88,7 +118,7 @@ impl Engine<'_, '_> {
             impact: step.impact,
             instructions: step.instructions.clone(),
             command: shown_command,
-            verify: verify.map(|t| render(t, &shown)).transpose()?,
+            verify: verify.map(|t| render(t, shown)).transpose()?,
             expect,
             rollback,
             gate,
