@@ -54,8 +54,9 @@ fn bench(c: &mut Criterion) {
     group.sample_size(50);
     for domains in [0, 800] {
         let path = make_state(dir.path(), domains);
-        let (store, journal) = Store::open(&path, &Holder::me("bench")).expect("open");
-        let events = journal.entries.len();
+        let (store, bytes) = Store::open(&path, &Holder::me("bench")).expect("open");
+        let (_, journal) = State::read(&bytes, false).expect("read");
+        let events = journal.events;
         let mut writer = Writer::continuing(&journal);
         group.bench_function(format!("append/{events}-events"), |b| {
             b.iter(|| {
