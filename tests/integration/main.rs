@@ -10,6 +10,7 @@ mod export;
 mod faults;
 mod hostile;
 mod hostile_values;
+mod journal;
 mod library;
 mod lint;
 mod malformed;
