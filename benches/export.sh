@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times whole `runbook export` processes of the federation trust rebuild with N additional
 # domains: median wall time over repeated runs and peak resident memory (GNU time's %M).
-# Target (issue 2): 1,000 domains in <= 15 ms wall and <= 12 MiB peak for the whole process.
+# Target: 1,000 domains in <= 15 ms wall and <= 12 MiB peak for the whole process.
 #
 #   bash benches/export.sh            # 100, 1000 and 10000 domains, 30 runs each
 #   bash benches/export.sh --quick    # 1000 domains, 10 runs (CI)

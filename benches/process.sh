@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Whole-process timings (issue 5), the figures in the README's "Performance" section:
+# Whole-process timings, the figures in benches/README.md:
 #   1. `runbook validate` of every shipped runbook, each alone and all six in one process
 #      (target: all shipped <= 5 ms);
 #   2. `runbook export` of the rebuild with 100, 1,000 and 10,000 domains, with peak memory

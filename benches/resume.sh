@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Times `runbook resume` of a state with about 10,000 events up to its first prompt (issue 3:
+# Times `runbook resume` of a state with about 10,000 events up to its first prompt (target:
 # <= 30 ms). The state comes from a real scripted run of the rebuild with 1,100 additional
 # domains whose last step failed; resume without answers and without a terminal stops exactly
 # where a terminal would show the first prompt (exit 3), so the process time is what we want.
