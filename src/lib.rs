@@ -34,6 +34,7 @@ pub mod session;
 pub mod source;
 pub mod state;
 pub mod store;
+pub mod suggest;
 pub mod terminal;
 pub mod validate;
 pub mod values;

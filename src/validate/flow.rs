@@ -9,7 +9,8 @@ use crate::raw::RawRunbook;
 use crate::render::{Binding, Renderer};
 use crate::runbook::{Runbook, Step, StepKind, Target, Template};
 use crate::scope::{self, Captures, Secrets};
-use crate::yaml::{did_you_mean, position};
+use crate::suggest;
+use crate::yaml::position;
 
 /// The templates of a step, in display order.
 pub fn step_templates(step: &Step) -> Vec<&Template> {
@@ -120,9 +121,7 @@ impl Validator<'_> {
                         ),
                         None => {
                             let known = before.iter().copied().chain(item);
-                            let hint = did_you_mean(&var, known)
-                                .map(|b| format!("; did you mean `{b}`?"))
-                                .unwrap_or_default();
+                            let hint = suggest::hint(&var, known);
                             format!("{} uses the unknown variable `{var}`{hint}", t.origin)
                         }
                     };
