@@ -144,7 +144,7 @@ impl Operator for ScriptedOperator {
             (Question::Approval { .. }, Answer::Approve(name)) => Reply::Text(name),
             (Question::Approval { .. }, _) => Reply::Text(self.operator.clone()),
             (Question::Wait { poll, .. }, Answer::Wait(d)) => {
-                let secs = crate::validate::parse_interval(&d).unwrap_or(0);
+                let secs = crate::duration::parse_interval(&d).unwrap_or(0);
                 std::thread::sleep(Duration::from_secs(secs));
                 // Polling under --exec: wait, then check again; otherwise the wait is over.
                 Reply::Yes(!poll)

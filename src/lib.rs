@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 mod cmd;
 pub mod condition;
+pub mod duration;
 mod embedded;
 pub mod engine;
 pub mod error;

@@ -15,6 +15,7 @@ use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Input, Password, Select};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::duration::duration_text;
 use crate::operator::{Notice, Operator, Outcome, Question, Recovery, Reply, Stop, UnitView};
 use crate::runbook::{Impact, Param};
 
@@ -513,27 +514,3 @@ fn restore_echo() {
 
 #[cfg(not(unix))]
 fn restore_echo() {}
-
-/// `90` -> `1m30s`, `900` -> `15m`, `3600` -> `1h`.
-fn duration_text(secs: u64) -> String {
-    let parts = [(secs / 3600, "h"), (secs / 60 % 60, "m"), (secs % 60, "s")];
-    let text: String = parts
-        .iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, unit)| format!("{n}{unit}"))
-        .collect();
-    if text.is_empty() { "0s".into() } else { text }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::duration_text;
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration_text(0), "0s");
-        assert_eq!(duration_text(90), "1m30s");
-        assert_eq!(duration_text(900), "15m");
-        assert_eq!(duration_text(3661), "1h1m1s");
-    }
-}

@@ -452,4 +452,3 @@ mod kind;
 mod step;
 mod warnings;
 pub use flow::step_templates;
-pub use kind::parse_interval;
