@@ -144,6 +144,31 @@ impl Step {
     pub fn is_gate(&self) -> bool {
         matches!(self.kind, StepKind::Check { gate: true, .. })
     }
+
+    /// The step's templates, in display order: command, verify, message, rollback command.
+    pub fn templates(&self) -> Vec<&Template> {
+        let mut out = Vec::new();
+        match &self.kind {
+            StepKind::Command {
+                command, verify, ..
+            } => {
+                out.push(command);
+                if let Some(v) = verify {
+                    out.push(&v.command);
+                }
+            }
+            StepKind::Check { command, .. } | StepKind::Wait { command, .. } => out.push(command),
+            StepKind::Capture {
+                command: Some(c), ..
+            } => out.push(c),
+            StepKind::Notify { message, .. } => out.push(message),
+            _ => {}
+        }
+        if let Some(c) = self.rollback.as_ref().and_then(|r| r.command.as_ref()) {
+            out.push(c);
+        }
+        out
+    }
 }
 
 /// How `--exec` judges a command's result.

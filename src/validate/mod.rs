@@ -451,4 +451,3 @@ mod flow;
 mod kind;
 mod step;
 mod warnings;
-pub use flow::step_templates;
