@@ -4,10 +4,11 @@
 //! templates compile and name only known variables.
 
 use regex::Regex;
+use schemars::JsonSchema;
+use serde::Deserialize;
 
 use crate::condition::Condition;
 use crate::param::{Value, ValueType};
-pub use crate::raw::Impact;
 
 /// A validated runbook.
 #[derive(Debug, Clone)]
@@ -324,6 +325,19 @@ impl StepKind {
             StepKind::Notify { .. } => "notify",
         }
     }
+}
+
+// Deserialize and JsonSchema: `raw` reads it from the YAML as it is (its doc is the schema's).
+/// What a step does to the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Impact {
+    /// Reads only.
+    Read,
+    /// Changes configuration that can be changed back.
+    Change,
+    /// Removes or replaces something that cannot simply be put back.
+    Destructive,
 }
 
 impl Impact {
