@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use super::Validator;
 use crate::param::Value;
 use crate::raw::RawRunbook;
-use crate::render::{Binding, Renderer};
+use crate::render::{Binding, RenderError, Renderer};
 use crate::runbook::{Runbook, Step, StepKind, Target};
 use crate::scope::{self, Captures, Secrets};
 use crate::suggest;
@@ -133,12 +133,8 @@ impl Validator<'_> {
                 }
                 let ctx = Renderer::context(&b);
                 for t in step.templates() {
-                    if let Err(e) = renderer.render(t, &ctx) {
+                    if let Err(RenderError { message, .. }) = renderer.render(t, &ctx) {
                         let (l, c) = self.template_spans.get(&t.name).copied().unwrap_or((1, 1));
-                        let message = match e {
-                            crate::Error::Render { message, .. } => message,
-                            other => other.to_string(),
-                        };
                         self.diag(
                             l,
                             c,
