@@ -66,7 +66,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             return code;
         }
     };
-    terminal::set_color_choice(cli.color);
+    terminal::set_color_choice(cli.color.forced());
     let templates = Templates {
         dir: cli.templates.clone(),
         pinned: None,

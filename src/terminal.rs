@@ -432,13 +432,13 @@ pub fn color_wanted() -> bool {
 /// `--color`: 0 auto, 1 always, 2 never.
 static COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 
-/// Records `--color` for [`color_wanted`] and the prompts' own styling.
-pub fn set_color_choice(choice: crate::cli::ColorChoice) {
-    use crate::cli::ColorChoice;
-    let n = match choice {
-        ColorChoice::Auto => 0,
-        ColorChoice::Always => 1,
-        ColorChoice::Never => 2,
+/// Records `--color` for [`color_wanted`] and the prompts' own styling: `Some` forces colour
+/// on or off, `None` (auto) colours when stderr is a terminal and `NO_COLOR` is not set.
+pub fn set_color_choice(forced: Option<bool>) {
+    let n = match forced {
+        None => 0,
+        Some(true) => 1,
+        Some(false) => 2,
     };
     COLOR.store(n, Ordering::SeqCst);
     console::set_colors_enabled_stderr(color_wanted());

@@ -27,17 +27,6 @@ pub struct ValueInputs {
     )>,
 }
 
-impl From<crate::cli::ValueArgs> for ValueInputs {
-    fn from(a: crate::cli::ValueArgs) -> ValueInputs {
-        ValueInputs {
-            example: a.example,
-            params_file: a.params,
-            sets: a.sets,
-            answer_params: None,
-        }
-    }
-}
-
 /// Checked values, and the required parameters still missing (in declaration order).
 #[derive(Debug, Clone, Default)]
 pub struct Gathered {
