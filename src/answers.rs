@@ -9,7 +9,8 @@ use serde::Deserialize;
 
 use crate::operator::{Notice, Operator, Outcome, Question, Recovery, Reply, Stop};
 use crate::raw::RawValue;
-use crate::yaml::SpannedValue;
+use crate::source::{Diagnostic, Source};
+use crate::yaml::{self, SpannedValue};
 
 /// One scripted answer.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -49,6 +50,14 @@ pub struct AnswersFile {
     /// The answer for every unit without one of its own.
     #[serde(default)]
     pub default: Option<Answer>,
+}
+
+impl AnswersFile {
+    /// Parses an answers file (`--answers`); an error gives its position but not the line,
+    /// which could hold a secret parameter's value.
+    pub fn parse(source: &Source) -> Result<AnswersFile, Diagnostic> {
+        yaml::parse_sensitive(source)
+    }
 }
 
 /// Answers questions from an [`AnswersFile`].

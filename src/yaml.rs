@@ -26,19 +26,17 @@ pub fn params(source: &Source) -> Result<BTreeMap<String, SpannedValue>, Diagnos
     if source.text.trim().is_empty() {
         return Ok(BTreeMap::new());
     }
-    parse(source).map_err(without_line)
+    parse_sensitive(source)
 }
 
-/// Parses an answers file (`--answers`).
-pub fn answers(source: &Source) -> Result<crate::answers::AnswersFile, Diagnostic> {
-    parse(source).map_err(without_line)
-}
-
-/// Params and answers files may hold secrets, so their errors give the position only: the
-/// source line could be a secret's (issue 5: a secret appears in no error message).
-fn without_line(mut d: Diagnostic) -> Diagnostic {
-    d.snippet = None;
-    d
+/// Parses a file that may hold secrets (a params or an answers file): its errors give the
+/// position only, as the source line could be a secret's (issue 5: a secret appears in no error
+/// message).
+pub fn parse_sensitive<T: DeserializeOwned>(source: &Source) -> Result<T, Diagnostic> {
+    parse(source).map_err(|mut d| {
+        d.snippet = None;
+        d
+    })
 }
 
 /// The line and column of a spanned value.

@@ -18,7 +18,6 @@ use crate::state::{Cursor, FORMAT, RunStatus, RunbookRecord, State, UnitStatus, 
 use crate::store::{Holder, Store, resume_command};
 use crate::terminal::{self, TerminalOperator};
 use crate::values::{self, ValueInputs};
-use crate::yaml;
 
 /// Options shared by `run` and `resume`.
 pub struct Common {
@@ -162,7 +161,7 @@ pub fn exec_options(args: &crate::cli::ExecArgs) -> Result<Option<ExecOptions>> 
 fn read_answers(path: Option<&Path>) -> Result<Option<AnswersFile>> {
     let Some(path) = path else { return Ok(None) };
     let source = loader::read_source(path)?;
-    yaml::answers(&source)
+    AnswersFile::parse(&source)
         .map(Some)
         .map_err(|d| Error::Invalid {
             diagnostics: vec![d],
