@@ -36,6 +36,7 @@ pub mod source;
 pub mod state;
 pub mod store;
 pub mod suggest;
+pub mod templates;
 pub mod terminal;
 pub mod validate;
 pub mod values;
@@ -50,7 +51,7 @@ pub use error::{Error, Result};
 
 use cli::{Cli, Command};
 use error::exit;
-use loader::Templates;
+use templates::Templates;
 
 /// Runs the command line `args` and returns the process exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {

@@ -9,13 +9,14 @@ use crate::answers::{AnswersFile, Chain, ScriptedOperator};
 use crate::engine::{Engine, Exec};
 use crate::error::{Error, Result};
 use crate::host::{Dialect, HostConfig};
-use crate::loader::{self, Loaded, Templates};
+use crate::loader::{self, Loaded};
 use crate::operator::{Notice, Operator};
 use crate::platform;
 use crate::session::Session;
 use crate::source::Source;
 use crate::state::{Cursor, FORMAT, RunStatus, RunbookRecord, State, UnitStatus, now};
 use crate::store::{Holder, Store, resume_command};
+use crate::templates::Templates;
 use crate::terminal::{self, TerminalOperator};
 use crate::values::{self, ValueInputs};
 

@@ -7,9 +7,9 @@ use super::id_ok;
 use super::step::kind_name;
 use crate::condition::is_name;
 use crate::duration::parse_interval;
-use crate::loader::Templates;
 use crate::raw::{RawRunbook, RawStep, StepKindName};
 use crate::runbook::{Choice, ForEach, Impact, Param, StepKind, Verify};
+use crate::templates::Templates;
 
 /// PowerShell automatic variables a capture must not shadow in the exported script.
 const RESERVED: &[&str] = &[

@@ -11,13 +11,13 @@ use std::collections::{HashMap, HashSet};
 use regex::Regex;
 
 use crate::condition::is_name;
-use crate::loader::Templates;
 use crate::param::{Scalar, Value, ValueType};
 use crate::raw::{RawRunbook, RawStep, RawValue, Span, TypeName};
 use crate::render::Renderer;
 use crate::runbook::{Param, Runbook, Target, Template};
 use crate::source::{Diagnostic, Source};
 use crate::suggest;
+use crate::templates::Templates;
 use crate::yaml::position;
 
 /// Validates `raw` (parsed from `source`); templates named by `template:` come from `templates`.
