@@ -6,7 +6,8 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use runbook::export::{self, Format, Meta};
-use runbook::loader::{self, Templates};
+use runbook::loader;
+use runbook::templates::Templates;
 use runbook::values::{self, ValueInputs};
 
 fn templates() -> Templates {

@@ -6,10 +6,12 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::Deserialize;
+use serde::de::{self, Deserializer};
 
 use crate::operator::{Notice, Operator, Outcome, Question, Recovery, Reply, Stop};
 use crate::raw::RawValue;
-use crate::yaml::SpannedValue;
+use crate::source::{Diagnostic, Source};
+use crate::yaml::{self, SpannedValue};
 
 /// One scripted answer.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -31,9 +33,22 @@ pub enum Answer {
     /// Override a failed gate, with why.
     Override(String),
     /// Keep waiting this long (`30s`, `5m`), then done.
-    Wait(String),
+    #[serde(deserialize_with = "interval")]
+    Wait(Duration),
     /// Under `--exec`: overrule the engine's verdict, with why.
     Overrule(String),
+}
+
+/// `wait: 5m` -> five minutes, read when the file is parsed (an error there has its position).
+fn interval<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    let text = String::deserialize(d)?;
+    crate::duration::parse_interval(&text)
+        .map(Duration::from_secs)
+        .ok_or_else(|| {
+            de::Error::custom(format!(
+                "wait `{text}` is not a duration such as `30s`, `5m` or `1h`"
+            ))
+        })
 }
 
 /// An answers file as read.
@@ -49,6 +64,14 @@ pub struct AnswersFile {
     /// The answer for every unit without one of its own.
     #[serde(default)]
     pub default: Option<Answer>,
+}
+
+impl AnswersFile {
+    /// Parses an answers file (`--answers`); an error gives its position but not the line,
+    /// which could hold a secret parameter's value.
+    pub fn parse(source: &Source) -> Result<AnswersFile, Diagnostic> {
+        yaml::parse_sensitive(source)
+    }
 }
 
 /// Answers questions from an [`AnswersFile`].
@@ -144,8 +167,7 @@ impl Operator for ScriptedOperator {
             (Question::Approval { .. }, Answer::Approve(name)) => Reply::Text(name),
             (Question::Approval { .. }, _) => Reply::Text(self.operator.clone()),
             (Question::Wait { poll, .. }, Answer::Wait(d)) => {
-                let secs = crate::validate::parse_interval(&d).unwrap_or(0);
-                std::thread::sleep(Duration::from_secs(secs));
+                std::thread::sleep(d);
                 // Polling under --exec: wait, then check again; otherwise the wait is over.
                 Reply::Yes(!poll)
             }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::export::Format as ExportFormat;
+use crate::values::ValueInputs;
 
 /// Guided, crash-safe runbooks for Exchange and AD FS federation remediation.
 #[derive(Debug, Parser)]
@@ -31,6 +32,18 @@ pub enum ColorChoice {
     Always,
     /// Never.
     Never,
+}
+
+impl ColorChoice {
+    /// For [`crate::terminal::set_color_choice`]: `Some` forces colour on or off, `None` leaves
+    /// it to the terminal and `NO_COLOR`.
+    pub fn forced(self) -> Option<bool> {
+        match self {
+            ColorChoice::Auto => None,
+            ColorChoice::Always => Some(true),
+            ColorChoice::Never => Some(false),
+        }
+    }
 }
 
 /// Graph formats.
@@ -209,6 +222,17 @@ pub struct ValueArgs {
     /// Start from every parameter's example value.
     #[arg(long)]
     pub example: bool,
+}
+
+impl From<ValueArgs> for ValueInputs {
+    fn from(a: ValueArgs) -> ValueInputs {
+        ValueInputs {
+            example: a.example,
+            params_file: a.params,
+            sets: a.sets,
+            answer_params: None,
+        }
+    }
 }
 
 /// `--exec` and its options, shared by `run` and `resume`.

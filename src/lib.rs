@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 mod cmd;
 pub mod condition;
+pub mod duration;
 mod embedded;
 pub mod engine;
 pub mod error;
@@ -36,6 +37,8 @@ pub mod session;
 pub mod source;
 pub mod state;
 pub mod store;
+pub mod suggest;
+pub mod templates;
 pub mod terminal;
 pub mod validate;
 pub mod values;
@@ -50,7 +53,7 @@ pub use error::{Error, Result};
 
 use cli::{Cli, Command};
 use error::exit;
-use loader::Templates;
+use templates::Templates;
 
 /// Runs the command line `args` and returns the process exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
@@ -66,7 +69,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             return code;
         }
     };
-    terminal::set_color_choice(cli.color);
+    terminal::set_color_choice(cli.color.forced());
     let templates = Templates {
         dir: cli.templates.clone(),
         pinned: None,

@@ -1,7 +1,7 @@
-//! Finds runbooks and templates: shipped (embedded) by default, from disk when a path or
-//! `--templates DIR` is given, and reads them into validated runbooks.
+//! Finds runbooks: shipped (embedded) by default, from disk when a path is given, and reads them
+//! into validated runbooks, with their templates looked up as [`Templates`] says.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::embedded;
 use crate::error::{Error, Result};
@@ -9,58 +9,8 @@ use crate::raw::RawRunbook;
 use crate::render::Renderer;
 use crate::runbook::Runbook;
 use crate::source::Source;
+use crate::templates::Templates;
 use crate::{validate, yaml};
-
-/// Where `template:` names are looked up.
-#[derive(Debug, Clone, Default)]
-pub struct Templates {
-    /// A directory that overrides the shipped templates.
-    pub dir: Option<PathBuf>,
-    /// The exact templates a run started with (from its state file): when set, nothing else.
-    pub pinned: Option<std::collections::BTreeMap<String, String>>,
-}
-
-impl Templates {
-    /// The template's origin (for messages) and text: the directory first, then the shipped set.
-    pub fn get(&self, name: &str) -> Option<(String, String)> {
-        if name.contains(['/', '\\']) || name.starts_with('.') {
-            return None;
-        }
-        if let Some(pinned) = &self.pinned {
-            return pinned
-                .get(name)
-                .map(|t| (format!("templates/{name} (from the state file)"), t.clone()));
-        }
-        if let Some(dir) = &self.dir {
-            let path = dir.join(name);
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                return Some((path.display().to_string(), text));
-            }
-        }
-        embedded::TEMPLATES
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(n, t)| (format!("templates/{n}"), (*t).to_owned()))
-    }
-
-    /// Every template name available.
-    pub fn names(&self) -> Vec<String> {
-        let mut names: Vec<String> = embedded::TEMPLATES
-            .iter()
-            .map(|(n, _)| (*n).to_owned())
-            .collect();
-        if let Some(Ok(entries)) = self.dir.as_ref().map(std::fs::read_dir) {
-            names.extend(
-                entries
-                    .filter_map(|e| e.ok())
-                    .map(|e| e.file_name().to_string_lossy().into_owned()),
-            );
-        }
-        names.sort();
-        names.dedup();
-        names
-    }
-}
 
 /// A validated runbook with its compiled templates.
 pub struct Loaded {

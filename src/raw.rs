@@ -7,6 +7,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::runbook::Impact;
+
 /// A value with the line and column it was written at.
 pub type Span<T> = Spanned<T>;
 
@@ -305,18 +307,6 @@ pub enum StepKindName {
     Approval,
     /// A message for the operator to send.
     Notify,
-}
-
-/// What a step does to the system.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Impact {
-    /// Reads only.
-    Read,
-    /// Changes configuration that can be changed back.
-    Change,
-    /// Removes or replaces something that cannot simply be put back.
-    Destructive,
 }
 
 /// A `verify:` block.

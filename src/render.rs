@@ -38,6 +38,26 @@ pub enum Binding {
 /// The variables visible to one render.
 pub type Bindings = BTreeMap<String, Binding>;
 
+/// A template that did not render: which one (its origin, for messages) and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{template}: {message}")]
+pub struct RenderError {
+    /// Which template (step and field).
+    pub template: String,
+    /// Why.
+    pub message: String,
+}
+
+// Here rather than in `error.rs`: the crate's error knows nothing of the renderer's.
+impl From<RenderError> for Error {
+    fn from(e: RenderError) -> Error {
+        Error::Render {
+            template: e.template,
+            message: e.message,
+        }
+    }
+}
+
 /// The compiled templates of one runbook.
 pub struct Renderer {
     tera: Tera,
@@ -93,20 +113,24 @@ impl Renderer {
     }
 
     /// Renders `template` with `ctx`.
-    pub fn render(&self, template: &Template, ctx: &Context) -> Result<String, Error> {
+    pub fn render(&self, template: &Template, ctx: &Context) -> Result<String, RenderError> {
         Ok(resolve_placeholders(&self.render_deferred(template, ctx)?))
     }
 
     /// Renders `template` with `ctx`, keeping each deferred (captured) value as a marker that
     /// [`captured_parts`] splits out: the export prints a notify message with the value read at
     /// run time, and the change plan shows `<captured: name>` instead of a bare `$name`.
-    pub fn render_deferred(&self, template: &Template, ctx: &Context) -> Result<String, Error> {
+    pub fn render_deferred(
+        &self,
+        template: &Template,
+        ctx: &Context,
+    ) -> Result<String, RenderError> {
         REFUSAL.with(|r| r.borrow_mut().take());
         self.tera.render(&template.name, ctx).map_err(|e| {
             let message = REFUSAL
                 .with(|r| r.borrow_mut().take())
                 .unwrap_or_else(|| describe(&e));
-            Error::Render {
+            RenderError {
                 template: template.origin.clone(),
                 message,
             }
@@ -310,7 +334,7 @@ mod tests {
             origin: "t.ps1".into(),
             inline_at: None,
         };
-        r.render(&t, &Renderer::context(&b))
+        Ok(r.render(&t, &Renderer::context(&b))?)
     }
 
     fn text(s: &str) -> Binding {

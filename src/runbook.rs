@@ -4,10 +4,11 @@
 //! templates compile and name only known variables.
 
 use regex::Regex;
+use schemars::JsonSchema;
+use serde::Deserialize;
 
 use crate::condition::Condition;
 use crate::param::{Value, ValueType};
-pub use crate::raw::Impact;
 
 /// A validated runbook.
 #[derive(Debug, Clone)]
@@ -143,6 +144,31 @@ impl Step {
     /// A check that gates the run: later steps wait until it passes or is overridden.
     pub fn is_gate(&self) -> bool {
         matches!(self.kind, StepKind::Check { gate: true, .. })
+    }
+
+    /// The step's templates, in display order: command, verify, message, rollback command.
+    pub fn templates(&self) -> Vec<&Template> {
+        let mut out = Vec::new();
+        match &self.kind {
+            StepKind::Command {
+                command, verify, ..
+            } => {
+                out.push(command);
+                if let Some(v) = verify {
+                    out.push(&v.command);
+                }
+            }
+            StepKind::Check { command, .. } | StepKind::Wait { command, .. } => out.push(command),
+            StepKind::Capture {
+                command: Some(c), ..
+            } => out.push(c),
+            StepKind::Notify { message, .. } => out.push(message),
+            _ => {}
+        }
+        if let Some(c) = self.rollback.as_ref().and_then(|r| r.command.as_ref()) {
+            out.push(c);
+        }
+        out
     }
 }
 
@@ -299,6 +325,19 @@ impl StepKind {
             StepKind::Notify { .. } => "notify",
         }
     }
+}
+
+// Deserialize and JsonSchema: `raw` reads it from the YAML as it is (its doc is the schema's).
+/// What a step does to the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Impact {
+    /// Reads only.
+    Read,
+    /// Changes configuration that can be changed back.
+    Change,
+    /// Removes or replaces something that cannot simply be put back.
+    Destructive,
 }
 
 impl Impact {

@@ -15,6 +15,7 @@ use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Input, Password, Select};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::duration::duration_text;
 use crate::operator::{Notice, Operator, Outcome, Question, Recovery, Reply, Stop, UnitView};
 use crate::runbook::{Impact, Param};
 
@@ -431,13 +432,13 @@ pub fn color_wanted() -> bool {
 /// `--color`: 0 auto, 1 always, 2 never.
 static COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 
-/// Records `--color` for [`color_wanted`] and the prompts' own styling.
-pub fn set_color_choice(choice: crate::cli::ColorChoice) {
-    use crate::cli::ColorChoice;
-    let n = match choice {
-        ColorChoice::Auto => 0,
-        ColorChoice::Always => 1,
-        ColorChoice::Never => 2,
+/// Records `--color` for [`color_wanted`] and the prompts' own styling: `Some` forces colour
+/// on or off, `None` (auto) colours when stderr is a terminal and `NO_COLOR` is not set.
+pub fn set_color_choice(forced: Option<bool>) {
+    let n = match forced {
+        None => 0,
+        Some(true) => 1,
+        Some(false) => 2,
     };
     COLOR.store(n, Ordering::SeqCst);
     console::set_colors_enabled_stderr(color_wanted());
@@ -513,27 +514,3 @@ fn restore_echo() {
 
 #[cfg(not(unix))]
 fn restore_echo() {}
-
-/// `90` -> `1m30s`, `900` -> `15m`, `3600` -> `1h`.
-fn duration_text(secs: u64) -> String {
-    let parts = [(secs / 3600, "h"), (secs / 60 % 60, "m"), (secs % 60, "s")];
-    let text: String = parts
-        .iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, unit)| format!("{n}{unit}"))
-        .collect();
-    if text.is_empty() { "0s".into() } else { text }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::duration_text;
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration_text(0), "0s");
-        assert_eq!(duration_text(90), "1m30s");
-        assert_eq!(duration_text(900), "15m");
-        assert_eq!(duration_text(3661), "1h1m1s");
-    }
-}

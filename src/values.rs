@@ -8,7 +8,8 @@ use crate::loader::read_source;
 use crate::raw::RawValue;
 use crate::runbook::{Param, Runbook};
 use crate::scope::Values;
-use crate::yaml::{self, did_you_mean};
+use crate::suggest;
+use crate::yaml;
 
 /// Where values come from.
 #[derive(Debug, Clone, Default)]
@@ -24,17 +25,6 @@ pub struct ValueInputs {
         String,
         std::collections::BTreeMap<String, yaml::SpannedValue>,
     )>,
-}
-
-impl From<crate::cli::ValueArgs> for ValueInputs {
-    fn from(a: crate::cli::ValueArgs) -> ValueInputs {
-        ValueInputs {
-            example: a.example,
-            params_file: a.params,
-            sets: a.sets,
-            answer_params: None,
-        }
-    }
 }
 
 /// Checked values, and the required parameters still missing (in declaration order).
@@ -60,9 +50,7 @@ pub fn gather(runbook: &Runbook, inputs: &ValueInputs) -> Result<Gathered> {
     }
     let names: Vec<&str> = runbook.params.iter().map(|p| p.name.as_str()).collect();
     let unknown = |name: &str| {
-        let hint = did_you_mean(name, names.iter().copied())
-            .map(|b| format!("; did you mean `{b}`?"))
-            .unwrap_or_default();
+        let hint = suggest::hint(name, names.iter().copied());
         format!(
             "is not a parameter of `{}`{hint} (parameters: {})",
             runbook.id,

@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use runbook::answers::ScriptedOperator;
+use runbook::answers::{AnswersFile, ScriptedOperator};
 use runbook::source::Source;
 
 fuzz_target!(|data: &[u8]| {
@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
         name: "answers.yaml".into(),
         text: text.to_owned(),
     };
-    match runbook::yaml::answers(&source) {
+    match AnswersFile::parse(&source) {
         Ok(file) => {
             let _ = ScriptedOperator::new(Some(&file), "fuzz", false);
         }

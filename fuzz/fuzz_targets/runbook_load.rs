@@ -6,7 +6,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use runbook::loader::{Templates, load_source};
+use runbook::loader::load_source;
+use runbook::templates::Templates;
 use runbook::source::Source;
 
 fuzz_target!(|data: &[u8]| {

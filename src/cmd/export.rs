@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 
 use crate::error::{Error, Result};
 use crate::export::{self, Format, Meta};
-use crate::loader::{self, Templates};
+use crate::loader;
+use crate::templates::Templates;
 use crate::values::{self, ValueInputs};
 
 /// The header time: `--generated-at`, then `SOURCE_DATE_EPOCH`, then now.

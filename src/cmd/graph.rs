@@ -3,7 +3,8 @@
 use crate::cli::GraphFormat;
 use crate::error::Result;
 use crate::graph;
-use crate::loader::{self, Templates};
+use crate::loader;
+use crate::templates::Templates;
 
 /// Renders the graph of `name`: only a runbook that validates is drawn.
 pub fn graph(name: &str, format: GraphFormat, templates: &Templates) -> Result<String> {

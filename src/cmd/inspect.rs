@@ -6,9 +6,10 @@ use serde_json::json;
 
 use crate::cli::TextFormat;
 use crate::error::{Error, Result};
-use crate::loader::{self, Templates};
+use crate::loader;
 use crate::param::ValueType;
 use crate::runbook::{Runbook, StepKind};
+use crate::templates::Templates;
 
 fn json_text(value: &serde_json::Value) -> Result<String> {
     serde_json::to_string_pretty(value)

@@ -13,8 +13,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::loader::{self, Templates};
+use crate::loader;
 use crate::source::Source;
+use crate::templates::Templates;
 
 /// The published JSON Schema of the runbook format: the committed `runbook.schema.json`.
 pub const SCHEMA_URL: &str =

@@ -10,7 +10,7 @@ use crate::engine::{Engine, Exec};
 use crate::error::{Error, Result};
 use crate::host::{Dialect, HostConfig};
 use crate::journal::{Event, FORMAT, Header, RunbookRecord, Writer};
-use crate::loader::{self, Loaded, Templates};
+use crate::loader::{self, Loaded};
 use crate::lock::Holder;
 use crate::operator::{Notice, Operator};
 use crate::platform;
@@ -18,9 +18,9 @@ use crate::session::Session;
 use crate::source::Source;
 use crate::state::{RunStatus, State, now};
 use crate::store::{Store, resume_command};
+use crate::templates::Templates;
 use crate::terminal::{self, TerminalOperator};
 use crate::values::{self, ValueInputs};
-use crate::yaml;
 
 /// Options shared by `run` and `resume`.
 pub struct Common {
@@ -164,7 +164,7 @@ pub fn exec_options(args: &crate::cli::ExecArgs) -> Result<Option<ExecOptions>> 
 fn read_answers(path: Option<&Path>) -> Result<Option<AnswersFile>> {
     let Some(path) = path else { return Ok(None) };
     let source = loader::read_source(path)?;
-    yaml::answers(&source)
+    AnswersFile::parse(&source)
         .map(Some)
         .map_err(|d| Error::Invalid {
             diagnostics: vec![d],

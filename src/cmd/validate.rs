@@ -5,7 +5,8 @@
 use std::fmt::Write as _;
 
 use crate::error::Error;
-use crate::loader::{self, Templates};
+use crate::loader;
+use crate::templates::Templates;
 
 /// Validates each runbook; returns (stdout text, stderr text, all valid). Runbooks are
 /// independent, so several are validated in parallel; the output keeps the order given.

@@ -91,7 +91,8 @@ impl<'a> Plan<'a> {
                 },
                 None => (true, None),
             };
-            let mut uses_captures: Vec<String> = crate::validate::step_templates(step)
+            let mut uses_captures: Vec<String> = step
+                .templates()
                 .iter()
                 .flat_map(|t| loaded.renderer.variables(&t.name))
                 .filter(|v| deferred.contains(&v.as_str()))

@@ -64,7 +64,7 @@ pub fn check(runbook: &Runbook, renderer: &Renderer) -> Vec<Diagnostic> {
             } => Some(command),
             _ => None,
         };
-        for t in crate::validate::step_templates(step) {
+        for t in step.templates() {
             if !t.name.ends_with(".ps1") {
                 continue;
             }

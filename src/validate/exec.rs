@@ -13,7 +13,7 @@ impl Validator<'_> {
     /// A `timeout:` in seconds.
     pub(super) fn timeout(&mut self, t: Option<&Span<String>>) -> Option<u64> {
         let t = t?;
-        let secs = super::kind::parse_interval(&t.value);
+        let secs = crate::duration::parse_interval(&t.value);
         if secs.is_none() {
             self.at(
                 t,

@@ -6,35 +6,11 @@ use std::collections::HashSet;
 use super::Validator;
 use crate::param::Value;
 use crate::raw::RawRunbook;
-use crate::render::{Binding, Renderer};
-use crate::runbook::{Runbook, Step, StepKind, Target, Template};
+use crate::render::{Binding, RenderError, Renderer};
+use crate::runbook::{Runbook, Step, StepKind, Target};
 use crate::scope::{self, Captures, Secrets};
-use crate::yaml::{did_you_mean, position};
-
-/// The templates of a step, in display order.
-pub fn step_templates(step: &Step) -> Vec<&Template> {
-    let mut out = Vec::new();
-    match &step.kind {
-        StepKind::Command {
-            command, verify, ..
-        } => {
-            out.push(command);
-            if let Some(v) = verify {
-                out.push(&v.command);
-            }
-        }
-        StepKind::Check { command, .. } | StepKind::Wait { command, .. } => out.push(command),
-        StepKind::Capture {
-            command: Some(c), ..
-        } => out.push(c),
-        StepKind::Notify { message, .. } => out.push(message),
-        _ => {}
-    }
-    if let Some(c) = step.rollback.as_ref().and_then(|r| r.command.as_ref()) {
-        out.push(c);
-    }
-    out
-}
+use crate::suggest;
+use crate::yaml::position;
 
 impl Validator<'_> {
     /// A cycle made only of `next` jumps and fall-through would loop forever without asking.
@@ -107,7 +83,7 @@ impl Validator<'_> {
         let mut before_set: HashSet<&str> = before.iter().copied().collect();
         for (index, step) in rb.steps.iter().enumerate() {
             let item = step.for_each.as_ref().map(|f| f.item.as_str());
-            for t in step_templates(step) {
+            for t in step.templates() {
                 for var in renderer.variables(&t.name) {
                     if before_set.contains(var.as_str()) || item == Some(var.as_str()) {
                         continue;
@@ -120,9 +96,7 @@ impl Validator<'_> {
                         ),
                         None => {
                             let known = before.iter().copied().chain(item);
-                            let hint = did_you_mean(&var, known)
-                                .map(|b| format!("; did you mean `{b}`?"))
-                                .unwrap_or_default();
+                            let hint = suggest::hint(&var, known);
                             format!("{} uses the unknown variable `{var}`{hint}", t.origin)
                         }
                     };
@@ -158,13 +132,9 @@ impl Validator<'_> {
                     b.insert(f.item.clone(), item);
                 }
                 let ctx = Renderer::context(&b);
-                for t in step_templates(step) {
-                    if let Err(e) = renderer.render(t, &ctx) {
+                for t in step.templates() {
+                    if let Err(RenderError { message, .. }) = renderer.render(t, &ctx) {
                         let (l, c) = self.template_spans.get(&t.name).copied().unwrap_or((1, 1));
-                        let message = match e {
-                            crate::Error::Render { message, .. } => message,
-                            other => other.to_string(),
-                        };
                         self.diag(
                             l,
                             c,

@@ -6,9 +6,10 @@ use super::Validator;
 use super::id_ok;
 use super::step::kind_name;
 use crate::condition::is_name;
-use crate::loader::Templates;
-use crate::raw::{Impact, RawRunbook, RawStep, StepKindName};
-use crate::runbook::{Choice, ForEach, Param, StepKind, Verify};
+use crate::duration::parse_interval;
+use crate::raw::{RawRunbook, RawStep, StepKindName};
+use crate::runbook::{Choice, ForEach, Impact, Param, StepKind, Verify};
+use crate::templates::Templates;
 
 /// PowerShell automatic variables a capture must not shadow in the exported script.
 const RESERVED: &[&str] = &[
@@ -310,18 +311,4 @@ impl Validator<'_> {
             }
         })
     }
-}
-
-/// `30s`, `5m`, `1h` -> seconds.
-pub fn parse_interval(text: &str) -> Option<u64> {
-    let t = text.trim();
-    let (digits, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit())?);
-    let n: u64 = digits.parse().ok()?;
-    let secs = match unit {
-        "s" => n,
-        "m" => n.checked_mul(60)?,
-        "h" => n.checked_mul(3600)?,
-        _ => return None,
-    };
-    (secs > 0).then_some(secs)
 }

@@ -11,13 +11,14 @@ use std::collections::{HashMap, HashSet};
 use regex::Regex;
 
 use crate::condition::is_name;
-use crate::loader::Templates;
 use crate::param::{Scalar, Value, ValueType};
 use crate::raw::{RawRunbook, RawStep, RawValue, Span, TypeName};
 use crate::render::Renderer;
 use crate::runbook::{Param, Runbook, Target, Template};
 use crate::source::{Diagnostic, Source};
-use crate::yaml::{did_you_mean, position};
+use crate::suggest;
+use crate::templates::Templates;
+use crate::yaml::position;
 
 /// Validates `raw` (parsed from `source`); templates named by `template:` come from `templates`.
 pub fn validate(
@@ -412,9 +413,7 @@ impl Validator<'_> {
                 }
                 let Some((origin, text)) = templates.get(file_name) else {
                     let known = templates.names();
-                    let hint = did_you_mean(file_name, known.iter().map(String::as_str))
-                        .map(|b| format!("; did you mean `{b}`?"))
-                        .unwrap_or_default();
+                    let hint = suggest::hint(file_name, known.iter().map(String::as_str));
                     self.at(f, format!("unknown template `{file_name}`{hint}"));
                     return None;
                 };
@@ -439,9 +438,7 @@ impl Validator<'_> {
         match ids.get(&span.value) {
             Some(i) => Some(Target::Step(*i)),
             None => {
-                let hint = did_you_mean(&span.value, ids.keys().map(String::as_str))
-                    .map(|b| format!("; did you mean `{b}`?"))
-                    .unwrap_or_default();
+                let hint = suggest::hint(&span.value, ids.keys().map(String::as_str));
                 self.at(span, format!("jump to unknown step `{}`{hint}", span.value));
                 None
             }
@@ -454,5 +451,3 @@ mod flow;
 mod kind;
 mod step;
 mod warnings;
-pub use flow::step_templates;
-pub use kind::parse_interval;

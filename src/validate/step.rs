@@ -4,10 +4,10 @@ use std::collections::HashMap;
 
 use super::{Validator, id_ok};
 use crate::condition::{Condition, is_name};
-use crate::loader::Templates;
 use crate::param::{Scalar, ValueType};
-use crate::raw::{Impact, RawRunbook, RawStep, StepKindName};
-use crate::runbook::{ForEach, Param, Rollback, Step};
+use crate::raw::{RawRunbook, RawStep, StepKindName};
+use crate::runbook::{ForEach, Impact, Param, Rollback, Step};
+use crate::templates::Templates;
 
 impl Validator<'_> {
     pub(super) fn step(

@@ -10,7 +10,8 @@
 //!   a `notify` its message; a destructive step without instructions is already an error);
 //! - a parameter without `help`: the prompt cannot say where to find the value.
 
-use crate::raw::{Impact, RawRunbook, RawStep, StepKindName};
+use crate::raw::{RawRunbook, RawStep, StepKindName};
+use crate::runbook::Impact;
 use crate::source::{Diagnostic, Source};
 use crate::yaml::position;
 

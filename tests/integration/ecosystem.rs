@@ -8,8 +8,9 @@ use std::process::{Command, Stdio};
 
 use regex::Regex;
 use runbook::graph::{dot_text, mermaid_text};
-use runbook::loader::{self, Templates};
+use runbook::loader;
 use runbook::runbook::{Runbook, StepKind};
+use runbook::templates::Templates;
 
 use crate::support::{Test, root, run_in, shipped_ids};
 

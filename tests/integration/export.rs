@@ -262,14 +262,14 @@ fn every_template_file_is_used_by_a_shipped_runbook() {
 }
 
 #[test]
-fn the_readme_example_validates_and_exports() {
-    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+fn the_format_example_validates_and_exports() {
+    let readme = std::fs::read_to_string(root().join("FORMAT.md")).expect("FORMAT.md");
     let example = readme
         .split("```yaml\n")
         .skip(1)
         .filter_map(|rest| rest.split("```").next())
         .find(|block| block.starts_with("id: "))
-        .expect("a runbook example in the README");
+        .expect("a runbook example in FORMAT.md");
     let t = Test::new().file("refresh-federation-metadata.yaml", example);
     let (run, _d) = t
         .args(["validate", "refresh-federation-metadata.yaml"])

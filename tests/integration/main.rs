@@ -1,5 +1,6 @@
 //! The one integration-test binary: one module per feature, sharing `support`.
 
+mod answers;
 mod cli;
 mod crash;
 mod ecosystem;

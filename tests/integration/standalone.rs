@@ -6,8 +6,9 @@
 //! No PowerShell runs here: the script is parsed with a real PowerShell grammar and its tables
 //! and calls are checked against the runbook, so what the prelude prints follows from them.
 
-use runbook::loader::{self, Templates};
+use runbook::loader;
 use runbook::runbook::{Runbook, StepKind, script_parameter};
+use runbook::templates::Templates;
 
 use crate::library::script;
 use crate::support::shipped_ids;

@@ -7,7 +7,8 @@ mod kb2995731;
 mod rollover;
 mod triage;
 
-use runbook::loader::{self, Templates};
+use runbook::loader;
+use runbook::templates::Templates;
 
 use crate::support::Test;
 use crate::support::powershell::assert_parses;
