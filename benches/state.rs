@@ -52,7 +52,7 @@ fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut group = c.benchmark_group("state");
     group.sample_size(50);
-    for domains in [0, 800] {
+    for domains in [2, 750] {
         let path = make_state(dir.path(), domains);
         let (store, bytes) = Store::open(&path, &Holder::me("bench")).expect("open");
         let (_, journal) = State::read(&bytes, false).expect("read");
@@ -74,8 +74,8 @@ fn bench(c: &mut Criterion) {
             })
         });
         drop(store);
-        if domains == 800 {
-            let path = make_state(dir.path(), 801);
+        if domains == 750 {
+            let path = make_state(dir.path(), 751);
             let bytes = read_bytes(&path).expect("read");
             let n = State::read(&bytes, false).expect("read").1.events;
             group.bench_function(format!("read-and-fold/{n}-events"), |b| {

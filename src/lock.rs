@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
 use crate::platform;
 
 /// Who holds a lock.
@@ -43,9 +42,18 @@ pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// Why the lock was not taken.
+#[derive(Debug)]
+pub(crate) enum LockError {
+    /// Another process holds it; who, when its holder file says so.
+    Held(Option<Holder>),
+    /// The lock or holder file at this path could not be used.
+    Io(PathBuf, std::io::Error),
+}
+
 /// Takes the lock of the state file at `path` for `holder`, or says who has it. The returned
 /// file holds the lock until it is dropped.
-pub(crate) fn acquire(path: &Path, holder: &Holder) -> Result<File> {
+pub(crate) fn acquire(path: &Path, holder: &Holder) -> Result<File, LockError> {
     let lock_path = sibling(path, ".lock");
     let file = OpenOptions::new()
         .create(true)
@@ -53,22 +61,19 @@ pub(crate) fn acquire(path: &Path, holder: &Holder) -> Result<File> {
         .read(true)
         .write(true)
         .open(&lock_path)
-        .map_err(|e| Error::io(&lock_path, e))?;
+        .map_err(|e| LockError::Io(lock_path.clone(), e))?;
     match file.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
             let held_by = std::fs::read_to_string(sibling(path, ".holder"))
                 .ok()
                 .and_then(|t| serde_json::from_str::<Holder>(&t).ok());
-            return Err(Error::Locked {
-                path: platform::display_path(path),
-                holder: held_by,
-            });
+            return Err(LockError::Held(held_by));
         }
-        Err(TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
+        Err(TryLockError::Error(e)) => return Err(LockError::Io(lock_path, e)),
     }
     let holder_path = sibling(path, ".holder");
     let text = serde_json::to_string(holder).unwrap_or_default();
-    std::fs::write(&holder_path, text).map_err(|e| Error::io(&holder_path, e))?;
+    std::fs::write(&holder_path, text).map_err(|e| LockError::Io(holder_path, e))?;
     Ok(file)
 }

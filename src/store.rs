@@ -54,7 +54,7 @@ impl Store {
                 path: platform::display_path(path),
             });
         }
-        let lock = lock::acquire(path, holder)?;
+        let lock = lock(path, holder)?;
         remove_stale_temps(path);
         write_atomic(path, bytes).map_err(|e| Error::StateFile {
             message: format!("cannot create {}: {e}", platform::display_path(path)),
@@ -82,7 +82,7 @@ impl Store {
     /// is written beside it.
     pub fn open(path: &Path, holder: &Holder) -> Result<(Store, Vec<u8>)> {
         check(path, &first_line(path)?)?;
-        let lock = lock::acquire(path, holder)?;
+        let lock = lock(path, holder)?;
         remove_stale_temps(path);
         // Read again under the lock: another process may have appended in between.
         let bytes = read_bytes(path)?;
@@ -183,6 +183,17 @@ impl Store {
             ),
         }
     }
+}
+
+/// The lock of the state file at `path`, or who holds it.
+fn lock(path: &Path, holder: &Holder) -> Result<File> {
+    lock::acquire(path, holder).map_err(|e| match e {
+        lock::LockError::Held(holder) => Error::Locked {
+            path: platform::display_path(path),
+            holder,
+        },
+        lock::LockError::Io(path, e) => Error::io(path, e),
+    })
 }
 
 /// Temp files of one state file: `.<name>.<random>.tmp`, so stale ones can be told apart.

@@ -29,7 +29,7 @@ const RUNBOOK: &str = r#"# yaml-language-server: $schema={schema}
 #   runbook validate {id}.yaml
 #   runbook graph {id}.yaml
 #   runbook export {id}.yaml --example --format markdown
-# The format is described in the README ("Runbook format"); the schema above gives your editor
+# The format is described in FORMAT.md; the schema above gives your editor
 # completion and checks as you type.
 
 id: {id}                       # kebab-case, the file name without .yaml
