@@ -70,7 +70,7 @@ fn bench(c: &mut Criterion) {
                     },
                 );
                 let lines = writer.take_pending();
-                store.append(lines.as_bytes(), &[]).expect("append");
+                store.append(lines.as_bytes(), &Vec::new).expect("append");
             })
         });
         drop(store);

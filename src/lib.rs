@@ -6,6 +6,7 @@
 //! reviewed script and change plan. [`run`] is the command line's entry point.
 
 pub mod answers;
+mod backup;
 pub mod cli;
 pub mod clock;
 mod cmd;

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::backup::Backup;
 use crate::journal::{self, Event, Header, Writer};
 use crate::param::Value;
 use crate::runbook::{Runbook, Step, Target};
@@ -27,7 +28,7 @@ pub struct Session<'a> {
     steps: HashMap<String, usize>,
     /// Every byte of the journal so far: what is written back if the file is deleted or
     /// overwritten behind the run.
-    bytes: Vec<u8>,
+    backup: Backup,
     /// The command recorded with the last `started`, for a retry.
     last_command: Option<String>,
 }
@@ -79,7 +80,11 @@ impl<'a> Session<'a> {
             operator,
             secrets,
             steps: step_map(runbook),
-            bytes: format!("{line}\n").into_bytes(),
+            backup: {
+                let mut b = Backup::default();
+                b.push(format!("{line}\n").as_bytes());
+                b
+            },
             last_command: None,
         };
         (session, line)
@@ -101,7 +106,7 @@ impl<'a> Session<'a> {
             operator,
             secrets: Values::new(),
             steps: step_map(runbook),
-            bytes,
+            backup: Backup::starting_with(bytes),
             last_command: None,
         }
     }
@@ -128,7 +133,7 @@ impl<'a> Session<'a> {
     /// The journal lines recorded since the last call.
     pub fn take_pending(&mut self) -> String {
         let lines = self.writer.take_pending();
-        self.bytes.extend_from_slice(lines.as_bytes());
+        self.backup.push(lines.as_bytes());
         lines
     }
 
@@ -138,8 +143,8 @@ impl<'a> Session<'a> {
     }
 
     /// The whole journal as written so far.
-    pub fn bytes(&self) -> &[u8] {
-        &self.bytes
+    pub fn bytes(&mut self) -> Vec<u8> {
+        self.backup.bytes()
     }
 
     /// The command recorded when the last unit was started.

@@ -102,18 +102,18 @@ impl Store {
         Ok(())
     }
 
-    /// Appends `bytes` (whole lines) with one write and one fsync. `whole` is the entire
+    /// Appends `bytes` (whole lines) with one write and one fsync. `whole` gives the entire
     /// record with them, to write back if the file was deleted or replaced behind the lock. A
     /// failed append is cut off again, so the file keeps exactly the transitions saved before.
-    pub fn append(&self, bytes: &[u8], whole: &[u8]) -> Result<()> {
+    pub fn append(&self, bytes: &[u8], whole: &dyn Fn() -> Vec<u8>) -> Result<()> {
         if bytes.is_empty() {
             return Ok(());
         }
         match std::fs::metadata(&self.path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(self.deleted(whole));
+                return Err(self.deleted(&whole()));
             }
-            Ok(m) if stamp(&m) != self.last.get() => return Err(self.replaced(whole)),
+            Ok(m) if stamp(&m) != self.last.get() => return Err(self.replaced(&whole())),
             // Any other problem reaching the file shows up, with its cause, in the write.
             _ => {}
         }

@@ -63,7 +63,9 @@ impl Engine<'_, '_> {
             return Ok(());
         }
         let lines = self.session.take_pending();
-        self.store.append(lines.as_bytes(), self.session.bytes())
+        let session = std::cell::RefCell::new(&mut self.session);
+        self.store
+            .append(lines.as_bytes(), &|| session.borrow_mut().bytes())
     }
 
     /// Asks for every required parameter still missing; secrets are kept in memory only.
