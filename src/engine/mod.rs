@@ -4,6 +4,7 @@
 
 mod exec;
 mod outcome;
+pub mod start;
 mod view;
 
 pub use exec::{Exec, judge};
