@@ -1,4 +1,6 @@
 //! The command line: clap types only; `lib::run` dispatches them.
+// The doc comments here are `--help` text, where `<runbook-id>` is a placeholder, not HTML.
+#![allow(rustdoc::invalid_html_tags)]
 
 use std::path::PathBuf;
 

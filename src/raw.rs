@@ -1,6 +1,6 @@
 //! The runbook file as written: serde types mirroring the YAML, with source positions.
 //!
-//! Nothing here is trusted yet: `validate` turns a [`RawRunbook`] into a [`crate::Runbook`].
+//! Nothing here is trusted yet: `validate` turns a [`RawRunbook`] into a [`crate::runbook::Runbook`].
 //! Every struct denies unknown keys, so a typo is an error rather than a silently ignored line.
 
 use schemars::JsonSchema;
