@@ -62,7 +62,7 @@ pub const POWERSHELL_SETUP: &str = "[Console]::OutputEncoding = New-Object Syste
 
 /// What one command did.
 #[derive(Debug, Clone, Default)]
-pub struct Execution {
+pub struct Completed {
     /// Standard output and error, interleaved as the shell wrote them.
     pub output: String,
     /// The exit status; `None` when it timed out or the shell died.
@@ -212,11 +212,11 @@ impl Host {
         script: &str,
         timeout: Duration,
         on_line: &mut dyn FnMut(&str),
-    ) -> Execution {
+    ) -> Completed {
         self.counter += 1;
         let marker = format!("__RUNBOOK_END_{:016x}_{}__", self.salt, self.counter);
         let started = Instant::now();
-        let mut done = Execution::default();
+        let mut done = Completed::default();
         let wrapped = self.wrap(script, &marker);
         let sent = self
             .stdin
@@ -304,7 +304,7 @@ impl Drop for Host {
 }
 
 /// "exit status 3", "timed out", "the shell exited".
-pub fn describe_status(e: &Execution) -> String {
+pub fn describe_status(e: &Completed) -> String {
     match (e.exit_status, e.timed_out, e.host_died) {
         (_, true, _) => format!("timed out after {}s", e.duration.as_secs()),
         (_, _, true) => "the shell exited while it ran".into(),

@@ -41,7 +41,7 @@ fn mask(text: &str, secrets: &[String]) -> String {
 }
 
 /// Judges an execution against what a pass looks like.
-pub fn judge(e: &host::Execution, expect: &Expectation) -> Verdict {
+pub fn judge(e: &host::Completed, expect: &Expectation) -> Verdict {
     let fail = |reason: String| Verdict {
         passed: false,
         reason,
@@ -100,10 +100,10 @@ impl Engine<'_, '_> {
 
     /// Runs `script` in the shell (starting it, with the preamble, when needed), streaming its
     /// output with secrets masked.
-    fn execute(&mut self, pos: &Position, script: &str) -> Result<host::Execution> {
+    fn execute(&mut self, pos: &Position, script: &str) -> Result<host::Completed> {
         let timeout = self.timeout(pos);
         let Some(exec) = self.exec.as_mut() else {
-            return Ok(host::Execution::default());
+            return Ok(host::Completed::default());
         };
         if exec.host.as_mut().is_none_or(|h| !h.alive()) {
             exec.host = None;
@@ -117,7 +117,7 @@ impl Engine<'_, '_> {
         let operator = &mut *self.operator;
         let mut on_line = |line: &str| operator.notify(Notice::Output(mask(line, &secrets)));
         let Some(host) = self.exec.as_mut().and_then(|e| e.host.as_mut()) else {
-            return Ok(host::Execution::default());
+            return Ok(host::Completed::default());
         };
         let done = host.run(script, timeout, &mut on_line);
         if (done.timed_out || done.host_died)
@@ -133,7 +133,7 @@ impl Engine<'_, '_> {
         pos: &Position,
         what: &str,
         started_at: String,
-        e: &host::Execution,
+        e: &host::Completed,
         v: &Verdict,
     ) {
         let execution = ExecutionRecord {

@@ -5,6 +5,7 @@
 mod exec;
 mod outcome;
 pub mod start;
+mod step;
 mod view;
 
 pub use exec::{Exec, judge};
@@ -13,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::journal::Event;
 use crate::operator::{Notice, Operator, Question, Reply, Stop};
 use crate::render::Renderer;
-use crate::runbook::{Impact, StepKind};
+use crate::runbook::StepKind;
 use crate::session::{Next, Position, Session};
 use crate::state::{RunStatus, UnitStatus};
 use crate::store::Store;
@@ -252,155 +253,6 @@ impl Engine<'_, '_> {
         self.session.start(u, rendered.recorded_command);
         self.save()?;
         self.operator.notify(Notice::Unit(view.clone()));
-        let rb = self.session.runbook;
-        let step = &rb.steps[pos.step];
-        match &step.kind {
-            StepKind::Capture {
-                variable,
-                value_type,
-                example,
-                pattern,
-                ..
-            } => {
-                let proposed = match (&self.exec, &view.command) {
-                    (Some(_), Some(_)) => self.exec_capture(pos, &view)?,
-                    _ => None,
-                };
-                let mut error = None;
-                let value = loop {
-                    let reply = self.ask(
-                        Question::Capture {
-                            view: &view,
-                            variable,
-                            value_type,
-                            example: example.display(),
-                            proposed: proposed.clone(),
-                            error: error.take(),
-                        },
-                        u,
-                    )?;
-                    let Reply::Text(text) = reply else { continue };
-                    match value_type.parse_text(&text, pattern.as_ref()) {
-                        Ok(v) => break v,
-                        Err(e) => error = Some(format!("`{variable}` {e}")),
-                    }
-                };
-                self.session.record(Event::Captured {
-                    unit: view.unit.clone(),
-                    variable: variable.clone(),
-                    value,
-                });
-                self.session.finish(u, UnitStatus::Done, None);
-                self.session.advance(pos);
-            }
-            StepKind::Decision { question, choices } => {
-                let choice = loop {
-                    let reply = self.ask(
-                        Question::Decision {
-                            view: &view,
-                            question,
-                            choices,
-                        },
-                        u,
-                    )?;
-                    if let Reply::Choice(id) = reply
-                        && let Some(c) = choices.iter().find(|c| c.id == id)
-                    {
-                        break c.clone();
-                    }
-                };
-                self.session.record(Event::Decision {
-                    unit: view.unit.clone(),
-                    choice: choice.id.clone(),
-                    label: choice.label.clone(),
-                });
-                self.session.finish(
-                    u,
-                    UnitStatus::Done,
-                    Some(format!("chose `{}`: {}", choice.id, choice.label)),
-                );
-                match choice.goto {
-                    Some(t) => self.session.jump(pos.step, t),
-                    None => self.session.advance(pos),
-                }
-            }
-            StepKind::Approval { approver } => {
-                let name = loop {
-                    let reply = self.ask(
-                        Question::Approval {
-                            view: &view,
-                            approver,
-                        },
-                        u,
-                    )?;
-                    match reply {
-                        Reply::Text(t) if !t.trim().is_empty() => break t.trim().to_owned(),
-                        _ => continue,
-                    }
-                };
-                self.session.record(Event::Approved {
-                    unit: view.unit.clone(),
-                    by: name.clone(),
-                });
-                self.session
-                    .finish(u, UnitStatus::Done, Some(format!("approved by {name}")));
-                self.session.advance(pos);
-            }
-            StepKind::Wait { interval_secs, .. } => {
-                if self.exec.is_some()
-                    && let Some(note) = self.exec_wait(pos, &view, *interval_secs)?
-                {
-                    self.session.finish(u, UnitStatus::Done, Some(note));
-                    self.session.advance(pos);
-                    return self.save();
-                }
-                loop {
-                    let reply = self.ask(
-                        Question::Wait {
-                            view: &view,
-                            interval_secs: *interval_secs,
-                            poll: false,
-                        },
-                        u,
-                    )?;
-                    if reply == Reply::Yes(true) {
-                        break;
-                    }
-                    self.session.record(Event::StillWaiting {
-                        unit: view.unit.clone(),
-                    });
-                    self.save()?;
-                }
-                self.session.finish(u, UnitStatus::Done, None);
-                self.session.advance(pos);
-            }
-            StepKind::Instruction
-            | StepKind::Command { .. }
-            | StepKind::Check { .. }
-            | StepKind::Notify { .. } => {
-                if step.impact == Impact::Destructive {
-                    self.confirm(pos, &view)?;
-                }
-                let executable =
-                    matches!(step.kind, StepKind::Command { .. } | StepKind::Check { .. });
-                let ran = match self.exec {
-                    Some(_) if executable => self.exec_action(pos, &view)?,
-                    _ => None,
-                };
-                let go_on = match ran {
-                    Some(go_on) => go_on,
-                    None => self.outcome(pos, &view)?,
-                };
-                if !go_on {
-                    return Err(Error::Aborted {
-                        message: format!(
-                            "aborted at {} after a failure; the state is saved (resume with: {})",
-                            view.unit, self.resume_hint
-                        ),
-                    });
-                }
-            }
-        }
-        self.save()
+        self.step(pos, &view)
     }
 }

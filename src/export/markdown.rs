@@ -248,7 +248,7 @@ pub fn render(plan: &Plan<'_>, meta: &Meta) -> Result<String> {
 
 /// A unit with each captured value written `<captured: name>`: the plan is read before any
 /// value is known, and a bare `$name` reads like a value that was forgotten.
-fn placeholders(mut unit: super::Unit) -> super::Unit {
+fn placeholders(mut unit: super::RenderedUnit) -> super::RenderedUnit {
     let show = |t: &mut Option<String>| {
         if let Some(text) = t {
             *text = crate::render::show_captured(text, |name| format!("<captured: {name}>"))

@@ -6,7 +6,7 @@ mod markdown;
 mod plan;
 mod ps1;
 
-pub use plan::{Item, Plan, PlannedStep, Unit};
+pub use plan::{Item, Plan, PlannedStep, RenderedUnit};
 
 use chrono::{DateTime, Utc};
 

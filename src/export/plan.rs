@@ -55,7 +55,7 @@ pub enum Item {
 
 /// One rendered unit.
 #[derive(Debug, Clone, Default)]
-pub struct Unit {
+pub struct RenderedUnit {
     /// The item, for `for_each` steps.
     pub item: Option<Item>,
     /// The command (or message for notify), captured values as markers (`render::captured_parts`).
@@ -141,7 +141,7 @@ impl<'a> Plan<'a> {
     }
 
     /// Renders one unit of `ps`.
-    pub fn unit(&self, ps: &PlannedStep<'_>, item: &Option<Item>) -> Result<Unit> {
+    pub fn unit(&self, ps: &PlannedStep<'_>, item: &Option<Item>) -> Result<RenderedUnit> {
         let step = ps.step;
         let mut ctx = ps.ctx.borrow_mut();
         if let (Some(f), Some(it)) = (&step.for_each, item) {
@@ -155,9 +155,9 @@ impl<'a> Plan<'a> {
         // Captured values stay markers here: the script writes them as `$name`, the change plan as
         // `<captured: name>`, and a message to send joins them in at run time.
         let render = |t: &crate::runbook::Template| self.renderer.render_deferred(t, &ctx);
-        let mut unit = Unit {
+        let mut unit = RenderedUnit {
             item: item.clone(),
-            ..Unit::default()
+            ..RenderedUnit::default()
         };
         match &step.kind {
             StepKind::Command {

@@ -18,7 +18,7 @@ macro_rules! line {
 use super::Meta;
 use std::io::Write;
 
-use super::plan::{Item, Plan, PlannedStep, Unit, literal};
+use super::plan::{Item, Plan, PlannedStep, RenderedUnit, literal};
 use crate::error::{Error, Result};
 use crate::quote::quote;
 use crate::render::{Part, captured_parts, show_captured};
@@ -711,7 +711,7 @@ fn body(
     indent: &str,
     plan: &Plan<'_>,
     ps: &PlannedStep<'_>,
-    unit: &Unit,
+    unit: &RenderedUnit,
     lits: &StepLiterals,
 ) {
     let step_id = |i: usize| plan.runbook.steps[i].id.clone();

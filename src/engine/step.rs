@@ -1,0 +1,198 @@
+//! One method per kind of step: what the engine asks and records once a unit is shown.
+
+use super::Engine;
+use crate::error::{Error, Result};
+use crate::journal::Event;
+use crate::operator::{Question, Reply, UnitView};
+use crate::runbook::{Impact, StepKind};
+use crate::session::Position;
+use crate::state::UnitStatus;
+
+impl Engine<'_, '_> {
+    /// Runs the unit at `pos` after it was shown as `view` and recorded as started.
+    pub(super) fn step(&mut self, pos: &Position, view: &UnitView) -> Result<()> {
+        let rb = self.session.runbook;
+        match &rb.steps[pos.step].kind {
+            StepKind::Capture { .. } => self.capture(pos, view),
+            StepKind::Decision { .. } => self.decision(pos, view),
+            StepKind::Approval { .. } => self.approval(pos, view),
+            StepKind::Wait { .. } => self.wait(pos, view),
+            StepKind::Instruction
+            | StepKind::Command { .. }
+            | StepKind::Check { .. }
+            | StepKind::Notify { .. } => self.action(pos, view),
+        }
+    }
+
+    fn capture(&mut self, pos: &Position, view: &UnitView) -> Result<()> {
+        let u = pos.unit;
+        let rb = self.session.runbook;
+        let step = &rb.steps[pos.step];
+        let StepKind::Capture {
+            variable,
+            value_type,
+            example,
+            pattern,
+            ..
+        } = &step.kind
+        else {
+            return Ok(());
+        };
+        let proposed = match (&self.exec, &view.command) {
+            (Some(_), Some(_)) => self.exec_capture(pos, view)?,
+            _ => None,
+        };
+        let mut error = None;
+        let value = loop {
+            let reply = self.ask(
+                Question::Capture {
+                    view,
+                    variable,
+                    value_type,
+                    example: example.display(),
+                    proposed: proposed.clone(),
+                    error: error.take(),
+                },
+                u,
+            )?;
+            let Reply::Text(text) = reply else { continue };
+            match value_type.parse_text(&text, pattern.as_ref()) {
+                Ok(v) => break v,
+                Err(e) => error = Some(format!("`{variable}` {e}")),
+            }
+        };
+        self.session.record(Event::Captured {
+            unit: view.unit.clone(),
+            variable: variable.clone(),
+            value,
+        });
+        self.session.finish(u, UnitStatus::Done, None);
+        self.session.advance(pos);
+        self.save()
+    }
+
+    fn decision(&mut self, pos: &Position, view: &UnitView) -> Result<()> {
+        let u = pos.unit;
+        let rb = self.session.runbook;
+        let step = &rb.steps[pos.step];
+        let StepKind::Decision { question, choices } = &step.kind else {
+            return Ok(());
+        };
+        let choice = loop {
+            let reply = self.ask(
+                Question::Decision {
+                    view,
+                    question,
+                    choices,
+                },
+                u,
+            )?;
+            if let Reply::Choice(id) = reply
+                && let Some(c) = choices.iter().find(|c| c.id == id)
+            {
+                break c.clone();
+            }
+        };
+        self.session.record(Event::Decision {
+            unit: view.unit.clone(),
+            choice: choice.id.clone(),
+            label: choice.label.clone(),
+        });
+        self.session.finish(
+            u,
+            UnitStatus::Done,
+            Some(format!("chose `{}`: {}", choice.id, choice.label)),
+        );
+        match choice.goto {
+            Some(t) => self.session.jump(pos.step, t),
+            None => self.session.advance(pos),
+        }
+        self.save()
+    }
+
+    fn approval(&mut self, pos: &Position, view: &UnitView) -> Result<()> {
+        let u = pos.unit;
+        let rb = self.session.runbook;
+        let step = &rb.steps[pos.step];
+        let StepKind::Approval { approver } = &step.kind else {
+            return Ok(());
+        };
+        let name = loop {
+            let reply = self.ask(Question::Approval { view, approver }, u)?;
+            match reply {
+                Reply::Text(t) if !t.trim().is_empty() => break t.trim().to_owned(),
+                _ => continue,
+            }
+        };
+        self.session.record(Event::Approved {
+            unit: view.unit.clone(),
+            by: name.clone(),
+        });
+        self.session
+            .finish(u, UnitStatus::Done, Some(format!("approved by {name}")));
+        self.session.advance(pos);
+        self.save()
+    }
+
+    fn wait(&mut self, pos: &Position, view: &UnitView) -> Result<()> {
+        let u = pos.unit;
+        let rb = self.session.runbook;
+        let step = &rb.steps[pos.step];
+        let StepKind::Wait { interval_secs, .. } = &step.kind else {
+            return Ok(());
+        };
+        if self.exec.is_some()
+            && let Some(note) = self.exec_wait(pos, view, *interval_secs)?
+        {
+            self.session.finish(u, UnitStatus::Done, Some(note));
+            self.session.advance(pos);
+            return self.save();
+        }
+        loop {
+            let reply = self.ask(
+                Question::Wait {
+                    view,
+                    interval_secs: *interval_secs,
+                    poll: false,
+                },
+                u,
+            )?;
+            if reply == Reply::Yes(true) {
+                break;
+            }
+            self.session.record(Event::StillWaiting {
+                unit: view.unit.clone(),
+            });
+            self.save()?;
+        }
+        self.session.finish(u, UnitStatus::Done, None);
+        self.session.advance(pos);
+        self.save()
+    }
+
+    fn action(&mut self, pos: &Position, view: &UnitView) -> Result<()> {
+        let rb = self.session.runbook;
+        let step = &rb.steps[pos.step];
+        if step.impact == Impact::Destructive {
+            self.confirm(pos, view)?;
+        }
+        let executable = matches!(step.kind, StepKind::Command { .. } | StepKind::Check { .. });
+        let ran = match self.exec {
+            Some(_) if executable => self.exec_action(pos, view)?,
+            _ => None,
+        };
+        let go_on = match ran {
+            Some(go_on) => go_on,
+            None => self.outcome(pos, view)?,
+        };
+        if !go_on {
+            return Err(Error::Aborted {
+                message: format!(
+                    "aborted at {} after a failure; the state is saved (resume with: {})",
+                    view.unit, self.resume_hint
+                ),
+            });
+        }
+        self.save()
+    }
+}
