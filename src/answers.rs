@@ -1,16 +1,25 @@
 //! The scripted operator: answers from a YAML file (`--answers`), for unattended runs and tests.
 //! It takes the same engine path as the terminal; a question it has no answer for stops the run
 //! (exit 3) instead of waiting for a terminal that is not there.
+//!
+//! The file is checked against the runbook before anything runs ([`check`]): a step id that is
+//! not in the runbook, a `wait:` that is not a duration, or an answer no question of that step
+//! takes would otherwise be ignored silently, and an unattended run would "succeed".
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::time::Duration;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_saphyr::Spanned;
 
+use crate::error::{Error, Result};
 use crate::operator::{Notice, Operator, Outcome, Question, Recovery, Reply, Stop};
 use crate::raw::RawValue;
+use crate::runbook::{Runbook, Step, StepKind};
 use crate::source::{Diagnostic, Source};
+use crate::suggest;
 use crate::yaml::{self, SpannedValue};
 
 /// One scripted answer.
@@ -39,6 +48,23 @@ pub enum Answer {
     Overrule(String),
 }
 
+impl Answer {
+    /// The answer's key as written in the file.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Answer::Done => "done",
+            Answer::Skip(_) => "skip",
+            Answer::Fail(_) => "fail",
+            Answer::Value(_) => "value",
+            Answer::Choice(_) => "choice",
+            Answer::Approve(_) => "approve",
+            Answer::Override(_) => "override",
+            Answer::Wait(_) => "wait",
+            Answer::Overrule(_) => "overrule",
+        }
+    }
+}
+
 /// `wait: 5m` -> five minutes, read when the file is parsed (an error there has its position).
 fn interval<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
     let text = String::deserialize(d)?;
@@ -51,6 +77,16 @@ fn interval<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
         })
 }
 
+/// One entry of `steps:`: the unit it answers (`step` or `step[item]`) and the answer, each
+/// with where it was written.
+#[derive(Debug, Clone)]
+pub struct StepAnswer {
+    /// `step` or `step[item]`.
+    pub unit: Spanned<String>,
+    /// The answer.
+    pub answer: Spanned<Answer>,
+}
+
 /// An answers file as read.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -58,20 +94,214 @@ pub struct AnswersFile {
     /// Parameter values.
     #[serde(default)]
     pub params: BTreeMap<String, SpannedValue>,
-    /// Answers by `step` or `step[item]`.
-    #[serde(default)]
-    pub steps: BTreeMap<String, Answer>,
+    /// Answers by `step` or `step[item]`, in file order.
+    #[serde(default, deserialize_with = "step_answers")]
+    pub steps: Vec<StepAnswer>,
     /// The answer for every unit without one of its own.
     #[serde(default)]
-    pub default: Option<Answer>,
+    pub default: Option<Spanned<Answer>>,
+    /// The file's name, for [`check`]'s diagnostics.
+    #[serde(skip)]
+    name: String,
+}
+
+/// `steps:` as a mapping, keeping each key's position (a map keyed by the bare id loses it).
+fn step_answers<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<StepAnswer>, D::Error> {
+    struct Entries;
+    impl<'de> Visitor<'de> for Entries {
+        type Value = Vec<StepAnswer>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a mapping of step ids to answers")
+        }
+
+        fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+            let mut out = Vec::new();
+            while let Some((unit, answer)) = map.next_entry()? {
+                out.push(StepAnswer { unit, answer });
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Entries)
 }
 
 impl AnswersFile {
     /// Parses an answers file (`--answers`); an error gives its position but not the line,
     /// which could hold a secret parameter's value.
     pub fn parse(source: &Source) -> Result<AnswersFile, Diagnostic> {
-        yaml::parse_sensitive(source)
+        let mut file: AnswersFile = yaml::parse_sensitive(source)?;
+        file.name.clone_from(&source.name);
+        Ok(file)
     }
+
+    /// A problem at `line:col` of this file: the position only, like its parse errors.
+    fn diagnostic<T>(&self, at: &Spanned<T>, message: String) -> Diagnostic {
+        let (line, column) = yaml::position(at);
+        let source = Source {
+            name: self.name.clone(),
+            text: String::new(),
+        };
+        source.diagnostic(line, column, message)
+    }
+}
+
+/// Every way `file` does not fit `runbook`, in file order: a `steps:` key that names no step (or
+/// an item of a step without `for_each`), a decision choice that does not exist, and an answer
+/// that no question of its step takes (`wait:` on a `check`, `approve:` on a command).
+///
+/// `default:` answers every unit without its own answer, each kind in its own way, so only its
+/// `choice:` is checked: a decision it falls to must offer that choice (else it asks for ever).
+pub fn check(file: &AnswersFile, runbook: &Runbook) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let Some(d) = &file.default
+        && let Answer::Choice(choice) = &d.value
+    {
+        let answered = |id: &str| {
+            file.steps.iter().any(|e| {
+                let key = e.unit.value.as_str();
+                key == id || key.strip_prefix(id).is_some_and(|r| r.starts_with('['))
+            })
+        };
+        let lacking: Vec<String> = runbook
+            .steps
+            .iter()
+            .filter(|s| !answered(&s.id))
+            .filter(|s| match &s.kind {
+                StepKind::Decision { choices, .. } => choices.iter().all(|c| c.id != *choice),
+                _ => false,
+            })
+            .map(|s| format!("`{}`", s.id))
+            .collect();
+        if !lacking.is_empty() {
+            let (decisions, it) = match lacking.len() {
+                1 => ("decision", "it"),
+                _ => ("decisions", "them"),
+            };
+            let message = format!(
+                "the default choice `{choice}` is not offered by {decisions} {}: answer {it} \
+                 under `steps:`",
+                lacking.join(", ")
+            );
+            out.push(file.diagnostic(d, message));
+        }
+    }
+    for entry in &file.steps {
+        let key = entry.unit.value.as_str();
+        let (id, item) = match key.split_once('[') {
+            Some((id, rest)) => (id, Some(rest)),
+            None => (key, None),
+        };
+        let Some(step) = runbook.steps.iter().find(|s| s.id == id) else {
+            let hint = suggest::hint(id, runbook.steps.iter().map(|s| s.id.as_str()));
+            let message = format!("`{id}` is not a step of `{}`{hint}", runbook.id);
+            out.push(file.diagnostic(&entry.unit, message));
+            continue;
+        };
+        match item {
+            Some(rest) if !rest.ends_with(']') || rest.len() == 1 => {
+                let message =
+                    format!("`{key}` names no unit: write `{id}`, or `{id}[ITEM]` for one item");
+                out.push(file.diagnostic(&entry.unit, message));
+                continue;
+            }
+            Some(_) if step.for_each.is_none() => {
+                let message = format!(
+                    "step `{id}` has no `for_each`, so it has no items: answer it as `{id}`"
+                );
+                out.push(file.diagnostic(&entry.unit, message));
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(message) = misfit(&entry.answer.value, step) {
+            out.push(file.diagnostic(&entry.answer, message));
+        }
+    }
+    out
+}
+
+/// [`check`] for `run` and `resume`: every problem of the answers file, if there is one, as one
+/// error before anything runs.
+pub fn ensure_fits(file: Option<&AnswersFile>, runbook: &Runbook) -> Result<()> {
+    let diagnostics = file.map(|f| check(f, runbook)).unwrap_or_default();
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid { diagnostics })
+    }
+}
+
+/// The answers some question of `step` takes, by name (see [`ScriptedOperator::ask`]).
+fn takes(step: &Step, name: &str) -> bool {
+    let acts = matches!(
+        step.kind,
+        StepKind::Instruction
+            | StepKind::Command { .. }
+            | StepKind::Check { .. }
+            | StepKind::Notify { .. }
+    );
+    match name {
+        "done" => true,
+        // A capture answered `skip` or `fail` stops the run there on purpose, so that a person
+        // gives the value rather than the example being recorded.
+        "skip" | "fail" => acts || matches!(step.kind, StepKind::Capture { .. }),
+        "value" => matches!(step.kind, StepKind::Capture { .. }),
+        "choice" => matches!(step.kind, StepKind::Decision { .. }),
+        "approve" => matches!(step.kind, StepKind::Approval { .. }),
+        "override" => step.is_gate(),
+        "wait" => matches!(step.kind, StepKind::Wait { .. }),
+        "overrule" => matches!(step.kind, StepKind::Command { .. } | StepKind::Check { .. }),
+        _ => false,
+    }
+}
+
+/// Why `answer` fits no question of `step`, if it does not.
+fn misfit(answer: &Answer, step: &Step) -> Option<String> {
+    const NAMES: [&str; 9] = [
+        "done", "skip", "fail", "value", "choice", "approve", "override", "wait", "overrule",
+    ];
+    if let (Answer::Choice(choice), StepKind::Decision { choices, .. }) = (answer, &step.kind) {
+        if choices.iter().any(|c| c.id == *choice) {
+            return None;
+        }
+        let ids: Vec<&str> = choices.iter().map(|c| c.id.as_str()).collect();
+        let hint = suggest::hint(choice, ids.iter().copied());
+        return Some(format!(
+            "decision `{}` has no choice `{choice}`{hint} (choices: {})",
+            step.id,
+            ids.join(", ")
+        ));
+    }
+    if takes(step, answer.name()) {
+        return None;
+    }
+    let fitting: Vec<String> = NAMES
+        .iter()
+        .filter(|n| takes(step, n))
+        .map(|n| format!("`{n}`"))
+        .collect();
+    let what = match &step.kind {
+        StepKind::Check { gate: false, .. } => "a check that is not a gate",
+        StepKind::Check { gate: true, .. } => "a gate check",
+        StepKind::Instruction => "an instruction step",
+        StepKind::Approval { .. } => "an approval step",
+        StepKind::Command { .. } => "a command step",
+        StepKind::Capture { .. } => "a capture step",
+        StepKind::Decision { .. } => "a decision step",
+        StepKind::Wait { .. } => "a wait step",
+        StepKind::Notify { .. } => "a notify step",
+    };
+    let (last, rest) = fitting.split_last().expect("`done` fits every step");
+    let takes = match rest {
+        [] => last.clone(),
+        _ => format!("{} or {last}", rest.join(", ")),
+    };
+    Some(format!(
+        "`{}` does not answer `{}`, {what}: it takes {takes}",
+        answer.name(),
+        step.id
+    ))
 }
 
 /// Answers questions from an [`AnswersFile`].
@@ -88,8 +318,15 @@ impl ScriptedOperator {
     /// A scripted operator; `echo` prints notices to stderr.
     pub fn new(file: Option<&AnswersFile>, operator: &str, echo: bool) -> ScriptedOperator {
         ScriptedOperator {
-            steps: file.map(|f| f.steps.clone()).unwrap_or_default(),
-            default: file.and_then(|f| f.default.clone()),
+            steps: file
+                .map(|f| {
+                    f.steps
+                        .iter()
+                        .map(|e| (e.unit.value.clone(), e.answer.value.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            default: file.and_then(|f| f.default.as_ref().map(|d| d.value.clone())),
             operator: operator.to_owned(),
             log: Vec::new(),
             echo,

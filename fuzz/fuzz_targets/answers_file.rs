@@ -1,12 +1,34 @@
-//! The answers file (`--answers`) from arbitrary bytes: parse it, then build the scripted
-//! operator from it. Errors are expected; a panic is a bug, and so is a control character of the
-//! file in the printed error (see `runbook_load`).
+//! The answers file (`--answers`) from arbitrary bytes: parse it, check it against a shipped
+//! runbook, then build the scripted operator from it. Errors are expected; a panic is a bug, and
+//! so is a control character of the file in a printed error (see `runbook_load`).
 
 #![no_main]
 
+use std::sync::OnceLock;
+
 use libfuzzer_sys::fuzz_target;
-use runbook::answers::{AnswersFile, ScriptedOperator};
-use runbook::source::Source;
+use runbook::answers::{self, AnswersFile, ScriptedOperator};
+use runbook::runbook::Runbook;
+use runbook::source::{Diagnostic, Source};
+use runbook::templates::Templates;
+
+/// The runbook the answers are checked against, loaded once.
+fn runbook() -> &'static Runbook {
+    static RUNBOOK: OnceLock<Runbook> = OnceLock::new();
+    RUNBOOK.get_or_init(|| {
+        runbook::loader::load("exchange-federation-trust-rebuild", &Templates::default())
+            .expect("a shipped runbook loads")
+            .runbook
+    })
+}
+
+fn assert_printable(diagnostic: &Diagnostic) {
+    let shown = diagnostic.to_string();
+    assert!(
+        !shown.contains(|c: char| c.is_control() && c != '\n' && c != '\t'),
+        "an error shows a control character: {shown:?}"
+    );
+}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -18,14 +40,11 @@ fuzz_target!(|data: &[u8]| {
     };
     match AnswersFile::parse(&source) {
         Ok(file) => {
+            answers::check(&file, runbook())
+                .iter()
+                .for_each(assert_printable);
             let _ = ScriptedOperator::new(Some(&file), "fuzz", false);
         }
-        Err(diagnostic) => {
-            let shown = diagnostic.to_string();
-            assert!(
-                !shown.contains(|c: char| c.is_control() && c != '\n' && c != '\t'),
-                "an error shows a control character: {shown:?}"
-            );
-        }
+        Err(diagnostic) => assert_printable(&diagnostic),
     }
 });

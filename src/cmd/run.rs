@@ -191,6 +191,7 @@ pub fn run(
     let loaded = loader::load(name, &common.templates)?;
     let rb = &loaded.runbook;
     let answers = read_answers(common.answers.as_deref())?;
+    crate::answers::ensure_fits(answers.as_ref(), rb)?;
     let mut inputs = inputs.clone();
     if let (Some(a), Some(path)) = (&answers, &common.answers) {
         inputs.answer_params = Some((path.display().to_string(), a.params.clone()));
@@ -279,6 +280,7 @@ pub fn resume(path: &Path, options: &ResumeOptions, common: &Common) -> Result<(
         behind,
     } = start::open(path, options, &common.templates, &holder)?;
     let rb = &loaded.runbook;
+    crate::answers::ensure_fits(answers.as_ref(), rb)?;
     let hint = Arc::new(Mutex::new(Some(format!(
         "resume with: {}",
         resume_command(path)

@@ -1,8 +1,18 @@
-//! Answers files that do not fit: every file in `tests/fixtures/answers/invalid/` (format in the
-//! folder's README) is refused by `run` with exit 1, each problem at its `file:line:col`, and
-//! nothing recorded. Before, `wait: 4x` was read as a wait of 0 s when the question came.
+//! The answers file is checked against the runbook before anything runs (code review
+//! 2026-11-29, §1.3 item 1): every file in `tests/fixtures/answers/invalid/` (format in the
+//! folder's README) is refused by `run` and `resume` with exit 1, each problem at its
+//! `file:line:col`, and nothing recorded. Before, a typo'd step id or `wait: 4x` was ignored and
+//! the unattended run "succeeded"; a missing decision choice asked for ever; `skip:` on an
+//! approval approved it in the operator's name.
 
 use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+use runbook::answers::{self, AnswersFile};
+use runbook::loader;
+use runbook::source::Source;
+use runbook::templates::Templates;
 
 use crate::support::{Test, root};
 
@@ -32,21 +42,57 @@ fn cases() -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     cases.sort();
-    assert!(cases.len() >= 2, "only {} cases", cases.len());
+    assert!(cases.len() >= 10, "only {} cases", cases.len());
     cases
 }
+
+/// Runs the binary in `dir` (no stdin), killed after [`TIME_LIMIT`]: a decision choice that
+/// does not exist used to make the run ask for ever.
+fn runbook(dir: &Path, args: &[&str]) -> Output {
+    assert_cmd::Command::cargo_bin("runbook")
+        .expect("binary built")
+        .current_dir(dir)
+        .args(args)
+        .write_stdin(Vec::new())
+        .timeout(TIME_LIMIT)
+        .output()
+        .expect("runs")
+}
+
+/// `runbook run` on the fixture runbook with `case` as the answers file, in a fresh directory.
+fn run_case(case: &Path) -> (Output, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let case = case.display().to_string();
+    let rb = runbook_path();
+    let args = [
+        "run",
+        &rb,
+        "--example",
+        "--answers",
+        &case,
+        "--state",
+        "s.json",
+    ];
+    (runbook(dir.path(), &args), dir)
+}
+
+/// Far longer than a refusal takes.
+const TIME_LIMIT: Duration = Duration::from_secs(20);
 
 #[test]
 fn every_answers_fixture_is_refused_by_run_at_its_position_before_anything_is_recorded() {
     let mut failures = Vec::new();
     for case in cases() {
-        let (run, dir) = Test::new()
-            .args(["run", &runbook_path(), "--example", "--answers"])
-            .args([&case])
-            .args(["--state", "s.json"])
-            .run();
-        let run = run.failure(1);
-        let stderr = run.stderr();
+        let (out, dir) = run_case(&case);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}: exit {:?} (none: killed after {TIME_LIMIT:?}); stderr:\n{stderr}",
+            case.display(),
+            out.status
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
         for want in expected(&case) {
             if !stderr.contains(&want) {
                 failures.push(format!("want: {want}\n  got:  {stderr}"));
@@ -59,4 +105,135 @@ fn every_answers_fixture_is_refused_by_run_at_its_position_before_anything_is_re
         );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn resume_refuses_an_answers_file_that_does_not_fit_and_leaves_the_state_untouched() {
+    // Stops at the second step: nothing answers it and there is no terminal.
+    let (run, dir) = Test::new()
+        .file("first.yaml", "steps:\n  read-the-notes: done\n")
+        .args([
+            "run",
+            &runbook_path(),
+            "--example",
+            "--answers",
+            "first.yaml",
+        ])
+        .args(["--state", "s.json"])
+        .run();
+    run.failure(3);
+    let state = dir.path().join("s.json");
+    let before = std::fs::read(&state).expect("state file");
+    let case = fixtures().join("invalid/several-problems.yaml");
+    let out = runbook(
+        dir.path(),
+        &["resume", "s.json", "--answers", &case.display().to_string()],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for want in expected(&case) {
+        assert!(stderr.contains(&want), "want: {want}\ngot: {stderr}");
+    }
+    assert_eq!(
+        std::fs::read(&state).expect("state file"),
+        before,
+        "the refused resume changed the state file"
+    );
+}
+
+/// The reproduction in the review's appendix: it exited 0 and completed.
+#[test]
+fn a_misspelt_step_and_a_wait_of_4x_are_refused_for_a_shipped_runbook() {
+    let rb = "exchange-federation-trust-rebuild";
+    let text =
+        "default: done\nsteps:\n  no-such-step: {skip: typo}\n  check-time-skew: {wait: 4x}\n";
+    let stderr = Test::new()
+        .file("a.yaml", text)
+        .args([
+            "run",
+            rb,
+            "--example",
+            "--answers",
+            "a.yaml",
+            "--state",
+            "s.json",
+        ])
+        .go()
+        .failure(1)
+        .stderr();
+    // A parse error stops the parse: the duration is reported first, on its own.
+    assert!(
+        stderr.contains("a.yaml:4:27: wait `4x` is not a duration"),
+        "{stderr}"
+    );
+    let stderr = Test::new()
+        .file("a.yaml", text.replace("4x", "4s"))
+        .args([
+            "run",
+            rb,
+            "--example",
+            "--answers",
+            "a.yaml",
+            "--state",
+            "s.json",
+        ])
+        .go()
+        .failure(1)
+        .stderr();
+    assert!(
+        stderr.contains(
+            "a.yaml:3:3: `no-such-step` is not a step of `exchange-federation-trust-rebuild`"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("a.yaml:4:20: `wait` does not answer `check-time-skew`, a gate check"),
+        "{stderr}"
+    );
+}
+
+/// A `default:` choice that one decision lacks is fine once that decision has its own answer.
+#[test]
+fn a_default_choice_is_checked_only_against_the_decisions_it_falls_to() {
+    let rb = loader::load(&runbook_path(), &Templates::default())
+        .expect("fixture runbook")
+        .runbook;
+    let parse = |text: &str| {
+        AnswersFile::parse(&Source {
+            name: "a.yaml".into(),
+            text: text.into(),
+        })
+        .expect("parses")
+    };
+    let lacking = parse("default: {choice: clean}\n");
+    assert_eq!(answers::check(&lacking, &rb).len(), 1);
+    let answered = parse("default: {choice: clean}\nsteps:\n  trust-healthy: {choice: broken}\n");
+    assert_eq!(answers::check(&answered, &rb), Vec::new());
+}
+
+/// No false alarms: every answer, on a step whose questions take it, passes the check.
+#[test]
+fn every_answer_on_a_step_that_takes_it_passes_the_check() {
+    let rb = loader::load(&runbook_path(), &Templates::default())
+        .expect("fixture runbook")
+        .runbook;
+    let text = "\
+default: done
+steps:
+  read-the-notes: {skip: read them yesterday}
+  show-federation-trust: {overrule: the output is in French}
+  check-time-skew: {override: \"PDC fixed, offset now 2 s\"}
+  capture-trust-name: {value: Microsoft Federation Gateway}
+  trust-healthy: {choice: broken}
+  approve-change: {approve: Carol Smith}
+  refresh-domains: done
+  refresh-domains[contoso.com]: {fail: the proof did not come back}
+  wait-dns: {wait: 5m}
+";
+    let file = AnswersFile::parse(&Source {
+        name: "a.yaml".into(),
+        text: text.into(),
+    })
+    .expect("parses");
+    assert_eq!(answers::check(&file, &rb), Vec::new());
 }

@@ -180,7 +180,7 @@ fn forge(dir: &Path, edit: impl Fn(&str) -> String, rehash: bool) {
 /// A shipped runbook's run, stopped after its first step.
 fn shipped_stopped() -> tempfile::TempDir {
     let (run, dir) = Test::new()
-        .file("first.yaml", "steps:\n  check-time-skew: done\n")
+        .file("first.yaml", "steps:\n  show-time-source: done\n")
         .file("all.yaml", "default: done\n")
         .args([
             "run",
