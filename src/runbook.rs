@@ -87,14 +87,14 @@ pub struct Param {
 
 impl Param {
     /// Checks text supplied for this parameter.
-    pub fn parse_text(&self, text: &str) -> Result<Value, String> {
+    pub fn parse_text(&self, text: &str) -> Result<Value, crate::param::ValueError> {
         let value = self.value_type.parse_text(text, self.pattern.as_ref())?;
         crate::param::check_max_length(&value, self.max_length)?;
         Ok(value)
     }
 
     /// Checks a list given as separate items for this parameter.
-    pub fn parse_items(&self, items: &[String]) -> Result<Value, String> {
+    pub fn parse_items(&self, items: &[String]) -> Result<Value, crate::param::ValueError> {
         let value = self.value_type.parse_items(items, self.pattern.as_ref())?;
         crate::param::check_max_length(&value, self.max_length)?;
         Ok(value)

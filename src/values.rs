@@ -78,13 +78,9 @@ pub fn gather(runbook: &Runbook, inputs: &ValueInputs) -> Result<Gathered> {
                 });
                 continue;
             };
-            let (text, items, result) = match &raw.value {
-                RawValue::Scalar(s) => (s.clone(), vec![s.as_str()], param.parse_text(s)),
-                RawValue::List(items) => (
-                    items.join(","),
-                    items.iter().map(String::as_str).collect(),
-                    param.parse_items(items),
-                ),
+            let (text, result) = match &raw.value {
+                RawValue::Scalar(s) => (s.clone(), param.parse_text(s)),
+                RawValue::List(items) => (items.join(","), param.parse_items(items)),
             };
             match result {
                 Ok(v) => {
@@ -97,7 +93,7 @@ pub fn gather(runbook: &Runbook, inputs: &ValueInputs) -> Result<Gathered> {
                         value: shown(param, &text),
                         message: format!(
                             "{} ({source_name}:{line}:{col})",
-                            redacted(param, e, &items)
+                            e.message(param.secret)
                         ),
                     });
                 }
@@ -134,7 +130,7 @@ pub fn gather(runbook: &Runbook, inputs: &ValueInputs) -> Result<Gathered> {
             Err(e) => problems.push(ValueProblem {
                 param: name.to_owned(),
                 value: shown(param, text),
-                message: redacted(param, e, &text.split(',').collect::<Vec<_>>()),
+                message: e.message(param.secret),
             }),
         }
     }
@@ -163,16 +159,6 @@ fn shown(param: &Param, text: &str) -> Option<String> {
     Some(match text.char_indices().nth(SHOWN_CHARS) {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text.to_owned(),
-    })
-}
-
-/// `message` with a secret list's items masked: list errors quote the item they refuse.
-fn redacted(param: &Param, message: String, items: &[&str]) -> String {
-    if !param.secret {
-        return message;
-    }
-    items.iter().fold(message, |m, item| {
-        m.replace(&crate::param::item_shown(item), "(secret)")
     })
 }
 

@@ -91,7 +91,7 @@ impl Engine<'_, '_> {
                 let Reply::Text(text) = reply else { continue };
                 match p.parse_text(&text) {
                     Ok(v) => break v,
-                    Err(e) => error = Some(format!("`{}` {e}", p.name)),
+                    Err(e) => error = Some(format!("`{}` {}", p.name, e.message(p.secret))),
                 }
             };
             let recorded = if p.secret {
