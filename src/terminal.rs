@@ -17,6 +17,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::duration::duration_text;
 use crate::operator::{Notice, Operator, Outcome, Question, Recovery, Reply, Stop, UnitView};
+use crate::platform::{self, Restore};
 use crate::runbook::{Impact, Param};
 
 /// What the terminal is doing, for the interrupt handler: one of the constants below.
@@ -460,9 +461,9 @@ pub fn install_interrupt_handler(resume_hint: Arc<Mutex<Option<String>>>) {
                 if PROMPT.load(Ordering::SeqCst) != RAW {
                     return;
                 }
-                restore_terminal();
+                platform::restore_terminal(Restore::All);
             }
-            SECRET => restore_echo(),
+            SECRET => platform::restore_terminal(Restore::Echo),
             _ => {}
         }
         let term = Term::stderr();
@@ -484,33 +485,3 @@ fn show_cursor(term: &Term) {
         let _ = term.show_cursor();
     }
 }
-
-/// Exiting during a raw-mode read would leave the terminal raw: put it back.
-#[cfg(unix)]
-fn restore_terminal() {
-    if let Ok(tty) = std::fs::File::open("/dev/tty") {
-        let _ = std::process::Command::new("stty")
-            .arg("sane")
-            .stdin(tty)
-            .stderr(std::process::Stdio::null())
-            .status();
-    }
-}
-
-#[cfg(not(unix))]
-fn restore_terminal() {}
-
-/// Echo is off while a hidden prompt reads; exiting mid-read would leave it off.
-#[cfg(unix)]
-fn restore_echo() {
-    if let Ok(tty) = std::fs::File::open("/dev/tty") {
-        let _ = std::process::Command::new("stty")
-            .arg("echo")
-            .stdin(tty)
-            .stderr(std::process::Stdio::null())
-            .status();
-    }
-}
-
-#[cfg(not(unix))]
-fn restore_echo() {}
