@@ -3,7 +3,6 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use crate::answers::{AnswersFile, Chain, ScriptedOperator};
 use crate::engine::{Engine, Exec};
@@ -172,7 +171,7 @@ fn read_answers(path: Option<&Path>) -> Result<Option<AnswersFile>> {
 }
 
 /// The operator: scripted answers first; a terminal for the rest when stdin is one.
-fn operator(answers: Option<&AnswersFile>, name: &str, hint: Arc<Mutex<Option<String>>>) -> Chain {
+fn operator(answers: Option<&AnswersFile>, name: &str, hint: String) -> Chain {
     let interactive = std::io::stdin().is_terminal();
     let terminal = interactive.then(|| {
         terminal::install_interrupt_handler(hint);
@@ -224,10 +223,7 @@ pub fn run(
             .map(|p| p.name.clone())
             .collect(),
     };
-    let hint = Arc::new(Mutex::new(Some(format!(
-        "resume with: {}",
-        resume_command(&path)
-    ))));
+    let hint = format!("resume with: {}", resume_command(&path));
     let mut op = operator(answers.as_ref(), &operator_name, hint);
     let (mut session, header_line) = Session::create(rb, header, operator_name.clone(), secrets);
     session.record(Event::RunStarted {
@@ -473,10 +469,7 @@ pub fn resume(path: &Path, options: &ResumeOptions, common: &Common) -> Result<(
         store.cut_to(journal.good_len)?;
         bytes.truncate(usize::try_from(journal.good_len).unwrap_or(usize::MAX));
     }
-    let hint = Arc::new(Mutex::new(Some(format!(
-        "resume with: {}",
-        resume_command(path)
-    ))));
+    let hint = format!("resume with: {}", resume_command(path));
     let mut op = operator(answers.as_ref(), &operator_name, hint);
     let mut session = Session::resume(rb, state, writer, operator_name.clone(), bytes);
     session.record(Event::Resumed {

@@ -3,11 +3,15 @@
 //! Everything (prompts, progress, the unit being worked on) goes to stderr, so stdout stays
 //! clean. Prompts are dialoguer's, progress is indicatif's. Ctrl-C ends the run with the state
 //! saved: inside a raw-mode prompt (Unix) it comes back as [`Stop::Interrupted`]; anywhere else
-//! the handler from [`install_interrupt_handler`] prints the resume hint and exits with 3.
+//! the handler in `interrupt.rs` prints the resume hint and exits.
+
+mod interrupt;
+
+pub use interrupt::install_interrupt_handler;
 
 use std::io;
-use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use console::{Key, Style, Term};
@@ -17,20 +21,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::duration::duration_text;
 use crate::operator::{Notice, Operator, Outcome, Question, Recovery, Reply, Stop, UnitView};
-use crate::platform::{self, Restore};
 use crate::runbook::{Impact, Param};
-
-/// What the terminal is doing, for the interrupt handler: one of the constants below.
-static PROMPT: AtomicU8 = AtomicU8::new(IDLE);
-/// Nothing reads the terminal: Ctrl-C exits through the handler.
-const IDLE: u8 = 0;
-/// A raw-mode read. On Unix console turns Ctrl-C into an `Interrupted` error and also raises
-/// SIGINT, which the handler ignores; on Windows the read goes on, so the handler exits.
-const RAW: u8 = 1;
-/// A hidden line read (echo off, signals on): the handler turns echo back on and exits.
-const SECRET: u8 = 2;
-/// A prompt returned `Interrupted` and the engine is stopping: SIGINT is ignored.
-const STOPPING: u8 = 3;
+use interrupt::Prompt;
 
 /// Asks the person at the terminal.
 pub struct TerminalOperator {
@@ -88,21 +80,25 @@ impl TerminalOperator {
         }
     }
 
-    /// Runs a prompt in `mode` (see [`PROMPT`]).
-    fn run<T>(&self, mode: u8, f: impl FnOnce(&Term) -> dialoguer::Result<T>) -> Result<T, Stop> {
-        PROMPT.store(mode, Ordering::SeqCst);
+    /// Runs a prompt in `mode` (see [`Prompt`]).
+    fn run<T>(
+        &self,
+        mode: Prompt,
+        f: impl FnOnce(&Term) -> dialoguer::Result<T>,
+    ) -> Result<T, Stop> {
+        mode.enter();
         settle(&self.term, f(&self.term).map_err(io::Error::from))
     }
 
     fn select(&self, prompt: &str, items: &[&str], default: usize) -> Result<usize, Stop> {
-        self.run(RAW, |term| {
+        self.run(Prompt::Raw, |term| {
             let select = Select::with_theme(&*self.theme).with_prompt(prompt);
             select.items(items).default(default).interact_on(term)
         })
     }
 
     fn text(&self, prompt: &str, allow_empty: bool) -> Result<String, Stop> {
-        self.run(RAW, |term| {
+        self.run(Prompt::Raw, |term| {
             let input = Input::<String>::with_theme(&*self.theme).with_prompt(prompt);
             input.allow_empty(allow_empty).interact_text_on(term)
         })
@@ -128,7 +124,7 @@ impl TerminalOperator {
         if !param.secret {
             return self.text(prompt, !param.required);
         }
-        self.run(SECRET, |term| {
+        self.run(Prompt::Secret, |term| {
             let password = Password::with_theme(&*self.theme).with_prompt(prompt);
             password
                 .allow_empty_password(!param.required)
@@ -226,7 +222,7 @@ impl TerminalOperator {
         if !self.term.is_term() {
             return Err(Stop::NoAnswer);
         }
-        PROMPT.store(RAW, Ordering::SeqCst);
+        Prompt::Raw.enter();
         let (tx, rx) = mpsc::channel();
         let term = self.term.clone();
         std::thread::spawn(move || {
@@ -266,7 +262,11 @@ impl TerminalOperator {
 /// (no terminal, end of input) to [`Stop::NoAnswer`]. The cursor is shown again either way.
 fn settle<T>(term: &Term, result: io::Result<T>) -> Result<T, Stop> {
     let interrupted = matches!(&result, Err(e) if e.kind() == io::ErrorKind::Interrupted);
-    PROMPT.store(if interrupted { STOPPING } else { IDLE }, Ordering::SeqCst);
+    if interrupted {
+        Prompt::Stopping.enter();
+    } else {
+        Prompt::Idle.enter();
+    }
     result.map_err(|_| {
         show_cursor(term);
         if !interrupted {
@@ -304,7 +304,7 @@ impl Operator for TerminalOperator {
                 let prompt = format!("{variable} ({value_type})");
                 let text = match proposed {
                     // Read from the output: Enter takes it, or type over it.
-                    Some(p) => self.run(RAW, |term| {
+                    Some(p) => self.run(Prompt::Raw, |term| {
                         Input::<String>::with_theme(&*self.theme)
                             .with_prompt(&prompt)
                             .default(p)
@@ -443,40 +443,6 @@ pub fn set_color_choice(forced: Option<bool>) {
     };
     COLOR.store(n, Ordering::SeqCst);
     console::set_colors_enabled_stderr(color_wanted());
-}
-
-/// Installs the Ctrl-C handler for interrupts outside a raw-mode prompt: it shows the cursor,
-/// prints "interrupted; the state is saved" and the hint (if set), and exits with 3. The state
-/// is saved after every transition, so nothing is lost. A handler already installed is kept.
-pub fn install_interrupt_handler(resume_hint: Arc<Mutex<Option<String>>>) {
-    let _ = ctrlc::set_handler(move || {
-        match PROMPT.load(Ordering::SeqCst) {
-            STOPPING if cfg!(unix) => return,
-            RAW if cfg!(unix) => {
-                // Usually console raised this itself and the prompt is returning `Interrupted`
-                // (then PROMPT becomes STOPPING). But a Ctrl-C typed in the instant before the
-                // prompt switched to raw mode arrives as a real SIGINT and the prompt keeps
-                // waiting for a key: give it a moment, then stop here.
-                std::thread::sleep(Duration::from_millis(300));
-                if PROMPT.load(Ordering::SeqCst) != RAW {
-                    return;
-                }
-                platform::restore_terminal(Restore::All);
-            }
-            SECRET => platform::restore_terminal(Restore::Echo),
-            _ => {}
-        }
-        let term = Term::stderr();
-        if term.is_term() {
-            let _ = term.show_cursor();
-            let _ = term.clear_line(); // a spinner may be on this line
-        }
-        let _ = term.write_line("interrupted; the state is saved");
-        if let Some(hint) = resume_hint.lock().ok().and_then(|h| h.clone()) {
-            let _ = term.write_line(&hint);
-        }
-        std::process::exit(3);
-    });
 }
 
 /// Dialoguer hides the cursor in menus and does not show it again when a read fails.
