@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use console::Term;
 
+use super::render;
 use crate::error::exit;
 use crate::platform::{self, Restore};
 
@@ -73,8 +74,7 @@ pub fn install_interrupt_handler(resume_hint: String) {
             let _ = term.show_cursor();
             let _ = term.clear_line(); // a spinner may be on this line
         }
-        let _ = term.write_line("interrupted; the state is saved");
-        let _ = term.write_line(&resume_hint);
+        let _ = render::interrupted(&resume_hint, &mut &term);
         std::process::exit(exit::STOPPED);
     });
 }

@@ -1,28 +1,32 @@
-//! The interactive [`Operator`]: the only code that touches the terminal.
+//! The interactive [`Operator`]: the person at the terminal, asked with dialoguer's prompts.
 //!
-//! Everything (prompts, progress, the unit being worked on) goes to stderr, so stdout stays
-//! clean. Prompts are dialoguer's, progress is indicatif's. Ctrl-C ends the run with the state
-//! saved: inside a raw-mode prompt (Unix) it comes back as [`Stop::Interrupted`]; anywhere else
-//! the handler in `interrupt.rs` prints the resume hint and exits.
+//! Everything goes to stderr, so stdout stays clean. What is shown is rendered by `render.rs`
+//! (text into any writer, testable without a terminal); this file asks the questions with
+//! dialoguer's menus and text prompts and draws indicatif's progress bar and countdown. Ctrl-C
+//! ends the run with the state saved: inside a raw-mode prompt (Unix) it comes back as
+//! [`Stop::Interrupted`]; anywhere else the handler in `interrupt.rs` prints the resume hint and
+//! exits.
 
 mod interrupt;
+pub(crate) mod render;
 
 pub use interrupt::install_interrupt_handler;
 
-use std::io;
+use std::io::{self, Write};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use console::{Key, Style, Term};
+use console::{Key, Term};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Input, Password, Select};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::duration::duration_text;
 use crate::operator::{Notice, Operator, Outcome, Question, Recovery, Reply, Stop, UnitView};
-use crate::runbook::{Impact, Param};
+use crate::runbook::Param;
 use interrupt::Prompt;
+use render::Styles;
 
 /// Asks the person at the terminal.
 pub struct TerminalOperator {
@@ -47,36 +51,15 @@ impl TerminalOperator {
         }
     }
 
-    fn line(&self, text: impl AsRef<str>) {
-        let _ = self.term.write_line(text.as_ref());
-    }
-
-    fn paint(&self, text: impl AsRef<str>, style: Style) -> String {
-        let style = if self.color {
-            style.force_styling(true)
-        } else {
-            Style::new()
+    /// Writes what `render` draws to the terminal, in one write.
+    fn show(&self, render: impl FnOnce(&Styles, &mut dyn Write) -> io::Result<()>) {
+        let styles = Styles {
+            color: self.color,
+            width: self.term.size().1,
         };
-        style.apply_to(text.as_ref()).to_string()
-    }
-
-    fn say(&self, text: impl AsRef<str>, style: Style) {
-        self.line(self.paint(text, style));
-    }
-
-    /// Text to copy, between rule lines and otherwise undecorated.
-    fn block(&self, heading: &str, text: &str) {
-        self.line("");
-        let rule = "─".repeat(usize::from(self.term.size().1).clamp(20, 72));
-        self.say(heading, Style::new().bold());
-        self.say(&rule, Style::new().dim());
-        self.line(text.trim_end());
-        self.say(&rule, Style::new().dim());
-    }
-
-    fn error(&self, error: Option<&str>) {
-        if let Some(msg) = error {
-            self.say(format!("error: {msg}"), Style::new().red());
+        let mut text = Vec::new();
+        if render(&styles, &mut text).is_ok() && !text.is_empty() {
+            let _ = (&self.term).write_all(&text);
         }
     }
 
@@ -111,15 +94,11 @@ impl TerminalOperator {
             if !text.trim().is_empty() {
                 return Ok(text.trim().to_owned());
             }
-            self.say("an answer is needed", Style::new().yellow());
+            self.show(render::answer_needed);
         }
     }
 
-    fn param(&self, param: &Param, error: Option<&str>) -> Result<String, Stop> {
-        if let Some(help) = &param.help {
-            self.say(help, Style::new().dim());
-        }
-        self.error(error);
+    fn param(&self, param: &Param) -> Result<String, Stop> {
         let prompt = param.prompt.as_deref().unwrap_or(&param.name);
         if !param.secret {
             return self.text(prompt, !param.required);
@@ -147,34 +126,6 @@ impl TerminalOperator {
         bar.abandon();
     }
 
-    fn unit(&self, view: &UnitView) {
-        self.line("");
-        self.progress(view);
-        let (n, count, title) = (view.step_number, view.step_count, &view.title);
-        self.say(format!("Step {n} of {count}: {title}"), Style::new().bold());
-        if let Some((i, n, value)) = &view.item {
-            self.line(format!("item {i} of {n}: {value}"));
-        }
-        let impact = match view.impact {
-            Impact::Destructive => self.paint("destructive", Style::new().red().bold()),
-            other => other.name().to_owned(),
-        };
-        let gate = if view.gate { " · gate" } else { "" };
-        self.line(format!("{} · {impact}{gate}", view.kind));
-        if let Some(text) = &view.instructions {
-            self.line(format!("\n{}", text.trim_end()));
-        }
-        if let Some(command) = &view.command {
-            self.block("Run:", command);
-        }
-        if let Some(verify) = &view.verify {
-            self.block("Verify with:", verify);
-        }
-        if let Some(expect) = &view.expect {
-            self.line(format!("A pass looks like: {expect}"));
-        }
-    }
-
     fn outcome(&self, view: &UnitView) -> Result<Outcome, Stop> {
         let ok = if view.gate { "passed" } else { "done" };
         let mut items = vec![ok, "failed", "skip (with a reason)", "add a note"];
@@ -187,7 +138,10 @@ impl TerminalOperator {
                 1 => return self.reason("What went wrong?").map(Outcome::Failed),
                 2 => return self.reason("Why skip it?").map(Outcome::Skip),
                 3 => return self.reason("Note").map(Outcome::Note),
-                _ => self.block("Rollback:", view.rollback.as_deref().unwrap_or_default()),
+                _ => {
+                    let rollback = view.rollback.as_deref().unwrap_or_default();
+                    self.show(|s, out| render::block("Rollback:", rollback, s, out));
+                }
             }
         }
     }
@@ -208,9 +162,10 @@ impl TerminalOperator {
     }
 
     fn wait(&self, interval_secs: u64) -> Result<bool, Stop> {
-        let every = duration_text(interval_secs);
-        self.line(format!("waiting; check again every {every}"));
-        let keep = format!("keep waiting (check again in {every})");
+        let keep = format!(
+            "keep waiting (check again in {})",
+            duration_text(interval_secs)
+        );
         while self.select("Is it done?", &["it is done", &keep], 0)? == 1 {
             self.countdown(interval_secs)?;
         }
@@ -277,30 +232,30 @@ fn settle<T>(term: &Term, result: io::Result<T>) -> Result<T, Stop> {
     })
 }
 
+/// Dialoguer hides the cursor in menus and does not show it again when a read fails.
+fn show_cursor(term: &Term) {
+    if term.is_term() {
+        let _ = term.show_cursor();
+    }
+}
+
 impl Operator for TerminalOperator {
     fn ask(&mut self, question: Question<'_>) -> Result<Reply, Stop> {
+        self.show(|s, out| render::question(&question, s, out));
         match question {
-            Question::Param { param, error } => {
-                self.param(param, error.as_deref()).map(Reply::Text)
-            }
+            Question::Param { param, .. } => self.param(param).map(Reply::Text),
             Question::Outcome(view) => self.outcome(view).map(Reply::Outcome),
             Question::AfterFailure { gate, .. } => self.after_failure(gate).map(Reply::Recovery),
             Question::ConfirmTarget { expected, .. } => {
-                let warning = "This step is destructive and cannot simply be undone.";
-                self.say(warning, Style::new().red().bold());
                 let typed = self.text(&format!("Type {expected} to confirm"), true)?;
                 Ok(Reply::Text(typed))
             }
             Question::Capture {
                 variable,
                 value_type,
-                example,
                 proposed,
-                error,
                 ..
             } => {
-                self.line(format!("Record {variable} ({value_type}), e.g. {example}"));
-                self.error(error.as_deref());
                 let prompt = format!("{variable} ({value_type})");
                 let text = match proposed {
                     // Read from the output: Enter takes it, or type over it.
@@ -314,22 +269,13 @@ impl Operator for TerminalOperator {
                 };
                 Ok(Reply::Text(text))
             }
-            Question::Run { note, .. } => {
-                if let Some(note) = note {
-                    self.say(note, Style::new().yellow());
-                }
+            Question::Run { .. } => {
                 let items = ["run it now", "no, I run it myself"];
                 Ok(Reply::Yes(
                     self.select("Run this command?", &items, 0)? == 0,
                 ))
             }
-            Question::Verdict { verdict, .. } => {
-                let (word, style) = if verdict.passed {
-                    ("pass", Style::new().green())
-                } else {
-                    ("fail", Style::new().red())
-                };
-                self.say(format!("verdict: {word} ({})", verdict.reason), style);
+            Question::Verdict { .. } => {
                 let items = ["accept the verdict", "overrule it (with a reason)"];
                 match self.select("The verdict?", &items, 0)? {
                     0 => Ok(Reply::Yes(true)),
@@ -361,11 +307,7 @@ impl Operator for TerminalOperator {
                 Ok(Reply::Yes(false))
             }
             Question::Wait { interval_secs, .. } => self.wait(interval_secs).map(Reply::Yes),
-            Question::CompletedBeforeCrash { view, started } => {
-                self.line(format!(
-                    "The run stopped at \"{}\" ({started}).",
-                    view.title
-                ));
+            Question::CompletedBeforeCrash { .. } => {
                 let items = ["yes, it completed", "no, show it again"];
                 let index = self.select("Did this complete?", &items, 1)?;
                 Ok(Reply::Yes(index == 0))
@@ -374,46 +316,14 @@ impl Operator for TerminalOperator {
     }
 
     fn notify(&mut self, notice: Notice) {
-        match notice {
-            Notice::Plan {
-                title,
-                steps,
-                counts: [read, change, destructive],
-                state_path,
-            } => {
-                self.say(format!("Plan: {title}"), Style::new().bold());
-                for (i, step) in steps.iter().enumerate() {
-                    self.line(format!("  {:>2}. {step}", i + 1));
-                }
-                let red = Style::new().red().bold();
-                let destructive = match destructive {
-                    0 => "0 destructive".to_owned(),
-                    n => self.paint(format!("{n} destructive"), red),
-                };
-                let n = steps.len();
-                self.line(format!(
-                    "{n} steps: {read} read, {change} change, {destructive}"
-                ));
-                self.line(format!("State: {state_path}"));
+        match &notice {
+            // The bar sits between the empty line and the step: drawn here, on a terminal only.
+            Notice::Unit(view) => {
+                self.show(|_, out| writeln!(out));
+                self.progress(view);
+                self.show(|s, out| render::unit(view, s, out));
             }
-            Notice::Resumed { done, next } => {
-                self.say("Resuming. Already done:", Style::new().bold());
-                for line in &done {
-                    self.line(format!("  {line}"));
-                }
-                match next {
-                    Some(next) => self.line(format!("Continuing at: {next}")),
-                    None => self.line("Nothing is left to do."),
-                }
-            }
-            Notice::Unit(view) => self.unit(&view),
-            Notice::SkippedByCondition { unit, condition } => {
-                self.line(format!("skipped {unit}: condition `{condition}` is false"));
-            }
-            Notice::Output(text) => self.say(format!("  │ {text}"), Style::new().dim()),
-            Notice::Info(text) => self.line(text),
-            Notice::Warning(text) => self.say(format!("warning: {text}"), Style::new().yellow()),
-            Notice::Complete => self.say("Runbook complete.", Style::new().green()),
+            other => self.show(|s, out| render::notice(other, s, out)),
         }
     }
 }
@@ -443,11 +353,4 @@ pub fn set_color_choice(forced: Option<bool>) {
     };
     COLOR.store(n, Ordering::SeqCst);
     console::set_colors_enabled_stderr(color_wanted());
-}
-
-/// Dialoguer hides the cursor in menus and does not show it again when a read fails.
-fn show_cursor(term: &Term) {
-    if term.is_term() {
-        let _ = term.show_cursor();
-    }
 }
