@@ -31,6 +31,8 @@ pub struct Common {
     pub templates: Templates,
     /// `--exec`: the shell and whether read-only steps run without asking.
     pub exec: Option<ExecOptions>,
+    /// `--color`: `Some` forces colour on or off, `None` leaves it to the terminal.
+    pub color: Option<bool>,
 }
 
 /// What `--exec` was asked for; the runbook adds its preamble unless `--preamble` replaces it.
@@ -171,11 +173,11 @@ fn read_answers(path: Option<&Path>) -> Result<Option<AnswersFile>> {
 }
 
 /// The operator: scripted answers first; a terminal for the rest when stdin is one.
-fn operator(answers: Option<&AnswersFile>, name: &str, hint: String) -> Chain {
+fn operator(answers: Option<&AnswersFile>, name: &str, hint: String, color: Option<bool>) -> Chain {
     let interactive = std::io::stdin().is_terminal();
     let terminal = interactive.then(|| {
         terminal::install_interrupt_handler(hint);
-        Box::new(TerminalOperator::new(terminal::color_wanted())) as Box<dyn Operator>
+        Box::new(TerminalOperator::new(color)) as Box<dyn Operator>
     });
     let scripted = ScriptedOperator::new(answers, name, terminal.is_none());
     Chain::new(scripted, terminal)
@@ -224,7 +226,7 @@ pub fn run(
             .collect(),
     };
     let hint = format!("resume with: {}", resume_command(&path));
-    let mut op = operator(answers.as_ref(), &operator_name, hint);
+    let mut op = operator(answers.as_ref(), &operator_name, hint, common.color);
     let (mut session, header_line) = Session::create(rb, header, operator_name.clone(), secrets);
     session.record(Event::RunStarted {
         host: holder.host.clone(),
@@ -470,7 +472,7 @@ pub fn resume(path: &Path, options: &ResumeOptions, common: &Common) -> Result<(
         bytes.truncate(usize::try_from(journal.good_len).unwrap_or(usize::MAX));
     }
     let hint = format!("resume with: {}", resume_command(path));
-    let mut op = operator(answers.as_ref(), &operator_name, hint);
+    let mut op = operator(answers.as_ref(), &operator_name, hint, common.color);
     let mut session = Session::resume(rb, state, writer, operator_name.clone(), bytes);
     session.record(Event::Resumed {
         host: holder.host.clone(),

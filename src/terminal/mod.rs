@@ -13,7 +13,6 @@ pub(crate) mod render;
 pub use interrupt::install_interrupt_handler;
 
 use std::io::{self, Write};
-use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -36,19 +35,22 @@ pub struct TerminalOperator {
 }
 
 impl TerminalOperator {
-    /// A terminal operator; `color` turns on ANSI styling (see [`color_wanted`]).
-    pub fn new(color: bool) -> TerminalOperator {
+    /// A terminal operator. `color` is `--color`: `Some` forces colour on or off; `None` colours
+    /// when stderr is a terminal and `NO_COLOR` is not set (non-empty).
+    pub fn new(color: Option<bool>) -> TerminalOperator {
+        let term = Term::stderr();
+        let color = color.unwrap_or_else(|| {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            !no_color && term.is_term()
+        });
+        // dialoguer's themes and indicatif style with console, which reads this switch.
         console::set_colors_enabled_stderr(color);
         let theme: Box<dyn Theme> = if color {
             Box::new(ColorfulTheme::default())
         } else {
             Box::new(SimpleTheme)
         };
-        TerminalOperator {
-            term: Term::stderr(),
-            color,
-            theme,
-        }
+        TerminalOperator { term, color, theme }
     }
 
     /// Writes what `render` draws to the terminal, in one write.
@@ -326,31 +328,4 @@ impl Operator for TerminalOperator {
             other => self.show(|s, out| render::notice(other, s, out)),
         }
     }
-}
-
-/// Whether to colour stderr: not when `NO_COLOR` is set (non-empty) or stderr is no terminal.
-pub fn color_wanted() -> bool {
-    match COLOR.load(Ordering::SeqCst) {
-        1 => true,
-        2 => false,
-        _ => {
-            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-            !no_color && Term::stderr().is_term()
-        }
-    }
-}
-
-/// `--color`: 0 auto, 1 always, 2 never.
-static COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
-
-/// Records `--color` for [`color_wanted`] and the prompts' own styling: `Some` forces colour
-/// on or off, `None` (auto) colours when stderr is a terminal and `NO_COLOR` is not set.
-pub fn set_color_choice(forced: Option<bool>) {
-    let n = match forced {
-        None => 0,
-        Some(true) => 1,
-        Some(false) => 2,
-    };
-    COLOR.store(n, Ordering::SeqCst);
-    console::set_colors_enabled_stderr(color_wanted());
 }
