@@ -44,6 +44,13 @@ pub mod validate;
 pub mod values;
 pub mod yaml;
 
+/// For the integration tests only, not an API: what the terminal shows, rendered into a writer
+/// without a terminal (`tests/integration/terminal_render.rs`).
+#[doc(hidden)]
+pub mod testing {
+    pub use crate::terminal::render::{Styles, notice as render_notice};
+}
+
 use std::ffi::OsString;
 use std::io::Write;
 
