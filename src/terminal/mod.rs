@@ -53,14 +53,14 @@ impl TerminalOperator {
         TerminalOperator { term, color, theme }
     }
 
-    /// Writes what `render` draws to the terminal, in one write.
-    fn show(&self, render: impl FnOnce(&Styles, &mut dyn Write) -> io::Result<()>) {
+    /// Writes what `draw` renders to the terminal, in one write.
+    fn show(&self, draw: impl FnOnce(&Styles, &mut dyn Write) -> io::Result<()>) {
         let styles = Styles {
             color: self.color,
             width: self.term.size().1,
         };
         let mut text = Vec::new();
-        if render(&styles, &mut text).is_ok() && !text.is_empty() {
+        if draw(&styles, &mut text).is_ok() && !text.is_empty() {
             let _ = (&self.term).write_all(&text);
         }
     }

@@ -91,7 +91,7 @@ pub fn notice(notice: &Notice, styles: &Styles, out: &mut dyn Write) -> io::Resu
 
 /// A unit from its "Step N of M" line on. [`notice`] puts an empty line before it; the terminal
 /// draws its progress bar in between.
-pub fn unit(view: &UnitView, styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn unit(view: &UnitView, styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
     let (n, count, title) = (view.step_number, view.step_count, &view.title);
     styles.say(
         out,
@@ -124,7 +124,11 @@ pub fn unit(view: &UnitView, styles: &Styles, out: &mut dyn Write) -> io::Result
 
 /// What is said before `question`'s prompt: a parameter's help, why the last answer was
 /// refused, a warning, the verdict. Most questions need nothing.
-pub fn question(question: &Question<'_>, styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn question(
+    question: &Question<'_>,
+    styles: &Styles,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match question {
         Question::Param { param, error } => {
             if let Some(help) = &param.help {
@@ -188,7 +192,12 @@ fn refused(error: Option<&str>, styles: &Styles, out: &mut dyn Write) -> io::Res
 
 /// Text to copy (a command, its verification, the rollback): a heading, then the text between
 /// rule lines and otherwise undecorated.
-pub fn block(heading: &str, text: &str, styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn block(
+    heading: &str,
+    text: &str,
+    styles: &Styles,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     writeln!(out)?;
     let rule = "─".repeat(usize::from(styles.width).clamp(20, 72));
     styles.say(out, heading, Style::new().bold())?;
@@ -198,12 +207,12 @@ pub fn block(heading: &str, text: &str, styles: &Styles, out: &mut dyn Write) ->
 }
 
 /// An empty answer where one is needed; the prompt comes again.
-pub fn answer_needed(styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn answer_needed(styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
     styles.say(out, "an answer is needed", Style::new().yellow())
 }
 
 /// What Ctrl-C outside a prompt says before the program exits.
-pub fn interrupted(resume_hint: &str, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn interrupted(resume_hint: &str, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "interrupted; the state is saved")?;
     writeln!(out, "{resume_hint}")
 }
