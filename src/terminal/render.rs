@@ -216,3 +216,233 @@ pub(super) fn interrupted(resume_hint: &str, out: &mut dyn Write) -> io::Result<
     writeln!(out, "interrupted; the state is saved")?;
     writeln!(out, "{resume_hint}")
 }
+
+#[cfg(test)]
+mod tests {
+    use insta::assert_snapshot;
+
+    use super::*;
+    use crate::operator::Verdict;
+    use crate::param::{Scalar, Value, ValueType};
+    use crate::runbook::{Choice, Param};
+
+    fn view() -> UnitView {
+        UnitView {
+            unit: "remove".into(),
+            step_number: 2,
+            step_count: 3,
+            item: None,
+            title: "Remove the domain".into(),
+            kind: "command",
+            impact: Impact::Destructive,
+            instructions: None,
+            command: None,
+            verify: None,
+            expect: None,
+            rollback: None,
+            gate: false,
+        }
+    }
+
+    /// What is said before each kind of question, one after the other under a label.
+    fn said_before_each(color: bool) -> String {
+        let view = view();
+        let param = Param {
+            name: "domain".into(),
+            value_type: ValueType::Scalar(Scalar::Domain),
+            required: true,
+            default: None,
+            example: Value::Text("contoso.com".into()),
+            prompt: Some("Domain to remove".into()),
+            help: Some("An accepted domain.".into()),
+            pattern: None,
+            max_length: None,
+            secret: false,
+        };
+        let text = ValueType::Scalar(Scalar::String);
+        let pass = Verdict {
+            passed: true,
+            reason: "exit status 0".into(),
+        };
+        let fail = Verdict {
+            passed: false,
+            reason: "exit status 1, expected 0".into(),
+        };
+        let choices = [Choice {
+            id: "yes".into(),
+            label: "Yes".into(),
+            goto: None,
+        }];
+        let questions = [
+            (
+                "param",
+                Question::Param {
+                    param: &param,
+                    error: Some("expected a DNS name such as `contoso.com`".into()),
+                },
+            ),
+            ("outcome", Question::Outcome(&view)),
+            (
+                "after failure",
+                Question::AfterFailure {
+                    view: &view,
+                    gate: true,
+                },
+            ),
+            (
+                "confirm target",
+                Question::ConfirmTarget {
+                    view: &view,
+                    expected: "contoso.com",
+                },
+            ),
+            (
+                "capture",
+                Question::Capture {
+                    view: &view,
+                    variable: "trust_name",
+                    value_type: &text,
+                    example: "Microsoft Federation Gateway".into(),
+                    proposed: None,
+                    error: Some("not a string".into()),
+                },
+            ),
+            (
+                "decision",
+                Question::Decision {
+                    view: &view,
+                    question: "Proceed?",
+                    choices: &choices,
+                },
+            ),
+            (
+                "approval",
+                Question::Approval {
+                    view: &view,
+                    approver: "the change manager",
+                },
+            ),
+            (
+                "wait",
+                Question::Wait {
+                    view: &view,
+                    interval_secs: 300,
+                    poll: false,
+                },
+            ),
+            (
+                "wait (--exec polls)",
+                Question::Wait {
+                    view: &view,
+                    interval_secs: 300,
+                    poll: true,
+                },
+            ),
+            (
+                "run",
+                Question::Run {
+                    view: &view,
+                    note: Some("The shell exited during the last attempt.".into()),
+                },
+            ),
+            (
+                "verdict (pass)",
+                Question::Verdict {
+                    view: &view,
+                    verdict: &pass,
+                },
+            ),
+            (
+                "verdict (fail)",
+                Question::Verdict {
+                    view: &view,
+                    verdict: &fail,
+                },
+            ),
+            (
+                "completed before crash",
+                Question::CompletedBeforeCrash {
+                    view: &view,
+                    started: "alice, 2026-11-29T10:00:00Z".into(),
+                },
+            ),
+        ];
+        let styles = Styles { color, width: 40 };
+        let mut out = Vec::new();
+        for (kind, q) in &questions {
+            writeln!(out, "[{kind}]").expect("written");
+            question(q, &styles, &mut out).expect("written");
+        }
+        String::from_utf8(out)
+            .expect("UTF-8")
+            .replace('\u{1b}', "␛")
+    }
+
+    #[test]
+    fn what_is_said_before_each_prompt() {
+        assert_snapshot!(said_before_each(false), @r#"
+        [param]
+        An accepted domain.
+        error: expected a DNS name such as `contoso.com`
+        [outcome]
+        [after failure]
+        [confirm target]
+        This step is destructive and cannot simply be undone.
+        [capture]
+        Record trust_name (string), e.g. Microsoft Federation Gateway
+        error: not a string
+        [decision]
+        [approval]
+        [wait]
+        waiting; check again every 5m
+        [wait (--exec polls)]
+        [run]
+        The shell exited during the last attempt.
+        [verdict (pass)]
+        verdict: pass (exit status 0)
+        [verdict (fail)]
+        verdict: fail (exit status 1, expected 0)
+        [completed before crash]
+        The run stopped at "Remove the domain" (alice, 2026-11-29T10:00:00Z).
+        "#);
+    }
+
+    #[test]
+    fn what_is_said_before_each_prompt_in_colour() {
+        assert_snapshot!(said_before_each(true), @r#"
+        [param]
+        ␛[2mAn accepted domain.␛[0m
+        ␛[31merror: expected a DNS name such as `contoso.com`␛[0m
+        [outcome]
+        [after failure]
+        [confirm target]
+        ␛[31m␛[1mThis step is destructive and cannot simply be undone.␛[0m
+        [capture]
+        Record trust_name (string), e.g. Microsoft Federation Gateway
+        ␛[31merror: not a string␛[0m
+        [decision]
+        [approval]
+        [wait]
+        waiting; check again every 5m
+        [wait (--exec polls)]
+        [run]
+        ␛[33mThe shell exited during the last attempt.␛[0m
+        [verdict (pass)]
+        ␛[32mverdict: pass (exit status 0)␛[0m
+        [verdict (fail)]
+        ␛[31mverdict: fail (exit status 1, expected 0)␛[0m
+        [completed before crash]
+        The run stopped at "Remove the domain" (alice, 2026-11-29T10:00:00Z).
+        "#);
+    }
+
+    #[test]
+    fn the_interrupt_message_ends_with_the_resume_command() {
+        let mut out = Vec::new();
+        interrupted("resume with: runbook resume s.json", &mut out).expect("written");
+        assert_eq!(
+            String::from_utf8(out).expect("UTF-8"),
+            "interrupted; the state is saved\nresume with: runbook resume s.json\n"
+        );
+    }
+}
