@@ -37,8 +37,8 @@ pub enum ColorChoice {
 }
 
 impl ColorChoice {
-    /// For [`crate::terminal::set_color_choice`]: `Some` forces colour on or off, `None` leaves
-    /// it to the terminal and `NO_COLOR`.
+    /// For [`crate::terminal::TerminalOperator::new`]: `Some` forces colour on or off, `None`
+    /// leaves it to the terminal and `NO_COLOR`.
     pub fn forced(self) -> Option<bool> {
         match self {
             ColorChoice::Auto => None,

@@ -45,6 +45,13 @@ pub mod validate;
 pub mod values;
 pub mod yaml;
 
+/// For the integration tests only, not an API: what the terminal shows, rendered into a writer
+/// without a terminal (`tests/integration/terminal_render.rs`).
+#[doc(hidden)]
+pub mod testing {
+    pub use crate::terminal::render::{Styles, notice as render_notice};
+}
+
 use std::ffi::OsString;
 use std::io::Write;
 
@@ -70,12 +77,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             return code;
         }
     };
-    terminal::set_color_choice(cli.color.forced());
+    let color = cli.color.forced();
     let templates = Templates {
         dir: cli.templates.clone(),
         pinned: None,
     };
-    match dispatch(cli.command, &templates) {
+    match dispatch(cli.command, &templates, color) {
         Ok(code) => code,
         Err(e) => {
             let _ = writeln!(std::io::stderr().lock(), "error: {e}");
@@ -95,7 +102,7 @@ fn emit(bytes: &[u8]) -> Result<i32> {
     Ok(exit::OK)
 }
 
-fn dispatch(command: Command, templates: &Templates) -> Result<i32> {
+fn dispatch(command: Command, templates: &Templates, color: Option<bool>) -> Result<i32> {
     match command {
         Command::List { format } => emit(cmd::inspect::list(format, templates)?.as_bytes()),
         Command::Show { runbook, format } => {
@@ -155,6 +162,7 @@ fn dispatch(command: Command, templates: &Templates) -> Result<i32> {
                 answers,
                 templates: templates.clone(),
                 exec: cmd::run::exec_options(&exec)?,
+                color,
             };
             cmd::run::run(&runbook, &inputs, state, &common)?;
             Ok(exit::OK)
@@ -173,6 +181,7 @@ fn dispatch(command: Command, templates: &Templates) -> Result<i32> {
                 answers,
                 templates: templates.clone(),
                 exec: cmd::run::exec_options(&exec)?,
+                color,
             };
             let options = cmd::run::ResumeOptions {
                 use_current: use_current_runbook,

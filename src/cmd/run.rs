@@ -3,7 +3,6 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use crate::answers::{AnswersFile, Chain, ScriptedOperator};
 use crate::engine::start::{self, Resumable};
@@ -31,6 +30,8 @@ pub struct Common {
     pub templates: Templates,
     /// `--exec`: the shell and whether read-only steps run without asking.
     pub exec: Option<ExecOptions>,
+    /// `--color`: `Some` forces colour on or off, `None` leaves it to the terminal.
+    pub color: Option<bool>,
 }
 
 /// What `--exec` was asked for; the runbook adds its preamble unless `--preamble` replaces it.
@@ -171,11 +172,11 @@ fn read_answers(path: Option<&Path>) -> Result<Option<AnswersFile>> {
 }
 
 /// The operator: scripted answers first; a terminal for the rest when stdin is one.
-fn operator(answers: Option<&AnswersFile>, name: &str, hint: Arc<Mutex<Option<String>>>) -> Chain {
+fn operator(answers: Option<&AnswersFile>, name: &str, hint: String, color: Option<bool>) -> Chain {
     let interactive = std::io::stdin().is_terminal();
     let terminal = interactive.then(|| {
         terminal::install_interrupt_handler(hint);
-        Box::new(TerminalOperator::new(terminal::color_wanted())) as Box<dyn Operator>
+        Box::new(TerminalOperator::new(color)) as Box<dyn Operator>
     });
     let scripted = ScriptedOperator::new(answers, name, terminal.is_none());
     Chain::new(scripted, terminal)
@@ -206,11 +207,8 @@ pub fn run(
         PathBuf::from(format!("{}-{stamp}.state.json", rb.id))
     });
     let holder = Holder::me(&operator_name);
-    let hint = Arc::new(Mutex::new(Some(format!(
-        "resume with: {}",
-        resume_command(&path)
-    ))));
-    let mut op = operator(answers.as_ref(), &operator_name, hint);
+    let hint = format!("resume with: {}", resume_command(&path));
+    let mut op = operator(answers.as_ref(), &operator_name, hint, common.color);
     let (session, store) = start::create(rb, gathered.values, &holder, &path, |session| {
         if let Some(exec) = &common.exec {
             exec.record(session, &mut op);
@@ -281,11 +279,8 @@ pub fn resume(path: &Path, options: &ResumeOptions, common: &Common) -> Result<(
     } = start::open(path, options, &common.templates, &holder)?;
     let rb = &loaded.runbook;
     crate::answers::ensure_fits(answers.as_ref(), rb)?;
-    let hint = Arc::new(Mutex::new(Some(format!(
-        "resume with: {}",
-        resume_command(path)
-    ))));
-    let mut op = operator(answers.as_ref(), &operator_name, hint);
+    let hint = format!("resume with: {}", resume_command(path));
+    let mut op = operator(answers.as_ref(), &operator_name, hint, common.color);
     let mut session = Session::resume(rb, state, writer, operator_name.clone(), bytes);
     start::take_up(
         &mut session,

@@ -11,6 +11,16 @@ mod windows;
 #[cfg(windows)]
 pub use windows::*;
 
+/// What a Ctrl-C in the middle of a prompt may have left changed on the terminal, for
+/// [`restore_terminal`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restore {
+    /// A raw-mode read: every setting (`stty sane`).
+    All,
+    /// A hidden read (echo off, signals on): echo only (`stty echo`).
+    Echo,
+}
+
 /// The name of this machine, for lock holders and events.
 pub fn host_name() -> String {
     host_name_impl()

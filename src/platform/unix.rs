@@ -1,6 +1,8 @@
-//! Unix: directory fsync, user and host names.
+//! Unix: directory fsync, user and host names, the terminal's settings after an interrupt.
 
 use std::path::Path;
+
+use super::Restore;
 
 /// Makes a rename in `dir` durable: fsync the directory itself.
 pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
@@ -66,4 +68,20 @@ pub const DISK_FULL: i32 = 28;
 pub fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
     Some((meta.dev(), meta.ino()))
+}
+
+/// Exiting during a raw-mode or hidden read would leave the terminal raw or without echo: put
+/// `what` back with `stty` on the controlling terminal. Best effort: nothing to do without one.
+pub fn restore_terminal(what: Restore) {
+    let setting = match what {
+        Restore::All => "sane",
+        Restore::Echo => "echo",
+    };
+    if let Ok(tty) = std::fs::File::open("/dev/tty") {
+        let _ = std::process::Command::new("stty")
+            .arg(setting)
+            .stdin(tty)
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
 }

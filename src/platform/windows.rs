@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use super::Restore;
+
 /// A rename on NTFS is journaled; Windows offers no directory handle to flush.
 pub fn sync_dir(_dir: &Path) -> std::io::Result<()> {
     Ok(())
@@ -51,3 +53,7 @@ pub const DISK_FULL: i32 = 112;
 pub fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     None
 }
+
+/// No `stty` on Windows and nothing to put back: a no-op, so the interrupt handler needs no
+/// `cfg`.
+pub fn restore_terminal(_what: Restore) {}

@@ -23,3 +23,4 @@ mod secrets;
 mod standalone;
 mod support;
 mod terminal;
+mod terminal_render;

@@ -1,0 +1,80 @@
+//! Ctrl-C outside a raw-mode prompt: put the terminal back, say the state is saved, print the
+//! resume command and exit with [`exit::STOPPED`].
+//!
+//! The handler runs on its own thread, at any moment, and has to know what the terminal is doing
+//! then: the prompts record it in [`PROMPT`], the one static the terminal needs.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::Duration;
+
+use console::Term;
+
+use super::render;
+use crate::error::exit;
+use crate::platform::{self, Restore};
+
+/// What the terminal is doing, for the handler: a [`Prompt`] as its `u8`.
+static PROMPT: AtomicU8 = AtomicU8::new(Prompt::Idle as u8);
+
+/// What the terminal is doing when Ctrl-C comes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(super) enum Prompt {
+    /// Nothing reads the terminal: Ctrl-C exits through the handler.
+    Idle,
+    /// A raw-mode read. On Unix console turns Ctrl-C into an `Interrupted` error and also raises
+    /// SIGINT, which the handler ignores; on Windows the read goes on, so the handler exits.
+    Raw,
+    /// A hidden line read (echo off, signals on): the handler turns echo back on and exits.
+    Secret,
+    /// A prompt returned `Interrupted` and the engine is stopping: SIGINT is ignored.
+    Stopping,
+}
+
+impl Prompt {
+    /// Records that the terminal is now doing this.
+    pub(super) fn enter(self) {
+        PROMPT.store(self as u8, Ordering::SeqCst);
+    }
+
+    fn now() -> Prompt {
+        match PROMPT.load(Ordering::SeqCst) {
+            1 => Prompt::Raw,
+            2 => Prompt::Secret,
+            3 => Prompt::Stopping,
+            _ => Prompt::Idle,
+        }
+    }
+}
+
+/// Installs the Ctrl-C handler for interrupts outside a raw-mode prompt: it shows the cursor,
+/// prints "interrupted; the state is saved" and `resume_hint`, and exits with
+/// [`exit::STOPPED`]. The state is saved after every transition, so nothing is lost. A handler
+/// already installed is kept.
+pub fn install_interrupt_handler(resume_hint: String) {
+    let _ = ctrlc::set_handler(move || {
+        match Prompt::now() {
+            Prompt::Stopping if cfg!(unix) => return,
+            Prompt::Raw if cfg!(unix) => {
+                // Usually console raised this itself and the prompt is returning `Interrupted`
+                // (then the prompt is `Stopping`). But a Ctrl-C typed in the instant before the
+                // prompt switched to raw mode arrives as a real SIGINT and the prompt keeps
+                // waiting for a key: give it a moment, then stop here.
+                std::thread::sleep(Duration::from_millis(300));
+                if Prompt::now() != Prompt::Raw {
+                    return;
+                }
+                platform::restore_terminal(Restore::All);
+            }
+            Prompt::Secret => platform::restore_terminal(Restore::Echo),
+            _ => {}
+        }
+        let term = Term::stderr();
+        if term.is_term() {
+            let _ = term.show_cursor();
+            let _ = term.clear_line(); // a spinner may be on this line
+        }
+        let _ = render::interrupted(&resume_hint, &mut &term);
+        std::process::exit(exit::STOPPED);
+    });
+}

@@ -1,0 +1,448 @@
+//! What the terminal shows, as text: each [`Notice`] (the plan, the resumed summary, a unit,
+//! warnings...), what is said before a question's prompt, and the interrupt message.
+//!
+//! Everything is written into an injected [`Write`] with the [`Styles`] passed in, and nothing
+//! here reads the terminal or global state: the operator writes to stderr, tests write into a
+//! `Vec<u8>` and snapshot the text (nextest's reporter takes a writer the same way). The prompts
+//! themselves (dialoguer) and the progress bar (indicatif) are drawn by the terminal, not here.
+
+use std::io::{self, Write};
+
+use console::Style;
+
+use crate::duration::duration_text;
+use crate::operator::{Notice, Question, UnitView};
+use crate::runbook::Impact;
+
+/// How text is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Styles {
+    /// ANSI colour, bold and dim; plain text when false.
+    pub color: bool,
+    /// The terminal's width in columns: rule lines take it, kept between 20 and 72.
+    pub width: u16,
+}
+
+impl Styles {
+    /// `text` in `style`, or as it is without colour.
+    fn paint(&self, text: impl AsRef<str>, style: Style) -> String {
+        if !self.color {
+            return text.as_ref().to_owned();
+        }
+        style
+            .force_styling(true)
+            .apply_to(text.as_ref())
+            .to_string()
+    }
+
+    /// One line of `text` in `style`.
+    fn say(&self, out: &mut dyn Write, text: impl AsRef<str>, style: Style) -> io::Result<()> {
+        writeln!(out, "{}", self.paint(text, style))
+    }
+}
+
+/// What the terminal shows for `notice`.
+pub fn notice(notice: &Notice, styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
+    match notice {
+        Notice::Plan {
+            title,
+            steps,
+            counts: [read, change, destructive],
+            state_path,
+        } => {
+            styles.say(out, format!("Plan: {title}"), Style::new().bold())?;
+            for (i, step) in steps.iter().enumerate() {
+                writeln!(out, "  {:>2}. {step}", i + 1)?;
+            }
+            let destructive = match destructive {
+                0 => "0 destructive".to_owned(),
+                n => styles.paint(format!("{n} destructive"), Style::new().red().bold()),
+            };
+            let n = steps.len();
+            writeln!(
+                out,
+                "{n} steps: {read} read, {change} change, {destructive}"
+            )?;
+            writeln!(out, "State: {state_path}")
+        }
+        Notice::Resumed { done, next } => {
+            styles.say(out, "Resuming. Already done:", Style::new().bold())?;
+            for line in done {
+                writeln!(out, "  {line}")?;
+            }
+            match next {
+                Some(next) => writeln!(out, "Continuing at: {next}"),
+                None => writeln!(out, "Nothing is left to do."),
+            }
+        }
+        Notice::Unit(view) => {
+            writeln!(out)?;
+            unit(view, styles, out)
+        }
+        Notice::SkippedByCondition { unit, condition } => {
+            writeln!(out, "skipped {unit}: condition `{condition}` is false")
+        }
+        Notice::Output(text) => styles.say(out, format!("  │ {text}"), Style::new().dim()),
+        Notice::Info(text) => writeln!(out, "{text}"),
+        Notice::Warning(text) => styles.say(out, format!("warning: {text}"), Style::new().yellow()),
+        Notice::Complete => styles.say(out, "Runbook complete.", Style::new().green()),
+    }
+}
+
+/// A unit from its "Step N of M" line on. [`notice`] puts an empty line before it; the terminal
+/// draws its progress bar in between.
+pub(super) fn unit(view: &UnitView, styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
+    let (n, count, title) = (view.step_number, view.step_count, &view.title);
+    styles.say(
+        out,
+        format!("Step {n} of {count}: {title}"),
+        Style::new().bold(),
+    )?;
+    if let Some((i, n, value)) = &view.item {
+        writeln!(out, "item {i} of {n}: {value}")?;
+    }
+    let impact = match view.impact {
+        Impact::Destructive => styles.paint("destructive", Style::new().red().bold()),
+        other => other.name().to_owned(),
+    };
+    let gate = if view.gate { " · gate" } else { "" };
+    writeln!(out, "{} · {impact}{gate}", view.kind)?;
+    if let Some(text) = &view.instructions {
+        writeln!(out, "\n{}", text.trim_end())?;
+    }
+    if let Some(command) = &view.command {
+        block("Run:", command, styles, out)?;
+    }
+    if let Some(verify) = &view.verify {
+        block("Verify with:", verify, styles, out)?;
+    }
+    if let Some(expect) = &view.expect {
+        writeln!(out, "A pass looks like: {expect}")?;
+    }
+    Ok(())
+}
+
+/// What is said before `question`'s prompt: a parameter's help, why the last answer was
+/// refused, a warning, the verdict. Most questions need nothing.
+pub(super) fn question(
+    question: &Question<'_>,
+    styles: &Styles,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match question {
+        Question::Param { param, error } => {
+            if let Some(help) = &param.help {
+                styles.say(out, help, Style::new().dim())?;
+            }
+            refused(error.as_deref(), styles, out)
+        }
+        Question::ConfirmTarget { .. } => styles.say(
+            out,
+            "This step is destructive and cannot simply be undone.",
+            Style::new().red().bold(),
+        ),
+        Question::Capture {
+            variable,
+            value_type,
+            example,
+            error,
+            ..
+        } => {
+            writeln!(out, "Record {variable} ({value_type}), e.g. {example}")?;
+            refused(error.as_deref(), styles, out)
+        }
+        Question::Run { note, .. } => match note {
+            Some(note) => styles.say(out, note, Style::new().yellow()),
+            None => Ok(()),
+        },
+        Question::Verdict { verdict, .. } => {
+            let (word, style) = if verdict.passed {
+                ("pass", Style::new().green())
+            } else {
+                ("fail", Style::new().red())
+            };
+            styles.say(out, format!("verdict: {word} ({})", verdict.reason), style)
+        }
+        Question::Wait {
+            interval_secs,
+            poll: false,
+            ..
+        } => {
+            let every = duration_text(*interval_secs);
+            writeln!(out, "waiting; check again every {every}")
+        }
+        Question::CompletedBeforeCrash { view, started } => {
+            writeln!(out, "The run stopped at \"{}\" ({started}).", view.title)
+        }
+        Question::Outcome(_)
+        | Question::AfterFailure { .. }
+        | Question::Decision { .. }
+        | Question::Approval { .. }
+        | Question::Wait { .. } => Ok(()),
+    }
+}
+
+/// Why the previous answer was refused, if it was.
+fn refused(error: Option<&str>, styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
+    match error {
+        Some(msg) => styles.say(out, format!("error: {msg}"), Style::new().red()),
+        None => Ok(()),
+    }
+}
+
+/// Text to copy (a command, its verification, the rollback): a heading, then the text between
+/// rule lines and otherwise undecorated.
+pub(super) fn block(
+    heading: &str,
+    text: &str,
+    styles: &Styles,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(out)?;
+    let rule = "─".repeat(usize::from(styles.width).clamp(20, 72));
+    styles.say(out, heading, Style::new().bold())?;
+    styles.say(out, &rule, Style::new().dim())?;
+    writeln!(out, "{}", text.trim_end())?;
+    styles.say(out, &rule, Style::new().dim())
+}
+
+/// An empty answer where one is needed; the prompt comes again.
+pub(super) fn answer_needed(styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
+    styles.say(out, "an answer is needed", Style::new().yellow())
+}
+
+/// What Ctrl-C outside a prompt says before the program exits.
+pub(super) fn interrupted(resume_hint: &str, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "interrupted; the state is saved")?;
+    writeln!(out, "{resume_hint}")
+}
+
+#[cfg(test)]
+mod tests {
+    use insta::assert_snapshot;
+
+    use super::*;
+    use crate::operator::Verdict;
+    use crate::param::{Scalar, Value, ValueType};
+    use crate::runbook::{Choice, Param};
+
+    fn view() -> UnitView {
+        UnitView {
+            unit: "remove".into(),
+            step_number: 2,
+            step_count: 3,
+            item: None,
+            title: "Remove the domain".into(),
+            kind: "command",
+            impact: Impact::Destructive,
+            instructions: None,
+            command: None,
+            verify: None,
+            expect: None,
+            rollback: None,
+            gate: false,
+        }
+    }
+
+    /// What is said before each kind of question, one after the other under a label.
+    fn said_before_each(color: bool) -> String {
+        let view = view();
+        let param = Param {
+            name: "domain".into(),
+            value_type: ValueType::Scalar(Scalar::Domain),
+            required: true,
+            default: None,
+            example: Value::Text("contoso.com".into()),
+            prompt: Some("Domain to remove".into()),
+            help: Some("An accepted domain.".into()),
+            pattern: None,
+            max_length: None,
+            secret: false,
+        };
+        let text = ValueType::Scalar(Scalar::String);
+        let pass = Verdict {
+            passed: true,
+            reason: "exit status 0".into(),
+        };
+        let fail = Verdict {
+            passed: false,
+            reason: "exit status 1, expected 0".into(),
+        };
+        let choices = [Choice {
+            id: "yes".into(),
+            label: "Yes".into(),
+            goto: None,
+        }];
+        let questions = [
+            (
+                "param",
+                Question::Param {
+                    param: &param,
+                    error: Some("expected a DNS name such as `contoso.com`".into()),
+                },
+            ),
+            ("outcome", Question::Outcome(&view)),
+            (
+                "after failure",
+                Question::AfterFailure {
+                    view: &view,
+                    gate: true,
+                },
+            ),
+            (
+                "confirm target",
+                Question::ConfirmTarget {
+                    view: &view,
+                    expected: "contoso.com",
+                },
+            ),
+            (
+                "capture",
+                Question::Capture {
+                    view: &view,
+                    variable: "trust_name",
+                    value_type: &text,
+                    example: "Microsoft Federation Gateway".into(),
+                    proposed: None,
+                    error: Some("not a string".into()),
+                },
+            ),
+            (
+                "decision",
+                Question::Decision {
+                    view: &view,
+                    question: "Proceed?",
+                    choices: &choices,
+                },
+            ),
+            (
+                "approval",
+                Question::Approval {
+                    view: &view,
+                    approver: "the change manager",
+                },
+            ),
+            (
+                "wait",
+                Question::Wait {
+                    view: &view,
+                    interval_secs: 300,
+                    poll: false,
+                },
+            ),
+            (
+                "wait (--exec polls)",
+                Question::Wait {
+                    view: &view,
+                    interval_secs: 300,
+                    poll: true,
+                },
+            ),
+            (
+                "run",
+                Question::Run {
+                    view: &view,
+                    note: Some("The shell exited during the last attempt.".into()),
+                },
+            ),
+            (
+                "verdict (pass)",
+                Question::Verdict {
+                    view: &view,
+                    verdict: &pass,
+                },
+            ),
+            (
+                "verdict (fail)",
+                Question::Verdict {
+                    view: &view,
+                    verdict: &fail,
+                },
+            ),
+            (
+                "completed before crash",
+                Question::CompletedBeforeCrash {
+                    view: &view,
+                    started: "alice, 2026-11-29T10:00:00Z".into(),
+                },
+            ),
+        ];
+        let styles = Styles { color, width: 40 };
+        let mut out = Vec::new();
+        for (kind, q) in &questions {
+            writeln!(out, "[{kind}]").expect("written");
+            question(q, &styles, &mut out).expect("written");
+        }
+        String::from_utf8(out)
+            .expect("UTF-8")
+            .replace('\u{1b}', "␛")
+    }
+
+    #[test]
+    fn what_is_said_before_each_prompt() {
+        assert_snapshot!(said_before_each(false), @r#"
+        [param]
+        An accepted domain.
+        error: expected a DNS name such as `contoso.com`
+        [outcome]
+        [after failure]
+        [confirm target]
+        This step is destructive and cannot simply be undone.
+        [capture]
+        Record trust_name (string), e.g. Microsoft Federation Gateway
+        error: not a string
+        [decision]
+        [approval]
+        [wait]
+        waiting; check again every 5m
+        [wait (--exec polls)]
+        [run]
+        The shell exited during the last attempt.
+        [verdict (pass)]
+        verdict: pass (exit status 0)
+        [verdict (fail)]
+        verdict: fail (exit status 1, expected 0)
+        [completed before crash]
+        The run stopped at "Remove the domain" (alice, 2026-11-29T10:00:00Z).
+        "#);
+    }
+
+    #[test]
+    fn what_is_said_before_each_prompt_in_colour() {
+        assert_snapshot!(said_before_each(true), @r#"
+        [param]
+        ␛[2mAn accepted domain.␛[0m
+        ␛[31merror: expected a DNS name such as `contoso.com`␛[0m
+        [outcome]
+        [after failure]
+        [confirm target]
+        ␛[31m␛[1mThis step is destructive and cannot simply be undone.␛[0m
+        [capture]
+        Record trust_name (string), e.g. Microsoft Federation Gateway
+        ␛[31merror: not a string␛[0m
+        [decision]
+        [approval]
+        [wait]
+        waiting; check again every 5m
+        [wait (--exec polls)]
+        [run]
+        ␛[33mThe shell exited during the last attempt.␛[0m
+        [verdict (pass)]
+        ␛[32mverdict: pass (exit status 0)␛[0m
+        [verdict (fail)]
+        ␛[31mverdict: fail (exit status 1, expected 0)␛[0m
+        [completed before crash]
+        The run stopped at "Remove the domain" (alice, 2026-11-29T10:00:00Z).
+        "#);
+    }
+
+    #[test]
+    fn the_interrupt_message_ends_with_the_resume_command() {
+        let mut out = Vec::new();
+        interrupted("resume with: runbook resume s.json", &mut out).expect("written");
+        assert_eq!(
+            String::from_utf8(out).expect("UTF-8"),
+            "interrupted; the state is saved\nresume with: runbook resume s.json\n"
+        );
+    }
+}

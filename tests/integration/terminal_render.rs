@@ -1,0 +1,305 @@
+//! What the terminal shows for each notice, rendered in-process into a buffer (no pseudo-terminal)
+//! and compared whole with inline snapshots, plain and in colour. The pty tests in `terminal.rs`
+//! check the wiring: prompts, keystrokes, Ctrl-C.
+//!
+//! Escape characters are shown as `␛`, so a colour code reads as `␛[1m` in a snapshot. After a
+//! deliberate change: `cargo insta test --review -- terminal_render` (or copy the new text from
+//! the failure).
+
+use insta::assert_snapshot;
+use runbook::operator::{Notice, UnitView};
+use runbook::runbook::Impact;
+use runbook::testing::{Styles, render_notice};
+
+/// What `notice` shows on a 40-column terminal, with escape characters made visible.
+fn shown(notice: &Notice, color: bool) -> String {
+    shown_at(notice, color, 40)
+}
+
+fn shown_at(notice: &Notice, color: bool, width: u16) -> String {
+    let mut out = Vec::new();
+    render_notice(notice, &Styles { color, width }, &mut out).expect("written");
+    let text = String::from_utf8(out).expect("UTF-8");
+    // Snapshots do not see empty lines at either end, so: every notice ends its last line, once,
+    // and only a unit starts with an empty line (setting it apart from what came before).
+    assert!(text.ends_with('\n') && !text.ends_with("\n\n"), "{text:?}");
+    let unit = matches!(notice, Notice::Unit(_));
+    assert_eq!(text.starts_with('\n'), unit, "{text:?}");
+    assert!(!text.starts_with("\n\n"), "{text:?}");
+    text.replace('\u{1b}', "␛")
+}
+
+/// A destructive command in a `for_each` step, with everything a unit can show.
+fn full_unit() -> UnitView {
+    UnitView {
+        unit: "remove[contoso.com]".into(),
+        step_number: 2,
+        step_count: 3,
+        item: Some((1, 2, "contoso.com".into())),
+        title: "Remove the domain".into(),
+        kind: "command",
+        impact: Impact::Destructive,
+        instructions: Some("Removes it from federation.\n".into()),
+        command: Some("Remove-FederatedDomain -DomainName 'contoso.com' -Force\n".into()),
+        verify: Some("Get-FederatedOrganizationIdentifier".into()),
+        expect: Some("the domain is no longer listed".into()),
+        rollback: Some("Add it back with Add-FederatedDomain.".into()),
+        gate: false,
+    }
+}
+
+/// An instruction step: nothing but its title.
+fn bare_unit() -> UnitView {
+    UnitView {
+        unit: "finish".into(),
+        step_number: 3,
+        step_count: 3,
+        item: None,
+        title: "Finish".into(),
+        kind: "instruction",
+        impact: Impact::Read,
+        instructions: None,
+        command: None,
+        verify: None,
+        expect: None,
+        rollback: None,
+        gate: false,
+    }
+}
+
+/// Step lines as `cmd/run.rs` builds them today (numbered there, and numbered again here).
+fn plan_notice(destructive: usize) -> Notice {
+    Notice::Plan {
+        title: "Remove a domain".into(),
+        steps: vec![
+            " 1. Look at it [check, read]".into(),
+            " 2. Remove the domain [command, destructive]".into(),
+            " 3. Finish [instruction, read]".into(),
+        ],
+        counts: [2, 0, destructive],
+        state_path: "s.json".into(),
+    }
+}
+
+#[test]
+fn plan() {
+    assert_snapshot!(shown(&plan_notice(1), false), @"
+    Plan: Remove a domain
+       1.  1. Look at it [check, read]
+       2.  2. Remove the domain [command, destructive]
+       3.  3. Finish [instruction, read]
+    3 steps: 2 read, 0 change, 1 destructive
+    State: s.json
+    ");
+}
+
+#[test]
+fn plan_in_colour() {
+    assert_snapshot!(shown(&plan_notice(1), true), @"
+    ␛[1mPlan: Remove a domain␛[0m
+       1.  1. Look at it [check, read]
+       2.  2. Remove the domain [command, destructive]
+       3.  3. Finish [instruction, read]
+    3 steps: 2 read, 0 change, ␛[31m␛[1m1 destructive␛[0m
+    State: s.json
+    ");
+}
+
+#[test]
+fn plan_without_destructive_steps_in_colour_leaves_the_count_plain() {
+    assert_snapshot!(shown(&plan_notice(0), true), @"
+    ␛[1mPlan: Remove a domain␛[0m
+       1.  1. Look at it [check, read]
+       2.  2. Remove the domain [command, destructive]
+       3.  3. Finish [instruction, read]
+    3 steps: 2 read, 0 change, 0 destructive
+    State: s.json
+    ");
+}
+
+#[test]
+fn resumed() {
+    let notice = Notice::Resumed {
+        done: vec![
+            "look done by alice at 2026-11-29T10:00:00Z".into(),
+            "remove skipped by bob at 2026-11-29T10:05:00Z".into(),
+        ],
+        next: Some("finish".into()),
+    };
+    assert_snapshot!(shown(&notice, false), @"
+    Resuming. Already done:
+      look done by alice at 2026-11-29T10:00:00Z
+      remove skipped by bob at 2026-11-29T10:05:00Z
+    Continuing at: finish
+    ");
+    assert_snapshot!(shown(&notice, true), @"
+    ␛[1mResuming. Already done:␛[0m
+      look done by alice at 2026-11-29T10:00:00Z
+      remove skipped by bob at 2026-11-29T10:05:00Z
+    Continuing at: finish
+    ");
+}
+
+#[test]
+fn resumed_with_nothing_left() {
+    let notice = Notice::Resumed {
+        done: vec![],
+        next: None,
+    };
+    assert_snapshot!(shown(&notice, false), @"
+    Resuming. Already done:
+    Nothing is left to do.
+    ");
+}
+
+#[test]
+fn full_unit_plain() {
+    assert_snapshot!(shown(&Notice::Unit(full_unit()), false), @"
+
+    Step 2 of 3: Remove the domain
+    item 1 of 2: contoso.com
+    command · destructive
+
+    Removes it from federation.
+
+    Run:
+    ────────────────────────────────────────
+    Remove-FederatedDomain -DomainName 'contoso.com' -Force
+    ────────────────────────────────────────
+
+    Verify with:
+    ────────────────────────────────────────
+    Get-FederatedOrganizationIdentifier
+    ────────────────────────────────────────
+    A pass looks like: the domain is no longer listed
+    ");
+}
+
+#[test]
+fn full_unit_in_colour() {
+    assert_snapshot!(shown(&Notice::Unit(full_unit()), true), @"
+
+    ␛[1mStep 2 of 3: Remove the domain␛[0m
+    item 1 of 2: contoso.com
+    command · ␛[31m␛[1mdestructive␛[0m
+
+    Removes it from federation.
+
+    ␛[1mRun:␛[0m
+    ␛[2m────────────────────────────────────────␛[0m
+    Remove-FederatedDomain -DomainName 'contoso.com' -Force
+    ␛[2m────────────────────────────────────────␛[0m
+
+    ␛[1mVerify with:␛[0m
+    ␛[2m────────────────────────────────────────␛[0m
+    Get-FederatedOrganizationIdentifier
+    ␛[2m────────────────────────────────────────␛[0m
+    A pass looks like: the domain is no longer listed
+    ");
+}
+
+#[test]
+fn gate_unit() {
+    let view = UnitView {
+        unit: "look".into(),
+        step_number: 1,
+        step_count: 3,
+        item: None,
+        title: "Look at it".into(),
+        kind: "check",
+        impact: Impact::Read,
+        instructions: None,
+        command: Some("Get-AcceptedDomain -Identity 'contoso.com'".into()),
+        verify: None,
+        expect: Some("Enabled".into()),
+        rollback: None,
+        gate: true,
+    };
+    assert_snapshot!(shown(&Notice::Unit(view), false), @"
+
+    Step 1 of 3: Look at it
+    check · read · gate
+
+    Run:
+    ────────────────────────────────────────
+    Get-AcceptedDomain -Identity 'contoso.com'
+    ────────────────────────────────────────
+    A pass looks like: Enabled
+    ");
+}
+
+#[test]
+fn bare_unit_in_and_out_of_colour() {
+    assert_snapshot!(shown(&Notice::Unit(bare_unit()), false), @"
+
+    Step 3 of 3: Finish
+    instruction · read
+    ");
+    assert_snapshot!(shown(&Notice::Unit(bare_unit()), true), @"
+
+    ␛[1mStep 3 of 3: Finish␛[0m
+    instruction · read
+    ");
+}
+
+#[test]
+fn rule_lines_take_the_terminal_width_between_20_and_72_columns() {
+    let notice = Notice::Unit(full_unit());
+    for (width, rule) in [(10, 20), (40, 40), (100, 72)] {
+        let text = shown_at(&notice, false, width);
+        let rules: Vec<&str> = text.lines().filter(|l| l.starts_with('─')).collect();
+        assert_eq!(
+            rules.len(),
+            4,
+            "two around the command, two around the check"
+        );
+        for line in rules {
+            assert_eq!(line, "─".repeat(rule), "at width {width}");
+        }
+    }
+}
+
+#[test]
+fn skipped_by_condition() {
+    let notice = Notice::SkippedByCondition {
+        unit: "never".into(),
+        condition: "trust_name == 'nope'".into(),
+    };
+    assert_snapshot!(shown(&notice, false), @"skipped never: condition `trust_name == 'nope'` is false");
+    assert_eq!(
+        shown(&notice, true),
+        shown(&notice, false),
+        "never coloured"
+    );
+}
+
+#[test]
+fn output() {
+    let notice = Notice::Output("Enabled : True".into());
+    assert_snapshot!(shown(&notice, false), @"  │ Enabled : True");
+    assert_snapshot!(shown(&notice, true), @"␛[2m  │ Enabled : True␛[0m");
+}
+
+#[test]
+fn info() {
+    let notice = Notice::Info("state file: s.json".into());
+    assert_snapshot!(shown(&notice, false), @"state file: s.json");
+    assert_eq!(
+        shown(&notice, true),
+        shown(&notice, false),
+        "never coloured"
+    );
+}
+
+#[test]
+fn warning() {
+    let notice = Notice::Warning("the runbook changed since this run started".into());
+    assert_snapshot!(shown(&notice, false), @"warning: the runbook changed since this run started");
+    assert_snapshot!(shown(&notice, true), @"␛[33mwarning: the runbook changed since this run started␛[0m");
+}
+
+#[test]
+fn complete() {
+    assert_snapshot!(shown(&Notice::Complete, false), @"Runbook complete.");
+    assert_snapshot!(shown(&Notice::Complete, true), @"␛[32mRunbook complete.␛[0m");
+}
