@@ -1,15 +1,24 @@
-//! Test support: a small builder around the `runbook` binary, and the PowerShell grammar check.
+//! Test support: the `runbook` binary run in a temporary folder ([`Workspace`] for a folder and
+//! the run records in it, [`Test`] for one command), the record's JSON read back ([`record`]),
+//! and the PowerShell grammar check ([`powershell`]).
 
 pub mod powershell;
+pub mod record;
+mod workspace;
 
 use std::path::PathBuf;
 use std::process::Output;
 
-use assert_cmd::Command;
+pub use workspace::Workspace;
 
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `runbook` binary under test: the one place that asks cargo for it.
+pub fn binary() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("runbook")
 }
 
 /// Every shipped runbook id, read from the `runbooks/` folder (not from the binary).
@@ -29,21 +38,11 @@ pub fn shipped_ids() -> Vec<String> {
     ids
 }
 
-/// Runs the binary in `dir` with `args` (no stdin) and returns its output.
-pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Output {
-    Command::cargo_bin("runbook")
-        .expect("binary built")
-        .current_dir(dir)
-        .args(args)
-        .write_stdin(Vec::new())
-        .output()
-        .expect("runs")
-}
-
-/// One invocation of the binary: `Test::new().args([...]).run().success()`.
+/// One invocation of the binary: `Test::new().args([...]).run().success()`, in a fresh folder,
+/// or `workspace.test()` in a shared one.
 pub struct Test {
-    cmd: Command,
-    dir: tempfile::TempDir,
+    cmd: assert_cmd::Command,
+    ws: Workspace,
 }
 
 /// A finished invocation.
@@ -53,12 +52,9 @@ pub struct Run {
 }
 
 impl Test {
-    /// A fresh invocation running in an empty temporary directory.
+    /// A fresh invocation running in an empty temporary folder.
     pub fn new() -> Test {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let mut cmd = Command::cargo_bin("runbook").expect("binary built");
-        cmd.current_dir(dir.path()).env_remove("SOURCE_DATE_EPOCH");
-        Test { cmd, dir }
+        Workspace::new().test()
     }
 
     /// Adds arguments.
@@ -71,25 +67,27 @@ impl Test {
         self
     }
 
-    /// Writes a file into the working directory and returns its path.
-    pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Test {
-        let path = self.dir.path().join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("create parent");
-        }
-        std::fs::write(&path, contents).expect("write test file");
+    /// Sets an environment variable for the process.
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Test {
+        self.cmd.env(key, value);
         self
     }
 
-    /// The working directory (the test keeps `self` alive while it uses it).
-    pub fn dir_path(&self) -> PathBuf {
-        self.dir.path().to_owned()
+    /// Writes a file into the working folder.
+    pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Test {
+        self.ws.write(name, contents);
+        self
     }
 
-    /// Runs with no stdin, and keeps the directory alive for inspection.
-    pub fn run(mut self) -> (Run, tempfile::TempDir) {
+    /// The working folder (the test keeps `self` alive while it uses it).
+    pub fn dir_path(&self) -> PathBuf {
+        self.ws.path().to_owned()
+    }
+
+    /// Runs, and keeps the folder alive for more commands and inspection.
+    pub fn run(mut self) -> (Run, Workspace) {
         let output = self.cmd.write_stdin(Vec::new()).output().expect("runs");
-        (Run { output }, self.dir)
+        (Run { output }, self.ws)
     }
 
     /// Runs and returns the result only.
@@ -143,14 +141,25 @@ impl Run {
     }
 }
 
-/// The whole record of the state file `file` in `dir`, as `runbook report --format json`
-/// gives it (units with what `--exec` ran, events, captured values).
-pub fn record(dir: &std::path::Path, file: &str) -> serde_json::Value {
-    let out = run_in(dir, &["report", file, "--format", "json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
+/// A scripted run's arguments: `run <runbook> --example --answers <answers> --state s.json`.
+pub fn scripted_run<'a>(runbook: &'a str, answers: &'a str) -> [&'a str; 7] {
+    [
+        "run",
+        runbook,
+        "--example",
+        "--answers",
+        answers,
+        "--state",
+        "s.json",
+    ]
+}
+
+/// Runs the binary in `dir` with `args` (no stdin) and returns its output.
+pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    assert_cmd::Command::from_std(std::process::Command::new(binary()))
+        .current_dir(dir)
+        .args(args)
+        .write_stdin(Vec::new())
+        .output()
+        .expect("runs")
 }
