@@ -6,7 +6,6 @@
 //! approval approved it in the operator's name.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 use std::time::Duration;
 
 use runbook::answers::{self, AnswersFile};
@@ -14,7 +13,7 @@ use runbook::loader;
 use runbook::source::Source;
 use runbook::templates::Templates;
 
-use crate::support::{Test, root};
+use crate::support::{Run, Test, Workspace, root};
 
 fn fixtures() -> PathBuf {
     root().join("tests/fixtures/answers")
@@ -46,22 +45,15 @@ fn cases() -> Vec<PathBuf> {
     cases
 }
 
-/// Runs the binary in `dir` (no stdin), killed after [`TIME_LIMIT`]: a decision choice that
+/// Runs the binary in `ws` (no stdin), killed after [`TIME_LIMIT`]: a decision choice that
 /// does not exist used to make the run ask for ever.
-fn runbook(dir: &Path, args: &[&str]) -> Output {
-    assert_cmd::Command::cargo_bin("runbook")
-        .expect("binary built")
-        .current_dir(dir)
-        .args(args)
-        .write_stdin(Vec::new())
-        .timeout(TIME_LIMIT)
-        .output()
-        .expect("runs")
+fn runbook(ws: &Workspace, args: &[&str]) -> Run {
+    ws.test().args(args).timeout(TIME_LIMIT).go()
 }
 
-/// `runbook run` on the fixture runbook with `case` as the answers file, in a fresh directory.
-fn run_case(case: &Path) -> (Output, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("temp dir");
+/// `runbook run` on the fixture runbook with `case` as the answers file, in a fresh folder.
+fn run_case(case: &Path) -> (Run, Workspace) {
+    let ws = Workspace::new();
     let case = case.display().to_string();
     let rb = runbook_path();
     let args = [
@@ -73,7 +65,7 @@ fn run_case(case: &Path) -> (Output, tempfile::TempDir) {
         "--state",
         "s.json",
     ];
-    (runbook(dir.path(), &args), dir)
+    (runbook(&ws, &args), ws)
 }
 
 /// Far longer than a refusal takes.
@@ -84,13 +76,13 @@ fn every_answers_fixture_is_refused_by_run_at_its_position_before_anything_is_re
     let mut failures = Vec::new();
     for case in cases() {
         let (out, dir) = run_case(&case);
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = out.stderr();
         assert_eq!(
-            out.status.code(),
+            out.output.status.code(),
             Some(1),
             "{}: exit {:?} (none: killed after {TIME_LIMIT:?}); stderr:\n{stderr}",
             case.display(),
-            out.status
+            out.output.status
         );
         assert!(!stderr.contains("panicked"), "{stderr}");
         for want in expected(&case) {
@@ -122,20 +114,19 @@ fn resume_refuses_an_answers_file_that_does_not_fit_and_leaves_the_state_untouch
         .args(["--state", "s.json"])
         .run();
     run.failure(3);
-    let state = dir.path().join("s.json");
-    let before = std::fs::read(&state).expect("state file");
+    let before = dir.read("s.json");
     let case = fixtures().join("invalid/several-problems.yaml");
     let out = runbook(
-        dir.path(),
+        &dir,
         &["resume", "s.json", "--answers", &case.display().to_string()],
     );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let stderr = out.stderr();
+    assert_eq!(out.output.status.code(), Some(1), "{stderr}");
     for want in expected(&case) {
         assert!(stderr.contains(&want), "want: {want}\ngot: {stderr}");
     }
     assert_eq!(
-        std::fs::read(&state).expect("state file"),
+        dir.read("s.json"),
         before,
         "the refused resume changed the state file"
     );

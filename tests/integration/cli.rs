@@ -1,9 +1,9 @@
 //! The command line: list, show, schema, exit codes, closed pipes, and value errors.
 
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
-use crate::support::{Test, shipped_ids};
+use crate::support::{Test, Workspace, shipped_ids};
 
 #[test]
 fn list_json_has_every_shipped_runbook() {
@@ -197,8 +197,9 @@ fn a_bad_params_file_points_at_the_line() {
 
 #[test]
 fn a_closed_pipe_is_not_a_panic() {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("runbook"))
-        .args(["export", "exchange-federation-trust-rebuild", "--example"])
+    let ws = Workspace::new();
+    let mut child = ws
+        .command(["export", "exchange-federation-trust-rebuild", "--example"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

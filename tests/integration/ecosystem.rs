@@ -12,7 +12,7 @@ use runbook::loader;
 use runbook::runbook::{Runbook, StepKind};
 use runbook::templates::Templates;
 
-use crate::support::{Test, root, run_in, shipped_ids};
+use crate::support::{Test, Workspace, root, shipped_ids};
 
 fn load(id: &str) -> Runbook {
     loader::load(id, &Templates::default())
@@ -270,11 +270,8 @@ steps:
 
 #[test]
 fn graph_labels_with_quotes_brackets_and_hashes_stay_inside_their_quotes() {
-    let (run, tmp) = Test::new()
-        .file("hostile.yaml", HOSTILE)
-        .args(["graph", "hostile.yaml"])
-        .run();
-    let (mermaid, dir) = (run.success().stdout(), tmp.path());
+    let ws = Workspace::new().file("hostile.yaml", HOSTILE);
+    let mermaid = ws.cmd(["graph", "hostile.yaml"]).success().stdout();
     let edges = check_mermaid("hostile", &mermaid);
     assert!(
         edges.contains(&(
@@ -295,9 +292,10 @@ fn graph_labels_with_quotes_brackets_and_hashes_stay_inside_their_quotes() {
     );
     assert!(mermaid.contains("s2{{\""), "a gate is a hexagon: {mermaid}");
     assert!(mermaid.contains("class s3 destructive"), "{mermaid}");
-    let dot = run_in(dir, &["graph", "hostile.yaml", "--format", "dot"]);
-    assert!(dot.status.success());
-    let dot = String::from_utf8(dot.stdout).expect("utf-8");
+    let dot = ws
+        .cmd(["graph", "hostile.yaml", "--format", "dot"])
+        .success()
+        .stdout();
     assert!(dot.contains(r#"label="2. Gate \\ \"q\"\n"#), "{dot}");
     if Command::new("dot").arg("-V").output().is_ok() {
         assert_graphviz_reads("hostile", &dot);
@@ -375,34 +373,26 @@ fn new_writes_a_runbook_and_template_that_validate_export_and_graph() {
     }
     // No --templates: the loader finds templates/ beside the runbook.
     let path = "authoring/adfs-token-signing-rollover.yaml";
-    let validate = run_in(dir.path(), &["validate", path]);
-    assert!(validate.status.success(), "{validate:?}");
-    assert!(
-        validate.stderr.is_empty(),
-        "the scaffold has no warnings: {}",
-        String::from_utf8_lossy(&validate.stderr)
-    );
+    let validate = dir.cmd(["validate", path]).success();
+    assert_eq!(validate.stderr(), "", "the scaffold has no warnings");
     for format in ["ps1", "markdown"] {
-        let export = run_in(
-            dir.path(),
-            &["export", path, "--example", "--format", format],
-        );
-        assert!(export.status.success(), "{format}: {export:?}");
-        let text = String::from_utf8_lossy(&export.stdout);
+        let text = dir
+            .cmd(["export", path, "--example", "--format", format])
+            .success()
+            .stdout();
         assert!(text.contains("'contoso.com'"), "{format}: {text}");
         assert!(
             !text.contains("{#"),
             "the template's comment is not rendered"
         );
     }
-    let export = run_in(dir.path(), &["export", path, "--example"]);
+    let export = dir.cmd(["export", path, "--example"]).success();
     crate::support::powershell::assert_parses(
         "scaffold",
-        &String::from_utf8(export.stdout).expect("utf-8"),
+        &String::from_utf8(export.output.stdout).expect("utf-8"),
     );
-    let graph = run_in(dir.path(), &["graph", path]);
-    assert!(graph.status.success(), "{graph:?}");
-    check_mermaid("scaffold", &String::from_utf8_lossy(&graph.stdout));
+    let graph = dir.cmd(["graph", path]).success().stdout();
+    check_mermaid("scaffold", &graph);
 }
 
 #[test]
@@ -470,8 +460,7 @@ fn new_never_overwrites_a_runbook_or_a_template() {
     let (first, dir) = Test::new().args(["new", "twice"]).run();
     first.success();
     let before = read(&dir.path().join("twice.yaml"));
-    let again = run_in(dir.path(), &["new", "twice"]);
-    assert_eq!(again.status.code(), Some(1));
+    dir.cmd(["new", "twice"]).failure(1);
     assert_eq!(read(&dir.path().join("twice.yaml")), before);
 }
 

@@ -25,19 +25,9 @@ const PAYLOADS: &[&str] = &[
 fn export_with(param: &str, value: &str) -> (i32, String, String) {
     let run = Test::new()
         .args(["export", "exchange-federation-trust-rebuild", "--example"])
-        .arg_set(param, value)
+        .set(param, value)
         .go();
     (run.code(), run.stdout(), run.stderr())
-}
-
-trait SetArg {
-    fn arg_set(self, param: &str, value: &str) -> Self;
-}
-
-impl SetArg for Test {
-    fn arg_set(self, param: &str, value: &str) -> Self {
-        self.args(["--set".to_owned(), format!("{param}={value}")])
-    }
 }
 
 #[test]

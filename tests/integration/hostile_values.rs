@@ -11,16 +11,13 @@
 //! where PowerShell, which also takes U+2018..U+201B as quotes, would end it. Bidirectional
 //! controls, zero-width characters and control characters are refused by every type.
 
-use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
-
-use assert_cmd::Command;
 
 use crate::support::powershell::{
     assert_parses, code_outside_literals_and_comments, string_literals,
 };
-use crate::support::root;
+use crate::support::{Workspace, root};
 
 const MARKER: &str = "pwned";
 
@@ -212,11 +209,17 @@ fn yaml_quoted(value: &str) -> String {
     out
 }
 
+/// The test runbook and its template file, in a workspace.
+fn workspace() -> Workspace {
+    Workspace::new()
+        .file("hostile.yaml", RUNBOOK)
+        .file("tpl/hostile-values.ps1", TEMPLATE)
+}
+
 /// Exports the test runbook with `value` set on `params` (the others from `--example`).
-fn export(dir: &Path, value: &str, params: &[&str], format: &str) -> Output {
-    let mut cmd = Command::cargo_bin("runbook").expect("binary built");
-    cmd.current_dir(dir)
-        .env_remove("SOURCE_DATE_EPOCH")
+fn export(ws: &Workspace, value: &str, params: &[&str], format: &str) -> Output {
+    let mut test = ws
+        .test()
         .args([
             "--templates",
             "tpl",
@@ -234,14 +237,14 @@ fn export(dir: &Path, value: &str, params: &[&str], format: &str) -> Output {
             .iter()
             .map(|p| format!("{p}: {}\n", yaml_quoted(value)))
             .collect();
-        std::fs::write(dir.join("p.yaml"), text).expect("params file");
-        cmd.args(["--params", "p.yaml"]);
+        ws.write("p.yaml", text);
+        test = test.args(["--params", "p.yaml"]);
     } else {
         for p in params {
-            cmd.arg("--set").arg(format!("{p}={value}"));
+            test = test.set(p, value);
         }
     }
-    cmd.output().expect("runs")
+    test.go().output
 }
 
 fn short(value: &str) -> String {
@@ -332,16 +335,13 @@ fn refusals(what: &str, stderr: &str, params: &[(&str, &str)]) -> Vec<&'static s
 fn every_hostile_value_through_every_parameter_type_is_refused_or_stays_in_one_literal() {
     let values = corpus();
     assert!(values.len() >= 200, "only {} hostile values", values.len());
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("hostile.yaml"), RUNBOOK).expect("runbook");
-    std::fs::create_dir(dir.path().join("tpl")).expect("tpl/");
-    std::fs::write(dir.path().join("tpl/hostile-values.ps1"), TEMPLATE).expect("template");
+    let ws = workspace();
     let all: Vec<&str> = PARAMS.iter().map(|(p, _)| *p).collect();
     let mut accepted_per_param = vec![0usize; PARAMS.len()];
     let mut refused_per_param = vec![0usize; PARAMS.len()];
     for value in &values {
         let what = short(value);
-        let out = export(dir.path(), value, &all, "ps1");
+        let out = export(&ws, value, &all, "ps1");
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         assert!(!stderr.contains("panicked"), "{what}: panic:\n{stderr}");
         let refused = match out.status.code() {
@@ -383,7 +383,7 @@ fn every_hostile_value_through_every_parameter_type_is_refused_or_stays_in_one_l
         let script = if refused.is_empty() {
             out.stdout
         } else {
-            let again = export(dir.path(), value, &accepted, "ps1");
+            let again = export(&ws, value, &accepted, "ps1");
             assert_eq!(
                 again.status.code(),
                 Some(0),
@@ -394,7 +394,7 @@ fn every_hostile_value_through_every_parameter_type_is_refused_or_stays_in_one_l
         };
         let script = String::from_utf8(script).expect("the script is UTF-8");
         check_script(&format!("{what} in {accepted:?}"), value, &script);
-        let plan = export(dir.path(), value, &accepted, "markdown");
+        let plan = export(&ws, value, &accepted, "markdown");
         assert_eq!(
             plan.status.code(),
             Some(0),
@@ -494,13 +494,21 @@ fn the_corpus_covers_what_issue_5_lists() {
     }
 }
 
+/// `export` of the test runbook with the values in `p.yaml`.
+const EXPORT_WITH_PARAMS: [&str; 7] = [
+    "--templates",
+    "tpl",
+    "export",
+    "hostile.yaml",
+    "--example",
+    "--params",
+    "p.yaml",
+];
+
 /// Invalid UTF-8 cannot be in a Rust string, but it can be in a params file or in argv.
 #[test]
 fn invalid_utf8_in_a_params_file_or_an_argument_is_refused_clearly() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("hostile.yaml"), RUNBOOK).expect("runbook");
-    std::fs::create_dir(dir.path().join("tpl")).expect("tpl/");
-    std::fs::write(dir.path().join("tpl/hostile-values.ps1"), TEMPLATE).expect("template");
+    let ws = workspace();
     let cases: [(&str, &[u8]); 7] = [
         ("a lone byte", b"s_string: a\xffb\n"),
         ("an encoded surrogate", b"s_string: \xed\xa0\x80\n"),
@@ -511,60 +519,31 @@ fn invalid_utf8_in_a_params_file_or_an_argument_is_refused_clearly() {
         ("a list item", b"l_domain: [contoso.com, \xff.com]\n"),
     ];
     for (what, bytes) in cases {
-        std::fs::write(dir.path().join("p.yaml"), bytes).expect("params file");
-        let out = crate::support::run_in(
-            dir.path(),
-            &[
-                "--templates",
-                "tpl",
-                "export",
-                "hostile.yaml",
-                "--example",
-                "--params",
-                "p.yaml",
-            ],
-        );
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{what}: {stderr}");
+        ws.write("p.yaml", bytes);
+        let run = ws.cmd(EXPORT_WITH_PARAMS).failure(1);
+        let stderr = run.stderr();
         assert!(
             stderr.contains("p.yaml: is not UTF-8 text (invalid byte at offset"),
             "{what}: {stderr}"
         );
-        assert!(out.stdout.is_empty(), "{what}: no script");
+        assert!(run.output.stdout.is_empty(), "{what}: no script");
     }
     // A lone surrogate written as a YAML escape is refused by the YAML reader, with a position.
-    std::fs::write(dir.path().join("p.yaml"), "s_string: \"a\\uD800b\"\n").expect("params");
-    let out = crate::support::run_in(
-        dir.path(),
-        &[
-            "--templates",
-            "tpl",
-            "export",
-            "hostile.yaml",
-            "--example",
-            "--params",
-            "p.yaml",
-        ],
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    ws.write("p.yaml", "s_string: \"a\\uD800b\"\n");
+    let stderr = ws.cmd(EXPORT_WITH_PARAMS).failure(1).stderr();
     assert!(stderr.contains("p.yaml:1:11: "), "{stderr}");
     assert!(stderr.contains("surrogate"), "{stderr}");
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStringExt;
         let arg = std::ffi::OsString::from_vec(b"s_string=a\xffb".to_vec());
-        let out = Command::cargo_bin("runbook")
-            .expect("binary")
-            .current_dir(dir.path())
+        let stderr = ws
+            .test()
             .args(["--templates", "tpl", "export", "hostile.yaml", "--example"])
-            .arg("--set")
-            .arg(arg)
-            .output()
-            .expect("runs");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "a usage error: {stderr}");
-        assert!(stderr.contains("invalid UTF-8"), "{stderr}");
-        assert!(!stderr.contains("panicked"), "{stderr}");
+            .args([std::ffi::OsString::from("--set"), arg])
+            .go()
+            .failure(2)
+            .stderr();
+        assert!(stderr.contains("invalid UTF-8"), "a usage error: {stderr}");
     }
 }

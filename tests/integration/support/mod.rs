@@ -43,6 +43,7 @@ pub fn shipped_ids() -> Vec<String> {
 pub struct Test {
     cmd: assert_cmd::Command,
     ws: Workspace,
+    stdin: Vec<u8>,
 }
 
 /// A finished invocation.
@@ -67,9 +68,26 @@ impl Test {
         self
     }
 
+    /// Adds `--set param=value`.
+    pub fn set(self, param: &str, value: &str) -> Test {
+        self.args(["--set".to_owned(), format!("{param}={value}")])
+    }
+
     /// Sets an environment variable for the process.
     pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Test {
         self.cmd.env(key, value);
+        self
+    }
+
+    /// Gives the process this standard input (none by default).
+    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Test {
+        self.stdin = bytes.into();
+        self
+    }
+
+    /// Kills the process after `limit`.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Test {
+        self.cmd.timeout(limit);
         self
     }
 
@@ -86,7 +104,7 @@ impl Test {
 
     /// Runs, and keeps the folder alive for more commands and inspection.
     pub fn run(mut self) -> (Run, Workspace) {
-        let output = self.cmd.write_stdin(Vec::new()).output().expect("runs");
+        let output = self.cmd.write_stdin(self.stdin).output().expect("runs");
         (Run { output }, self.ws)
     }
 
@@ -152,14 +170,4 @@ pub fn scripted_run<'a>(runbook: &'a str, answers: &'a str) -> [&'a str; 7] {
         "--state",
         "s.json",
     ]
-}
-
-/// Runs the binary in `dir` with `args` (no stdin) and returns its output.
-pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Output {
-    assert_cmd::Command::from_std(std::process::Command::new(binary()))
-        .current_dir(dir)
-        .args(args)
-        .write_stdin(Vec::new())
-        .output()
-        .expect("runs")
 }

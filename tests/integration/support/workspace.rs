@@ -82,6 +82,7 @@ impl Workspace {
         Test {
             cmd: assert_cmd::Command::from_std(self.command(Vec::<&str>::new())),
             ws: self.clone(),
+            stdin: Vec::new(),
         }
     }
 
