@@ -5,13 +5,9 @@
 use std::path::Path;
 use std::process::Command;
 
+use crate::support::fixtures::stopped_after_the_first_step;
 use crate::support::record::events;
 use crate::support::{Workspace, scripted_run};
-
-const TINY: &str = "id: tiny\ntitle: Three steps\nversion: '1'\nsteps:\n  \
-    - id: one\n    title: One\n    kind: instruction\n  \
-    - id: two\n    title: Two\n    kind: instruction\n  \
-    - id: three\n    title: Three\n    kind: instruction\n";
 
 fn temps_left(ws: &Workspace) -> Vec<String> {
     let mut names = ws.files();
@@ -125,25 +121,6 @@ impl Drop for ReadOnly<'_> {
         let mode = if self.dir.is_dir() { 0o755 } else { 0o644 };
         let _ = std::fs::set_permissions(self.dir, std::fs::Permissions::from_mode(mode));
     }
-}
-
-/// The three-step runbook run with answers for its first step only: stopped (exit 3), saved,
-/// with `a.yaml` ready to answer the rest.
-fn stopped_after_the_first_step() -> Workspace {
-    let ws = Workspace::new()
-        .file("tiny.yaml", TINY)
-        .file("first.yaml", "steps:\n  one: done\n")
-        .file("a.yaml", "default: done\n");
-    ws.cmd([
-        "run",
-        "tiny.yaml",
-        "--answers",
-        "first.yaml",
-        "--state",
-        "s.json",
-    ])
-    .failure(3);
-    ws
 }
 
 #[cfg(unix)]

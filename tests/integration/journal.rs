@@ -2,32 +2,9 @@
 //! removed or moved line, and a runbook changed inside the record, each as the file really
 //! looks after it happened.
 
+use crate::support::fixtures::{TINY, stopped_after_the_first_step};
 use crate::support::record::events;
 use crate::support::{Test, Workspace};
-
-const TINY: &str = "id: tiny\ntitle: Three steps\nversion: '1'\nsteps:\n  \
-    - id: one\n    title: One\n    kind: instruction\n  \
-    - id: two\n    title: Two\n    kind: instruction\n  \
-    - id: three\n    title: Three\n    kind: instruction\n";
-
-/// The tiny runbook stopped after its first step (exit 3), with `all.yaml` to finish it.
-fn stopped() -> Workspace {
-    let (run, ws) = Test::new()
-        .file("tiny.yaml", TINY)
-        .file("first.yaml", "steps:\n  one: done\n")
-        .file("all.yaml", "default: done\n")
-        .args([
-            "run",
-            "tiny.yaml",
-            "--answers",
-            "first.yaml",
-            "--state",
-            "s.json",
-        ])
-        .run();
-    run.failure(3);
-    ws
-}
 
 fn lines(ws: &Workspace) -> Vec<String> {
     ws.read("s.json").lines().map(str::to_owned).collect()
@@ -39,13 +16,13 @@ fn write_lines(ws: &Workspace, lines: &[String]) {
 
 #[test]
 fn a_record_cut_at_every_byte_of_its_last_line_resumes_from_the_line_before() {
-    let whole = stopped().read("s.json").into_bytes();
+    let whole = stopped_after_the_first_step().read("s.json").into_bytes();
     let body = &whole[..whole.len() - 1];
     let last_start = body.iter().rposition(|&b| b == b'\n').expect("two lines") + 1;
     for cut in last_start + 1..whole.len() {
         let work = Workspace::new()
             .file("tiny.yaml", TINY)
-            .file("all.yaml", "default: done\n")
+            .file("a.yaml", "default: done\n")
             .file("s.json", &whole[..cut]);
         let shown = work.cmd(["status", "s.json"]).success().stdout();
         assert!(
@@ -53,7 +30,7 @@ fn a_record_cut_at_every_byte_of_its_last_line_resumes_from_the_line_before() {
             "cut {cut}: {shown}"
         );
         let err = work
-            .cmd(["resume", "s.json", "--answers", "all.yaml"])
+            .cmd(["resume", "s.json", "--answers", "a.yaml"])
             .success()
             .stderr();
         assert!(
@@ -71,7 +48,7 @@ fn a_record_cut_at_every_byte_of_its_last_line_resumes_from_the_line_before() {
 fn refused_at(ws: &Workspace, line: usize) {
     let before = ws.read("s.json");
     let err = ws
-        .cmd(["resume", "s.json", "--answers", "all.yaml"])
+        .cmd(["resume", "s.json", "--answers", "a.yaml"])
         .failure(1)
         .stderr();
     assert!(
@@ -96,7 +73,7 @@ fn refused_at(ws: &Workspace, line: usize) {
 
 #[test]
 fn an_event_edited_in_the_middle_is_refused_for_resume_and_shown_up_to_the_edit() {
-    let ws = stopped();
+    let ws = stopped_after_the_first_step();
     let mut l = lines(&ws);
     let i = l
         .iter()
@@ -110,7 +87,7 @@ fn an_event_edited_in_the_middle_is_refused_for_resume_and_shown_up_to_the_edit(
 
 #[test]
 fn a_removed_line_is_refused_for_resume() {
-    let ws = stopped();
+    let ws = stopped_after_the_first_step();
     let mut l = lines(&ws);
     let i = l
         .iter()
@@ -123,7 +100,7 @@ fn a_removed_line_is_refused_for_resume() {
 
 #[test]
 fn two_lines_swapped_are_refused_for_resume() {
-    let ws = stopped();
+    let ws = stopped_after_the_first_step();
     let mut l = lines(&ws);
     l.swap(2, 3);
     write_lines(&ws, &l);
@@ -151,10 +128,10 @@ fn forge(ws: &Workspace, edit: impl Fn(&str) -> String, rehash: bool) {
 }
 
 /// A shipped runbook's run, stopped after its first step.
-fn shipped_stopped() -> Workspace {
+fn shipped_stopped_after_the_first_step() -> Workspace {
     let (run, ws) = Test::new()
         .file("first.yaml", "steps:\n  show-time-source: done\n")
-        .file("all.yaml", "default: done\n")
+        .file("a.yaml", "default: done\n")
         .args([
             "run",
             "exchange-federation-1007-triage",
@@ -184,7 +161,7 @@ fn insert_stop_computer(source: &str) -> String {
 
 #[test]
 fn an_embedded_runbook_edited_with_its_hash_is_shown_and_refused_unless_accepted() {
-    let ws = shipped_stopped();
+    let ws = shipped_stopped_after_the_first_step();
     forge(&ws, insert_stop_computer, true);
     assert_eq!(ws.record("s.json")["intact"], true, "a consistent forgery");
     let before = ws.read("s.json");
@@ -192,7 +169,7 @@ fn an_embedded_runbook_edited_with_its_hash_is_shown_and_refused_unless_accepted
         &[][..],
         &["--exec", "--shell-dialect", "posix", "--shell", "sh"][..],
     ] {
-        let mut args = vec!["resume", "s.json", "--answers", "all.yaml"];
+        let mut args = vec!["resume", "s.json", "--answers", "a.yaml"];
         args.extend_from_slice(extra);
         let err = ws.cmd(&args).failure(1).stderr();
         assert!(
@@ -211,7 +188,7 @@ fn an_embedded_runbook_edited_with_its_hash_is_shown_and_refused_unless_accepted
             "resume",
             "s.json",
             "--answers",
-            "all.yaml",
+            "a.yaml",
             "--accept-modified-runbook",
         ])
         .success()
@@ -229,10 +206,10 @@ fn an_embedded_runbook_edited_with_its_hash_is_shown_and_refused_unless_accepted
 
 #[test]
 fn an_embedded_runbook_edited_without_its_hash_is_refused_by_name() {
-    let ws = shipped_stopped();
+    let ws = shipped_stopped_after_the_first_step();
     forge(&ws, insert_stop_computer, false);
     let err = ws
-        .cmd(["resume", "s.json", "--answers", "all.yaml"])
+        .cmd(["resume", "s.json", "--answers", "a.yaml"])
         .failure(1)
         .stderr();
     assert!(
@@ -258,8 +235,8 @@ fn a_format_1_state_file_is_refused_by_name() {
 
 #[test]
 fn a_run_records_one_line_per_event_each_chained_to_the_one_before() {
-    let ws = stopped();
-    ws.cmd(["resume", "s.json", "--answers", "all.yaml"])
+    let ws = stopped_after_the_first_step();
+    ws.cmd(["resume", "s.json", "--answers", "a.yaml"])
         .success();
     let l = lines(&ws);
     for (i, pair) in l.windows(2).enumerate() {
