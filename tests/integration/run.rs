@@ -1,5 +1,6 @@
 //! Scripted runs: the same engine path as the terminal, driven by an answers file.
 
+use crate::support::fixtures::TINY;
 use crate::support::record::{events, unit};
 use crate::support::{Test, Workspace, scripted_run, shipped_ids};
 
@@ -219,30 +220,30 @@ fn until_started(ws: &Workspace, unit: &str) {
     panic!("`{unit}` did not start");
 }
 
+/// The lock is held while a run waits at a prompt; a pseudo-terminal keeps the first run there
+/// for as long as the test needs (a scripted `wait:` would really sleep).
+#[cfg(unix)]
 #[test]
 fn a_second_run_on_the_same_state_is_refused_naming_the_holder() {
-    let runbook = "id: hold\ntitle: Hold\nversion: '1'\nsteps:\n  - id: dns\n    title: Wait for DNS\n    \
-                   kind: wait\n    interval: 1s\n    command: nslookup -querytype=txt contoso.com\n  - id: end\n    \
-                   title: End\n    kind: instruction\n";
+    use crate::terminal::{exit_code, spawn};
+    use expectrl::Expect as _;
     let ws = Workspace::new()
-        .file("hold.yaml", runbook)
-        .file("a.yaml", "steps:\n  dns: {wait: 4s}\n");
-    let mut first = ws
-        .command([
+        .file("tiny.yaml", TINY)
+        .file("a.yaml", "default: done\n");
+    let mut first = spawn(
+        &ws,
+        &[
             "run",
-            "hold.yaml",
-            "--answers",
-            "a.yaml",
+            "tiny.yaml",
             "--state",
             "s.json",
             "--operator",
             "alice",
-        ])
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn");
-    until_started(&ws, "dns");
+        ],
+    );
+    first
+        .expect("What happened?")
+        .expect("the first run asks at `one`, holding the lock");
     let err = ws
         .cmd(["resume", "s.json", "--operator", "bob"])
         .failure(1)
@@ -251,9 +252,14 @@ fn a_second_run_on_the_same_state_is_refused_naming_the_holder() {
         err.contains("s.json is in use by alice on ") && err.contains("(pid "),
         "{err}"
     );
-    let status = first.wait().expect("first ends");
-    // The first run then waits for the unanswered last step: stopped, resumable.
-    assert_eq!(status.code(), Some(3));
+    // The first run is not disturbed: interrupted, it stops saved and resumable.
+    first.send("\x03").expect("Ctrl-C");
+    first
+        .expect("resume with: runbook resume s.json")
+        .expect("resume command printed");
+    assert_eq!(exit_code(first), 3);
+    ws.cmd(["resume", "s.json", "--answers", "a.yaml"])
+        .success();
 }
 
 #[test]
