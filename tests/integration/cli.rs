@@ -1,4 +1,4 @@
-//! The command line: list, show, schema, exit codes, closed pipes, and value errors.
+//! The command line: list, show, schema, completions, exit codes, closed pipes, and value errors.
 
 use std::io::Read;
 use std::process::Stdio;
@@ -216,4 +216,13 @@ fn a_closed_pipe_is_not_a_panic() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(output.status.code(), Some(0), "{stderr}");
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let run = Test::new().args(["completions", shell]).go().success();
+        let out = run.stdout();
+        assert!(out.len() > 100 && out.contains("runbook"), "{shell}: {out}");
+    }
 }
