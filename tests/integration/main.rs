@@ -17,6 +17,7 @@ mod malformed;
 mod matching;
 mod new;
 mod quote;
+mod report;
 mod run;
 mod schema;
 mod secrets;

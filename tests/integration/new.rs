@@ -25,16 +25,14 @@ fn new_writes_a_runbook_and_template_that_validate_export_and_graph() {
         dir.read("authoring/templates/adfs-token-signing-rollover-check.ps1")
             .contains("{{ primary_domain }}")
     );
-    let out = run.stdout();
-    for want in [
-        "wrote authoring/adfs-token-signing-rollover.yaml\n",
-        "wrote authoring/templates/adfs-token-signing-rollover-check.ps1\n",
-        "runbook validate authoring/adfs-token-signing-rollover.yaml\n",
-        "runbook graph authoring/adfs-token-signing-rollover.yaml\n",
-        "runbook export authoring/adfs-token-signing-rollover.yaml --example --format markdown\n",
-    ] {
-        assert!(out.contains(want), "{want}\n{out}");
-    }
+    insta::assert_snapshot!(run.stdout(), @"
+    wrote authoring/adfs-token-signing-rollover.yaml
+    wrote authoring/templates/adfs-token-signing-rollover-check.ps1
+    next:
+      runbook validate authoring/adfs-token-signing-rollover.yaml
+      runbook graph authoring/adfs-token-signing-rollover.yaml
+      runbook export authoring/adfs-token-signing-rollover.yaml --example --format markdown
+    ");
     // No --templates: the loader finds templates/ beside the runbook.
     let path = "authoring/adfs-token-signing-rollover.yaml";
     let validate = dir.cmd(["validate", path]).success();

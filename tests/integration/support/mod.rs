@@ -5,11 +5,13 @@
 pub mod fixtures;
 pub mod powershell;
 pub mod record;
+mod redact;
 mod workspace;
 
 use std::path::PathBuf;
 use std::process::Output;
 
+pub use redact::redact;
 pub use workspace::Workspace;
 
 /// The repository root.
@@ -78,6 +80,12 @@ impl Test {
     pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Test {
         self.cmd.env(key, value);
         self
+    }
+
+    /// Runs as if on the machine `name` (the binary reads `HOSTNAME` on Unix, `COMPUTERNAME`
+    /// on Windows), so that what it records is the same on every machine.
+    pub fn host(self, name: &str) -> Test {
+        self.env("HOSTNAME", name).env("COMPUTERNAME", name)
     }
 
     /// Gives the process this standard input (none by default).
