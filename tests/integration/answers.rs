@@ -1,7 +1,7 @@
 //! The answers file is checked against the runbook before anything runs (code review
 //! 2026-11-29, §1.3 item 1): every file in `tests/fixtures/answers/invalid/` (format in the
-//! folder's README) is refused by `run` and `resume` with exit 1, each problem at its
-//! `file:line:col`, and nothing recorded. Before, a typo'd step id or `wait: 4x` was ignored and
+//! folder's README) is refused by `run` and `resume` with exit 1, with exactly its problems, each
+//! at its `file:line:col`, and nothing recorded. Before, a typo'd step id or `wait: 4x` was ignored and
 //! the unattended run "succeeded"; a missing decision choice asked for ever; `skip:` on an
 //! approval approved it in the operator's name.
 
@@ -13,6 +13,7 @@ use runbook::loader;
 use runbook::source::Source;
 use runbook::templates::Templates;
 
+use crate::support::diagnostics::{expected, mismatch, yaml_files};
 use crate::support::{Run, Test, Workspace, root};
 
 fn fixtures() -> PathBuf {
@@ -25,22 +26,12 @@ fn runbook_path() -> String {
 }
 
 /// The `file:line:col: message` lines `case` must produce, from its `.expected` file.
-fn expected(case: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(case.with_extension("expected"))
-        .unwrap_or_else(|_| panic!("{} has no .expected file", case.display()));
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| format!("{}:{l}", case.display()))
-        .collect()
+fn expected_of(case: &Path) -> Vec<String> {
+    expected(case, &format!("{}:", case.display()))
 }
 
 fn cases() -> Vec<PathBuf> {
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(fixtures().join("invalid"))
-        .expect("fixture dir")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    cases.sort();
+    let cases = yaml_files(&fixtures().join("invalid"));
     assert!(cases.len() >= 10, "only {} cases", cases.len());
     cases
 }
@@ -85,11 +76,7 @@ fn every_answers_fixture_is_refused_by_run_at_its_position_before_anything_is_re
             out.output.status
         );
         assert!(!stderr.contains("panicked"), "{stderr}");
-        for want in expected(&case) {
-            if !stderr.contains(&want) {
-                failures.push(format!("want: {want}\n  got:  {stderr}"));
-            }
-        }
+        failures.extend(mismatch(&case, &expected_of(&case), &stderr));
         assert!(
             !dir.path().join("s.json").exists(),
             "{}: a state file was written",
@@ -122,8 +109,8 @@ fn resume_refuses_an_answers_file_that_does_not_fit_and_leaves_the_state_untouch
     );
     let stderr = out.stderr();
     assert_eq!(out.output.status.code(), Some(1), "{stderr}");
-    for want in expected(&case) {
-        assert!(stderr.contains(&want), "want: {want}\ngot: {stderr}");
+    if let Some(failure) = mismatch(&case, &expected_of(&case), &stderr) {
+        panic!("{failure}");
     }
     assert_eq!(
         dir.read("s.json"),

@@ -1,33 +1,18 @@
 //! One fixture per validation error kind (`tests/fixtures/invalid/NAME.yaml`), each with the
-//! `line:col: message` lines it must produce in `NAME.expected`.
+//! whole list of `line:col: message` lines it must produce in `NAME.expected`.
 
+use crate::support::diagnostics::{expected, mismatch, yaml_files};
 use crate::support::{Test, root};
 
 #[test]
-fn every_invalid_fixture_reports_its_error_at_its_position() {
-    let dir = root().join("tests/fixtures/invalid");
-    let mut fixtures: Vec<_> = std::fs::read_dir(&dir)
-        .expect("fixture dir")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    fixtures.sort();
+fn every_invalid_fixture_reports_exactly_its_errors_at_their_positions() {
+    let fixtures = yaml_files(&root().join("tests/fixtures/invalid"));
     assert!(fixtures.len() >= 30, "only {} fixtures", fixtures.len());
     let mut failures = Vec::new();
     for path in &fixtures {
-        let expected = std::fs::read_to_string(path.with_extension("expected"))
-            .unwrap_or_else(|_| panic!("{} has no .expected file", path.display()));
+        let want = expected(path, &format!("{}:", path.display()));
         let run = Test::new().args(["validate"]).args([path]).go().failure(1);
-        let stderr = run.stderr();
-        for line in expected.lines().filter(|l| !l.trim().is_empty()) {
-            let want = format!("{}:{line}", path.display());
-            if !stderr.contains(&want) {
-                failures.push(format!(
-                    "{}\n  want: {want}\n  got:  {stderr}",
-                    path.display()
-                ));
-            }
-        }
+        failures.extend(mismatch(path, &want, &run.stderr()));
         assert!(
             run.stdout().is_empty(),
             "{}: nothing on stdout",

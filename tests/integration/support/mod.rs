@@ -2,6 +2,7 @@
 //! the run records in it, [`Test`] for one command), the record's JSON read back ([`record`]),
 //! and the PowerShell grammar check ([`powershell`]).
 
+pub mod diagnostics;
 pub mod fixtures;
 pub mod powershell;
 pub mod record;
