@@ -14,7 +14,7 @@ use runbook::source::Source;
 use runbook::templates::Templates;
 
 use crate::support::diagnostics::{expected, mismatch, yaml_files};
-use crate::support::{Run, Test, Workspace, root};
+use crate::support::{Run, Test, Workspace, root, scripted_run};
 
 fn fixtures() -> PathBuf {
     root().join("tests/fixtures/answers")
@@ -127,15 +127,7 @@ fn a_misspelt_step_and_a_wait_of_4x_are_refused_for_a_shipped_runbook() {
         "default: done\nsteps:\n  no-such-step: {skip: typo}\n  check-time-skew: {wait: 4x}\n";
     let stderr = Test::new()
         .file("a.yaml", text)
-        .args([
-            "run",
-            rb,
-            "--example",
-            "--answers",
-            "a.yaml",
-            "--state",
-            "s.json",
-        ])
+        .args(scripted_run(rb, "a.yaml"))
         .go()
         .failure(1)
         .stderr();
@@ -146,15 +138,7 @@ fn a_misspelt_step_and_a_wait_of_4x_are_refused_for_a_shipped_runbook() {
     );
     let stderr = Test::new()
         .file("a.yaml", text.replace("4x", "4s"))
-        .args([
-            "run",
-            rb,
-            "--example",
-            "--answers",
-            "a.yaml",
-            "--state",
-            "s.json",
-        ])
+        .args(scripted_run(rb, "a.yaml"))
         .go()
         .failure(1)
         .stderr();

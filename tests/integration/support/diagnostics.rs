@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::Test;
+
 /// The `*.yaml` files in `dir`, sorted.
 pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -49,4 +51,15 @@ pub fn mismatch(case: &Path, want: &[String], stderr: &str) -> Option<String> {
             got.join("\n    ")
         )
     })
+}
+
+/// `runbook validate <case>`, which must refuse it (exit 1) with nothing on stdout: its stderr.
+pub fn refused_by_validate(case: &Path) -> String {
+    let run = Test::new().args(["validate"]).args([case]).go().failure(1);
+    assert!(
+        run.stdout().is_empty(),
+        "{}: nothing on stdout",
+        case.display()
+    );
+    run.stderr()
 }
