@@ -1,12 +1,11 @@
 //! The answers file is checked against the runbook before anything runs (code review
 //! 2026-11-29, §1.3 item 1): every file in `tests/fixtures/answers/invalid/` (format in the
-//! folder's README) is refused by `run` and `resume` with exit 1, each problem at its
-//! `file:line:col`, and nothing recorded. Before, a typo'd step id or `wait: 4x` was ignored and
+//! folder's README) is refused by `run` and `resume` with exit 1, with exactly its problems, each
+//! at its `file:line:col`, and nothing recorded. Before, a typo'd step id or `wait: 4x` was ignored and
 //! the unattended run "succeeded"; a missing decision choice asked for ever; `skip:` on an
 //! approval approved it in the operator's name.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 use std::time::Duration;
 
 use runbook::answers::{self, AnswersFile};
@@ -14,7 +13,8 @@ use runbook::loader;
 use runbook::source::Source;
 use runbook::templates::Templates;
 
-use crate::support::{Test, root};
+use crate::support::diagnostics::{expected, mismatch, yaml_files};
+use crate::support::{Run, Test, Workspace, root, scripted_run};
 
 fn fixtures() -> PathBuf {
     root().join("tests/fixtures/answers")
@@ -26,42 +26,25 @@ fn runbook_path() -> String {
 }
 
 /// The `file:line:col: message` lines `case` must produce, from its `.expected` file.
-fn expected(case: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(case.with_extension("expected"))
-        .unwrap_or_else(|_| panic!("{} has no .expected file", case.display()));
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| format!("{}:{l}", case.display()))
-        .collect()
+fn expected_of(case: &Path) -> Vec<String> {
+    expected(case, &format!("{}:", case.display()))
 }
 
 fn cases() -> Vec<PathBuf> {
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(fixtures().join("invalid"))
-        .expect("fixture dir")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    cases.sort();
+    let cases = yaml_files(&fixtures().join("invalid"));
     assert!(cases.len() >= 10, "only {} cases", cases.len());
     cases
 }
 
-/// Runs the binary in `dir` (no stdin), killed after [`TIME_LIMIT`]: a decision choice that
+/// Runs the binary in `ws` (no stdin), killed after [`TIME_LIMIT`]: a decision choice that
 /// does not exist used to make the run ask for ever.
-fn runbook(dir: &Path, args: &[&str]) -> Output {
-    assert_cmd::Command::cargo_bin("runbook")
-        .expect("binary built")
-        .current_dir(dir)
-        .args(args)
-        .write_stdin(Vec::new())
-        .timeout(TIME_LIMIT)
-        .output()
-        .expect("runs")
+fn runbook(ws: &Workspace, args: &[&str]) -> Run {
+    ws.test().args(args).timeout(TIME_LIMIT).go()
 }
 
-/// `runbook run` on the fixture runbook with `case` as the answers file, in a fresh directory.
-fn run_case(case: &Path) -> (Output, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("temp dir");
+/// `runbook run` on the fixture runbook with `case` as the answers file, in a fresh folder.
+fn run_case(case: &Path) -> (Run, Workspace) {
+    let ws = Workspace::new();
     let case = case.display().to_string();
     let rb = runbook_path();
     let args = [
@@ -73,7 +56,7 @@ fn run_case(case: &Path) -> (Output, tempfile::TempDir) {
         "--state",
         "s.json",
     ];
-    (runbook(dir.path(), &args), dir)
+    (runbook(&ws, &args), ws)
 }
 
 /// Far longer than a refusal takes.
@@ -84,20 +67,16 @@ fn every_answers_fixture_is_refused_by_run_at_its_position_before_anything_is_re
     let mut failures = Vec::new();
     for case in cases() {
         let (out, dir) = run_case(&case);
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = out.stderr();
         assert_eq!(
-            out.status.code(),
+            out.output.status.code(),
             Some(1),
             "{}: exit {:?} (none: killed after {TIME_LIMIT:?}); stderr:\n{stderr}",
             case.display(),
-            out.status
+            out.output.status
         );
         assert!(!stderr.contains("panicked"), "{stderr}");
-        for want in expected(&case) {
-            if !stderr.contains(&want) {
-                failures.push(format!("want: {want}\n  got:  {stderr}"));
-            }
-        }
+        failures.extend(mismatch(&case, &expected_of(&case), &stderr));
         assert!(
             !dir.path().join("s.json").exists(),
             "{}: a state file was written",
@@ -122,20 +101,19 @@ fn resume_refuses_an_answers_file_that_does_not_fit_and_leaves_the_state_untouch
         .args(["--state", "s.json"])
         .run();
     run.failure(3);
-    let state = dir.path().join("s.json");
-    let before = std::fs::read(&state).expect("state file");
+    let before = dir.read("s.json");
     let case = fixtures().join("invalid/several-problems.yaml");
     let out = runbook(
-        dir.path(),
+        &dir,
         &["resume", "s.json", "--answers", &case.display().to_string()],
     );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    for want in expected(&case) {
-        assert!(stderr.contains(&want), "want: {want}\ngot: {stderr}");
+    let stderr = out.stderr();
+    assert_eq!(out.output.status.code(), Some(1), "{stderr}");
+    if let Some(failure) = mismatch(&case, &expected_of(&case), &stderr) {
+        panic!("{failure}");
     }
     assert_eq!(
-        std::fs::read(&state).expect("state file"),
+        dir.read("s.json"),
         before,
         "the refused resume changed the state file"
     );
@@ -149,15 +127,7 @@ fn a_misspelt_step_and_a_wait_of_4x_are_refused_for_a_shipped_runbook() {
         "default: done\nsteps:\n  no-such-step: {skip: typo}\n  check-time-skew: {wait: 4x}\n";
     let stderr = Test::new()
         .file("a.yaml", text)
-        .args([
-            "run",
-            rb,
-            "--example",
-            "--answers",
-            "a.yaml",
-            "--state",
-            "s.json",
-        ])
+        .args(scripted_run(rb, "a.yaml"))
         .go()
         .failure(1)
         .stderr();
@@ -168,15 +138,7 @@ fn a_misspelt_step_and_a_wait_of_4x_are_refused_for_a_shipped_runbook() {
     );
     let stderr = Test::new()
         .file("a.yaml", text.replace("4x", "4s"))
-        .args([
-            "run",
-            rb,
-            "--example",
-            "--answers",
-            "a.yaml",
-            "--state",
-            "s.json",
-        ])
+        .args(scripted_run(rb, "a.yaml"))
         .go()
         .failure(1)
         .stderr();

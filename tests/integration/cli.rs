@@ -1,9 +1,10 @@
-//! The command line: list, show, schema, exit codes, closed pipes, and value errors.
+//! The command line: list, show, schema, completions, exit codes, closed pipes, and value errors.
 
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
-use crate::support::{Test, shipped_ids};
+use crate::support::fixtures::ROTATE;
+use crate::support::{Test, Workspace, shipped_ids};
 
 #[test]
 fn list_json_has_every_shipped_runbook() {
@@ -60,20 +61,83 @@ fn show_json_has_the_documented_shape() {
 }
 
 #[test]
-fn show_text_lists_params_and_steps() {
+fn list_text_has_a_line_per_shipped_runbook() {
+    let out = Test::new().args(["list"]).go().success().stdout();
+    insta::assert_snapshot!(out, @r#"
+    adfs-event-302-actas                      1.1.0     Authorize an ActAs caller after AD FS event 302 (Act As Authorization Error)
+    adfs-event-323-impersonation              1.1.0     AD FS event 323 - allow one caller to impersonate users (OnBehalfOf) for a relying party
+    exchange-federation-1007-triage           1.1.0     Triage "1007 AccessDenied" from the Microsoft Federation Gateway (time skew or certificate)
+    exchange-federation-certificate-rollover  1.1.0     Renew the Exchange federation certificate before it expires (certificate rollover)
+    exchange-federation-trust-rebuild         1.1.0     Rebuild the Exchange federation trust after the federation certificate expired
+    exchange-hybrid-kb2995731-repair          1.1.0     Repair the HCW "Federation trust ... Deleted Objects ... DEL:" error (KB2995731)
+    "#);
+}
+
+#[test]
+fn show_text_has_the_description_parameters_steps_and_references() {
     let out = Test::new()
-        .args(["show", "exchange-federation-trust-rebuild"])
+        .file("rotate.yaml", ROTATE)
+        .args(["show", "rotate.yaml"])
         .go()
         .success()
         .stdout();
-    assert!(
-        out.contains("Parameters:") && out.contains("primary_domain"),
-        "{out}"
-    );
-    assert!(
-        out.contains("Steps:") && out.contains("destructive"),
-        "{out}"
-    );
+    insta::assert_snapshot!(out, @"
+    rotate 2.1.0: Rotate the partner token
+
+    Replaces the token a partner uses, after a look at the trust and the change manager's
+    approval.
+
+    Parameters:
+      domain (domain, required), e.g. contoso.com
+          The federated domain.
+      partners (list of domain, required), e.g. fabrikam.com,tailspin.com
+          Every partner organisation.
+      token (string, required, secret), e.g. ********
+          The new token, from the vault.
+      tell_partners (bool, optional), e.g. true
+          Whether the partners are told at the end.
+
+    Steps:
+       1. look                                     check [read, gate]
+       2. read-name                                capture [read]
+       3. approve                                  approval [read]
+       4. how                                      decision [read]
+       5. rotate                                   command [destructive, for each in partners]
+       6. done                                     notify [read, when tell_partners]
+
+    References:
+      https://learn.microsoft.com/exchange/federation
+    ");
+}
+
+#[test]
+fn show_text_of_every_shipped_runbook_lists_each_parameter_and_step() {
+    for id in shipped_ids() {
+        let rb = runbook::loader::load(&id, &runbook::templates::Templates::default())
+            .expect("shipped runbooks load")
+            .runbook;
+        let out = Test::new().args(["show", &id]).go().success().stdout();
+        let (params, steps) = out
+            .split_once("\nParameters:\n")
+            .and_then(|(_, rest)| rest.split_once("\nSteps:\n"))
+            .unwrap_or_else(|| panic!("{id}: no Parameters: and Steps: in\n{out}"));
+        for p in &rb.params {
+            let line = format!("  {} (", p.name);
+            assert!(
+                params.lines().any(|l| l.starts_with(&line)),
+                "{id}: parameter {}",
+                p.name
+            );
+        }
+        for (i, st) in rb.steps.iter().enumerate() {
+            let line = format!("  {:>2}. {} ", i + 1, st.id);
+            assert!(
+                steps.lines().any(|l| l.starts_with(&line)),
+                "{id}: step {}",
+                st.id
+            );
+        }
+    }
 }
 
 #[test]
@@ -197,8 +261,9 @@ fn a_bad_params_file_points_at_the_line() {
 
 #[test]
 fn a_closed_pipe_is_not_a_panic() {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("runbook"))
-        .args(["export", "exchange-federation-trust-rebuild", "--example"])
+    let ws = Workspace::new();
+    let mut child = ws
+        .command(["export", "exchange-federation-trust-rebuild", "--example"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -215,4 +280,13 @@ fn a_closed_pipe_is_not_a_panic() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(output.status.code(), Some(0), "{stderr}");
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let run = Test::new().args(["completions", shell]).go().success();
+        let out = run.stdout();
+        assert!(out.len() > 100 && out.contains("runbook"), "{shell}: {out}");
+    }
 }

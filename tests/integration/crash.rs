@@ -5,35 +5,17 @@
 //! `RUNBOOK_CRASH_KILLS=500 RUNBOOK_CRASH_DOMAINS=2000 cargo test --test integration crash`.
 
 use std::collections::BTreeSet;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
-use crate::support::Test;
+use crate::support::Workspace;
 
-fn done_units(dir: &std::path::Path) -> Option<BTreeSet<String>> {
-    if !dir.join("s.json").exists() {
-        return None;
-    }
-    let out = Command::new(assert_cmd::cargo::cargo_bin("runbook"))
-        .current_dir(dir)
-        .args(["status", "s.json", "--format", "json"])
-        .output()
-        .expect("status runs");
-    assert!(
-        out.status.success(),
-        "the state must always load: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let st: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    Some(
-        st["units"]
-            .as_array()
-            .expect("units")
-            .iter()
-            .filter(|u| u["status"] == "done")
-            .map(|u| u["id"].as_str().expect("id").to_owned())
-            .collect(),
-    )
+/// The units recorded done, once the state file exists (it must always load).
+fn done_units(ws: &Workspace) -> Option<BTreeSet<String>> {
+    ws.path()
+        .join("s.json")
+        .exists()
+        .then(|| ws.done_units("s.json").into_iter().collect())
 }
 
 #[test]
@@ -55,21 +37,18 @@ fn sigkill_at_many_points_never_loses_a_done_unit() {
             .map(|d| format!("  - {d}\n"))
             .collect::<String>()
     );
-    let t = Test::new()
+    let ws = Workspace::new()
         .file("p.yaml", params)
         .file("a.yaml", "default: done\n");
-    let dir = t.dir_path();
-    let bin = assert_cmd::cargo::cargo_bin("runbook");
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut kills = 0;
     let mut finished = false;
     for round in 0..max_kills * 3 {
-        let mut cmd = Command::new(&bin);
-        cmd.current_dir(&dir)
-            .stdin(Stdio::null())
+        let mut cmd = ws.command(Vec::<&str>::new());
+        cmd.stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        if dir.join("s.json").exists() {
+        if ws.path().join("s.json").exists() {
             cmd.args(["resume", "s.json", "--answers", "a.yaml"]);
         } else {
             cmd.args([
@@ -91,7 +70,7 @@ fn sigkill_at_many_points_never_loses_a_done_unit() {
             kills += 1;
         }
         let status = child.wait().expect("reaped");
-        if let Some(done) = done_units(&dir) {
+        if let Some(done) = done_units(&ws) {
             let lost: Vec<_> = seen.difference(&done).collect();
             assert!(
                 lost.is_empty(),
@@ -108,41 +87,23 @@ fn sigkill_at_many_points_never_loses_a_done_unit() {
         }
     }
     if !finished {
-        let out = Command::new(&bin)
-            .current_dir(&dir)
-            .args(["resume", "s.json", "--answers", "a.yaml"])
-            .output()
-            .expect("resume");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        ws.cmd(["resume", "s.json", "--answers", "a.yaml"])
+            .success();
     }
     assert!(
         kills >= 5,
         "only {kills} kills landed: the run was too fast to test anything"
     );
-    let done = done_units(&dir).expect("state");
+    let done = done_units(&ws).expect("state");
     assert!(seen.is_subset(&done));
-    let st: serde_json::Value = serde_json::from_slice(
-        &Command::new(&bin)
-            .current_dir(&dir)
-            .args(["status", "s.json", "--format", "json"])
-            .output()
-            .expect("status")
-            .stdout,
-    )
-    .expect("json");
-    assert_eq!(st["complete"], true);
-    let leftovers: Vec<_> = std::fs::read_dir(&dir)
-        .expect("dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+    assert_eq!(ws.status("s.json")["complete"], true);
+    let leftovers: Vec<_> = ws
+        .files()
+        .into_iter()
         .filter(|n| n.ends_with(".tmp"))
         .collect();
     assert!(
         leftovers.is_empty(),
         "temp files left behind: {leftovers:?}"
     );
-    drop(t);
 }

@@ -2,7 +2,8 @@
 //! so these tests take the same code path with `sh` and the POSIX end-marker dialect.
 #![cfg(unix)]
 
-use crate::support::Test;
+use crate::support::record::unit;
+use crate::support::{Run, Test, Workspace};
 
 fn runbook(steps: &str) -> String {
     format!(
@@ -12,7 +13,7 @@ fn runbook(steps: &str) -> String {
     )
 }
 
-fn exec_run(t: Test, answers: &str) -> (crate::support::Run, tempfile::TempDir) {
+fn exec_run(t: Test, answers: &str) -> (Run, Workspace) {
     t.file("a.yaml", answers)
         .args([
             "run",
@@ -28,19 +29,6 @@ fn exec_run(t: Test, answers: &str) -> (crate::support::Run, tempfile::TempDir) 
             "--auto-read",
         ])
         .run()
-}
-
-fn state(dir: &tempfile::TempDir) -> serde_json::Value {
-    crate::support::record(dir.path(), "s.json")
-}
-
-fn unit<'a>(st: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    st["units"]
-        .as_array()
-        .expect("units")
-        .iter()
-        .find(|u| u["id"] == id)
-        .unwrap_or_else(|| panic!("no unit {id}"))
 }
 
 const CHECK_AND_COMMAND: &str = "  - id: look\n    title: Look\n    kind: check\n    \
@@ -62,7 +50,7 @@ fn commands_run_in_one_shell_with_output_streamed_judged_and_kept() {
         "stderr is part of the output: {err}"
     );
     assert!(dir.path().join("changed.txt").exists(), "the command ran");
-    let st = state(&dir);
+    let st = dir.record("s.json");
     let look = unit(&st, "look");
     assert_eq!(look["status"], "done");
     let e = &look["executions"][0];
@@ -82,11 +70,7 @@ fn commands_run_in_one_shell_with_output_streamed_judged_and_kept() {
         .map(|e| e["what"].as_str().expect("what").to_owned())
         .collect();
     assert_eq!(whats, ["command", "verify"]);
-    let report = Test::new()
-        .args(["report".as_ref(), dir.path().join("s.json").as_os_str()])
-        .go()
-        .success()
-        .stdout();
+    let report = dir.report("s.json");
     assert!(
         report.contains("state: Enabled"),
         "output in the report: {report}"
@@ -102,7 +86,7 @@ fn a_failed_check_is_judged_failed_and_the_operator_can_overrule_with_a_reason()
     let (run, dir) = exec_run(t, "default: done\n");
     let err = run.failure(4).stderr();
     assert!(err.contains("aborted at look"), "{err}");
-    let st = state(&dir);
+    let st = dir.record("s.json");
     let e = &unit(&st, "look")["executions"][0];
     assert!(
         e["verdict"]
@@ -118,7 +102,7 @@ fn a_failed_check_is_judged_failed_and_the_operator_can_overrule_with_a_reason()
         "default: done\nsteps:\n  look: {overrule: the service says Enabled in French}\n",
     );
     run.success();
-    let st = state(&dir);
+    let st = dir.record("s.json");
     let look = unit(&st, "look");
     assert_eq!(look["status"], "done");
     assert!(
@@ -157,7 +141,7 @@ fn a_timeout_fails_the_step_and_keeps_the_output() {
         started.elapsed() < std::time::Duration::from_secs(15),
         "the timeout held"
     );
-    let st = state(&dir);
+    let st = dir.record("s.json");
     let e = &unit(&st, "slow")["executions"][0];
     assert!(
         e["verdict"]
@@ -183,7 +167,7 @@ fn a_shell_that_dies_is_restarted_with_its_preamble_and_the_step_asked_again() {
     let (run, dir) = exec_run(t, "default: done\n");
     let err = run.success().stderr();
     assert!(err.contains("the shell exited while `die` ran"), "{err}");
-    let st = state(&dir);
+    let st = dir.record("s.json");
     let runs = unit(&st, "die")["executions"]
         .as_array()
         .expect("executions")
@@ -213,7 +197,7 @@ fn a_capture_proposes_its_value_from_the_output() {
     let (run, dir) = exec_run(t, "default: done\n");
     run.success();
     assert_eq!(
-        state(&dir)["captured"]["thumb"],
+        dir.record("s.json")["captured"]["thumb"],
         "AAAABBBBCCCCDDDDEEEEFFFF0000111122223333"
     );
 }
@@ -225,7 +209,7 @@ fn a_wait_polls_until_its_check_passes() {
     let t = Test::new().file("ex.yaml", runbook(steps));
     let (run, dir) = exec_run(t, "default: done\nsteps:\n  w: {wait: 1s}\n");
     run.success();
-    let st = state(&dir);
+    let st = dir.record("s.json");
     let w = unit(&st, "w");
     assert_eq!(w["executions"].as_array().expect("polls").len(), 3);
     assert!(
@@ -248,14 +232,10 @@ fn secrets_reach_the_shell_on_stdin_and_are_masked_everywhere_after() {
         run.stderr()
     );
     assert!(!run.stderr().contains("S3cret-Value-42"));
-    let st = std::fs::read_to_string(dir.path().join("s.json")).expect("state");
+    let st = dir.read("s.json");
     assert!(!st.contains("S3cret-Value-42"), "secret in the state");
     assert!(st.contains("token is ********"), "{st}");
-    let report = Test::new()
-        .args(["report".as_ref(), dir.path().join("s.json").as_os_str()])
-        .go()
-        .success()
-        .stdout();
+    let report = dir.report("s.json");
     assert!(!report.contains("S3cret-Value-42"));
 }
 
@@ -269,7 +249,7 @@ fn change_steps_ask_before_running_even_with_auto_read() {
     );
     run.success();
     assert!(!dir.path().join("changed.txt").exists(), "not run");
-    let st = state(&dir);
+    let st = dir.record("s.json");
     assert_eq!(unit(&st, "change")["status"], "skipped");
     assert!(
         st["events"]
@@ -287,7 +267,7 @@ fn output_is_kept_up_to_64_kib_per_unit_with_a_marker() {
     let t = Test::new().file("ex.yaml", runbook(steps));
     let (run, dir) = exec_run(t, "default: done\n");
     run.success();
-    let st = state(&dir);
+    let st = dir.record("s.json");
     let out = unit(&st, "big")["executions"][0]["output"]
         .as_str()
         .expect("output")

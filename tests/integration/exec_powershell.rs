@@ -12,7 +12,8 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::support::{Test, root};
+use crate::support::record::{events, unit};
+use crate::support::{Run, Test, Workspace, root};
 
 /// The stand-in, built when `cargo test` did not build it (`cargo test --test integration`
 /// builds no examples) or when it is older than its source.
@@ -88,24 +89,11 @@ fn exec_args<'a>(shell: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     args
 }
 
-fn exec_run(t: Test, answers: &str, extra: &[&str]) -> (crate::support::Run, tempfile::TempDir) {
+fn exec_run(t: Test, answers: &str, extra: &[&str]) -> (Run, Workspace) {
     let shell = shell();
     t.file("a.yaml", answers)
         .args(exec_args(&shell, extra))
         .run()
-}
-
-fn state(dir: &Path) -> Value {
-    crate::support::record(dir, "s.json")
-}
-
-fn unit<'a>(st: &'a Value, id: &str) -> &'a Value {
-    st["units"]
-        .as_array()
-        .expect("units")
-        .iter()
-        .find(|u| u["id"] == id)
-        .unwrap_or_else(|| panic!("no unit {id}"))
 }
 
 /// The stand-in's log: one JSON object per line.
@@ -138,15 +126,6 @@ fn scripts_per_shell(log: &[Value]) -> Vec<Vec<String>> {
         }
     }
     shells.into_iter().map(|(_, s)| s).collect()
-}
-
-fn events<'a>(st: &'a Value, kind: &str) -> Vec<&'a Value> {
-    st["events"]
-        .as_array()
-        .expect("events")
-        .iter()
-        .filter(|e| e["event"] == kind)
-        .collect()
 }
 
 #[test]
@@ -192,7 +171,7 @@ fn the_setup_sets_utf8_output_first_then_the_preamble_and_each_script_is_the_ren
         assert!(line.is_ascii(), "{line}");
         assert!(!line.contains("Write-Output"), "{line}");
     }
-    let st = state(dir.path());
+    let st = dir.record("s.json");
     assert_eq!(
         unit(&st, "look")["executions"][0]["output"],
         "state: Enabled\nhello-from-preamble",
@@ -223,7 +202,7 @@ fn czech_event_text_reaches_pass_if_and_the_record_intact() {
         err.contains(&format!("| {CZECH}")),
         "streamed intact: {err}"
     );
-    let st = state(dir.path());
+    let st = dir.record("s.json");
     let e = &unit(&st, "event")["executions"][0];
     assert_eq!(e["output"], CZECH);
     assert_eq!(e["verdict"], "pass");
@@ -238,11 +217,7 @@ fn czech_event_text_reaches_pass_if_and_the_record_intact() {
         "{control}"
     );
     assert_ne!(control["output"], CZECH);
-    let report = Test::new()
-        .args(["report".as_ref(), dir.path().join("s.json").as_os_str()])
-        .go()
-        .success()
-        .stdout();
+    let report = dir.report("s.json");
     assert!(report.contains(CZECH), "{report}");
 }
 
@@ -262,7 +237,7 @@ fn errors_and_exit_codes_map_to_the_status_as_the_wrapper_does() {
     let t = Test::new().file("ps.yaml", runbook(steps));
     let (run, dir) = exec_run(t, "default: done\n", &[]);
     run.success();
-    let st = state(dir.path());
+    let st = dir.record("s.json");
     let statuses: Vec<(String, Value, Value)> =
         ["native", "thrown", "write-error", "unknown", "cleared"]
             .iter()
@@ -331,7 +306,7 @@ fn secrets_reach_the_powershell_stand_in_only_on_stdin() {
     for e in log.iter().filter(|e| e["event"] == "command") {
         assert!(!e["line"].as_str().expect("line").contains(SECRET));
     }
-    let st = std::fs::read_to_string(dir.path().join("s.json")).expect("state");
+    let st = dir.read("s.json");
     assert!(!st.contains(SECRET), "secret in the state");
 }
 
@@ -349,7 +324,7 @@ fn a_powershell_timeout_stops_the_shell_and_the_next_command_gets_a_new_one_set_
     );
     run.success();
     assert!(started.elapsed() < std::time::Duration::from_secs(15));
-    let st = state(dir.path());
+    let st = dir.record("s.json");
     let e = &unit(&st, "slow")["executions"][0];
     assert!(
         e["verdict"]
@@ -384,7 +359,7 @@ fn a_powershell_that_dies_is_restarted_set_up_again_and_exit_ends_the_shell() {
         let (run, dir) = exec_run(t, "default: done\n", &[]);
         let err = run.failure(4).stderr();
         assert!(err.contains("the shell exited while `die` ran"), "{err}");
-        let st = state(dir.path());
+        let st = dir.record("s.json");
         let runs = unit(&st, "die")["executions"]
             .as_array()
             .expect("executions")
@@ -429,7 +404,7 @@ fn a_preamble_file_replaces_the_runbooks_on_run_and_resume_and_is_recorded() {
         err.contains("--exec: shell `") && err.contains("preamble from --preamble `remote.ps1`"),
         "shown: {err}"
     );
-    let st = state(dir.path());
+    let st = dir.record("s.json");
     let e = &unit(&st, "trust")["executions"][0];
     assert_eq!(e["verdict"], "pass", "{e}");
     assert_eq!(
@@ -458,14 +433,12 @@ fn a_preamble_file_replaces_the_runbooks_on_run_and_resume_and_is_recorded() {
     );
 
     let shell = shell();
-    std::fs::write(
-        dir.path().join("a2.yaml"),
+    dir.write(
+        "a2.yaml",
         "params:\n  token: example-token\ndefault: done\n",
-    )
-    .expect("answers");
+    );
     // The stand-in's log is relative to the working directory: run the resume in the run's.
-    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("runbook"))
-        .current_dir(dir.path())
+    dir.test()
         .args([
             "resume",
             "s.json",
@@ -481,14 +454,9 @@ fn a_preamble_file_replaces_the_runbooks_on_run_and_resume_and_is_recorded() {
             "--auto-read",
         ])
         .args(["--preamble", "other.ps1"])
-        .output()
-        .expect("resume");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let st = state(dir.path());
+        .go()
+        .success();
+    let st = dir.record("s.json");
     assert_eq!(
         unit(&st, "again")["executions"][0]["output"],
         "hello-from-second-workstation"
@@ -501,11 +469,7 @@ fn a_preamble_file_replaces_the_runbooks_on_run_and_resume_and_is_recorded() {
             .expect("detail")
             .contains("--preamble `other.ps1`")
     );
-    let report = Test::new()
-        .args(["report".as_ref(), dir.path().join("s.json").as_os_str()])
-        .go()
-        .success()
-        .stdout();
+    let report = dir.report("s.json");
     assert!(report.contains("## Shell (`--exec`)"), "{report}");
     assert!(
         report.contains("```powershell\n$GREETING = 'hello-from-remote'"),
@@ -523,7 +487,7 @@ fn a_remove_cmdlet_without_confirm_false_fails_in_a_noninteractive_shell() {
     let t = Test::new().file("ps.yaml", runbook(steps));
     let (run, dir) = exec_run(t, "default: done\n", &[]);
     run.failure(4);
-    let st = state(dir.path());
+    let st = dir.record("s.json");
     let e = &unit(&st, "remove")["executions"][0];
     assert_eq!(e["exit_status"], 1);
     assert!(
@@ -543,8 +507,8 @@ fn a_destructive_command_reaches_the_shell_only_after_the_typed_confirmation() {
         - id: remove\n    title: Remove the domain\n    kind: command\n    impact: destructive\n    \
         instructions: Removes it.\n    confirm: domain\n    rollback:\n      instructions: Add it back.\n    \
         command: Remove-FederatedDomain -DomainName {{ domain }} -Force -Confirm:$false\n";
-    let t = Test::new().file("ps.yaml", runbook(steps));
-    let dir = t.dir_path();
+    let ws = Workspace::new().file("ps.yaml", runbook(steps));
+    let dir = ws.path().to_owned();
     let shell = shell();
     let sent = |dir: &Path| -> Vec<String> {
         scripts_per_shell(&log(dir))
@@ -554,7 +518,7 @@ fn a_destructive_command_reaches_the_shell_only_after_the_typed_confirmation() {
             .collect()
     };
     let mut s = spawn(
-        &dir,
+        &ws,
         &[
             "run",
             "ps.yaml",
@@ -590,7 +554,7 @@ fn a_destructive_command_reaches_the_shell_only_after_the_typed_confirmation() {
         sent(&dir),
         ["Remove-FederatedDomain -DomainName 'contoso.com' -Force -Confirm:$false"]
     );
-    let st = state(&dir);
+    let st = ws.record("s.json");
     let kinds: Vec<&str> = st["events"]
         .as_array()
         .expect("events")
@@ -603,5 +567,4 @@ fn a_destructive_command_reaches_the_shell_only_after_the_typed_confirmation() {
         at("confirmed").is_some() && at("confirmed") < at("executed"),
         "{kinds:?}"
     );
-    drop(t);
 }

@@ -88,13 +88,12 @@ fn export_is_deterministic_and_honours_source_date_epoch() {
     let a = export("exchange-federation-trust-rebuild", "ps1");
     let b = export("exchange-federation-trust-rebuild", "ps1");
     assert_eq!(a, b);
-    let mut cmd = assert_cmd::Command::cargo_bin("runbook").expect("bin");
-    let out = cmd
+    let text = Test::new()
         .env("SOURCE_DATE_EPOCH", "1795392000")
         .args(["export", "exchange-federation-trust-rebuild", "--example"])
-        .output()
-        .expect("runs");
-    let text = String::from_utf8_lossy(&out.stdout);
+        .go()
+        .success()
+        .stdout();
     assert!(
         text.contains("# Generated:  2026-11-23T00:00:00Z by runbook "),
         "{}",

@@ -2,70 +2,22 @@
 //! clock behind the record. Each time the run stops with a clear message, the last good state
 //! stays intact and resumable, and nothing already recorded is lost.
 
-use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-use crate::support::Test;
+use crate::support::fixtures::stopped_after_the_first_step;
+use crate::support::record::events;
+use crate::support::{Workspace, scripted_run};
 
-const TINY: &str = "id: tiny\ntitle: Three steps\nversion: '1'\nsteps:\n  \
-    - id: one\n    title: One\n    kind: instruction\n  \
-    - id: two\n    title: Two\n    kind: instruction\n  \
-    - id: three\n    title: Three\n    kind: instruction\n";
-
-fn bin(dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("runbook"));
-    cmd.current_dir(dir)
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .env_remove("RUNBOOK_FAILPOINTS");
-    cmd
+fn temps_left(ws: &Workspace) -> Vec<String> {
+    let mut names = ws.files();
+    names.retain(|n| n.ends_with(".tmp"));
+    names
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("exited, not killed")
-}
-
-fn status(dir: &Path, state: &str) -> serde_json::Value {
-    let out = bin(dir, &["status", state, "--format", "json"])
-        .output()
-        .expect("status");
-    assert!(
-        out.status.success(),
-        "{state} must load: {}",
-        text(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
-}
-
-fn done(dir: &Path, state: &str) -> BTreeSet<String> {
-    status(dir, state)["units"]
-        .as_array()
-        .expect("units")
-        .iter()
-        .filter(|u| u["status"] == "done")
-        .map(|u| u["id"].as_str().expect("id").to_owned())
-        .collect()
-}
-
-fn temps_left(dir: &Path) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .expect("dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".tmp"))
-        .collect()
-}
-
-fn resume_to_the_end(dir: &Path, state: &str) {
-    let out = bin(dir, &["resume", state, "--answers", "a.yaml"])
-        .output()
-        .expect("resume");
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(status(dir, state)["complete"], true);
+fn resume_to_the_end(ws: &Workspace, state: &str) {
+    ws.cmd(["resume", state, "--answers", "a.yaml"]).success();
+    assert_eq!(ws.status(state)["complete"], true);
 }
 
 #[test]
@@ -81,26 +33,14 @@ fn a_disk_that_fills_or_turns_read_only_mid_run_stops_it_and_the_saved_state_res
         ),
         ("readonly", "permission denied"),
     ] {
-        let t = Test::new().file("a.yaml", "default: done\n");
-        let dir = t.dir_path();
-        let out = bin(
-            &dir,
-            &[
-                "run",
-                "exchange-federation-trust-rebuild",
-                "--example",
-                "--answers",
-                "a.yaml",
-                "--state",
-                "s.json",
-            ],
-        )
-        .env("RUNBOOK_FAILPOINTS", format!("store-write={kind}@12"))
-        .output()
-        .expect("run");
-        let err = text(&out.stderr);
-        assert_eq!(code(&out), 1, "{kind}: {err}");
-        assert!(!err.contains("panicked"), "{err}");
+        let ws = Workspace::new().file("a.yaml", "default: done\n");
+        let err = ws
+            .test()
+            .args(scripted_run("exchange-federation-trust-rebuild", "a.yaml"))
+            .env("RUNBOOK_FAILPOINTS", format!("store-write={kind}@12"))
+            .go()
+            .failure(1)
+            .stderr();
         assert!(
             err.contains("cannot save s.json: ") && err.contains(says),
             "{err}"
@@ -110,18 +50,18 @@ fn a_disk_that_fills_or_turns_read_only_mid_run_stops_it_and_the_saved_state_res
             "{err}"
         );
         assert!(err.contains("resume with: runbook resume s.json"), "{err}");
-        assert!(temps_left(&dir).is_empty(), "{kind}: temp files left");
-        let before = done(&dir, "s.json");
+        assert!(temps_left(&ws).is_empty(), "{kind}: temp files left");
+        let before = ws.done_units("s.json");
         assert!(
             !before.is_empty(),
             "{kind}: eleven saves record finished steps"
         );
-        resume_to_the_end(&dir, "s.json");
+        resume_to_the_end(&ws, "s.json");
+        let after = ws.done_units("s.json");
         assert!(
-            before.is_subset(&done(&dir, "s.json")),
+            before.iter().all(|u| after.contains(u)),
             "{kind}: lost units"
         );
-        drop(t);
     }
 }
 
@@ -183,80 +123,43 @@ impl Drop for ReadOnly<'_> {
     }
 }
 
-/// The three-step runbook run with answers for its first step only: stopped (exit 3), saved,
-/// with `a.yaml` ready to answer the rest.
-fn stopped_after_the_first_step() -> Test {
-    let t = Test::new()
-        .file("tiny.yaml", TINY)
-        .file("first.yaml", "steps:\n  one: done\n")
-        .file("a.yaml", "default: done\n");
-    let out = bin(
-        &t.dir_path(),
-        &[
-            "run",
-            "tiny.yaml",
-            "--answers",
-            "first.yaml",
-            "--state",
-            "s.json",
-        ],
-    )
-    .output()
-    .expect("run");
-    assert_eq!(code(&out), 3, "{}", text(&out.stderr));
-    t
-}
-
 #[cfg(unix)]
 #[test]
 fn a_read_only_state_folder_does_not_stop_a_run_that_appends_to_its_file() {
     // A record is only appended to once it exists: the folder's permissions no longer matter.
-    let t = stopped_after_the_first_step();
-    let dir = t.dir_path();
+    let ws = stopped_after_the_first_step();
     {
-        let _ro = ReadOnly::make(&dir);
-        let out = bin(&dir, &["resume", "s.json", "--answers", "a.yaml"])
-            .output()
-            .expect("resume");
-        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        let _ro = ReadOnly::make(ws.path());
+        ws.cmd(["resume", "s.json", "--answers", "a.yaml"])
+            .success();
     }
-    assert_eq!(done(&dir, "s.json").len(), 3);
-    drop(t);
+    assert_eq!(ws.done_units("s.json").len(), 3);
 }
 
 #[cfg(unix)]
 #[test]
 fn a_read_only_state_file_is_refused_before_anything_is_recorded() {
-    let t = stopped_after_the_first_step();
-    let dir = t.dir_path();
-    let saved = std::fs::read(dir.join("s.json")).expect("state");
-    let file = dir.join("s.json");
+    let ws = stopped_after_the_first_step();
+    let saved = ws.read("s.json");
+    let file = ws.path().join("s.json");
     {
         let _ro = ReadOnly::make(&file);
-        let out = bin(&dir, &["resume", "s.json", "--answers", "a.yaml"])
-            .output()
-            .expect("resume");
-        let err = text(&out.stderr);
-        assert_eq!(code(&out), 1, "{err}");
+        let err = ws
+            .cmd(["resume", "s.json", "--answers", "a.yaml"])
+            .failure(1)
+            .stderr();
         assert!(err.contains("s.json: "), "{err}");
-        assert_eq!(
-            std::fs::read(dir.join("s.json")).expect("state"),
-            saved,
-            "untouched"
-        );
+        assert_eq!(ws.read("s.json"), saved, "untouched");
     }
-    resume_to_the_end(&dir, "s.json");
-    assert_eq!(done(&dir, "s.json").len(), 3);
-    drop(t);
+    resume_to_the_end(&ws, "s.json");
+    assert_eq!(ws.done_units("s.json").len(), 3);
 }
 
 /// A run stopped after its first step, then its newest event moved `ahead` seconds into the
 /// future, as if recorded on a machine whose clock runs ahead of this one.
-fn stopped_run_recorded_ahead(ahead: i64) -> (Test, Vec<u8>) {
-    let t = stopped_after_the_first_step();
-    let dir = t.dir_path();
-    let path = dir.join("s.json");
-    let text = std::fs::read_to_string(&path).expect("state");
+fn stopped_run_recorded_ahead(ahead: i64) -> (Workspace, String) {
+    let ws = stopped_after_the_first_step();
+    let text = ws.read("s.json");
     let (before, last) = text
         .trim_end()
         .rsplit_once('\n')
@@ -268,20 +171,18 @@ fn stopped_run_recorded_ahead(ahead: i64) -> (Test, Vec<u8>) {
     // The newest line is not chained to by any other yet: its time can differ unnoticed, as
     // when it was written by a machine whose clock runs ahead.
     last["at"] = serde_json::Value::String(at);
-    let bytes = format!("{before}\n{last}\n").into_bytes();
-    std::fs::write(&path, &bytes).expect("write");
-    (t, bytes)
+    let text = format!("{before}\n{last}\n");
+    ws.write("s.json", &text);
+    (ws, text)
 }
 
 #[test]
 fn a_clock_far_behind_the_record_stops_the_resume_before_anything_is_saved() {
-    let (t, bytes) = stopped_run_recorded_ahead(3600);
-    let dir = t.dir_path();
-    let out = bin(&dir, &["resume", "s.json", "--answers", "a.yaml"])
-        .output()
-        .expect("resume");
-    let err = text(&out.stderr);
-    assert_eq!(code(&out), 1, "{err}");
+    let (ws, text) = stopped_run_recorded_ahead(3600);
+    let err = ws
+        .cmd(["resume", "s.json", "--answers", "a.yaml"])
+        .failure(1)
+        .stderr();
     assert!(
         err.contains("this machine's clock is 59m") || err.contains("this machine's clock is 1h"),
         "{err}"
@@ -291,53 +192,35 @@ fn a_clock_far_behind_the_record_stops_the_resume_before_anything_is_saved() {
         err.contains("runbook resume s.json --accept-clock-skew"),
         "{err}"
     );
-    assert_eq!(std::fs::read(dir.join("s.json")).expect("state"), bytes);
+    assert_eq!(ws.read("s.json"), text);
 
-    let out = bin(
-        &dir,
-        &[
-            "resume",
-            "s.json",
-            "--answers",
-            "a.yaml",
-            "--accept-clock-skew",
-        ],
-    )
-    .output()
-    .expect("resume");
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let st = status(&dir, "s.json");
+    ws.cmd([
+        "resume",
+        "s.json",
+        "--answers",
+        "a.yaml",
+        "--accept-clock-skew",
+    ])
+    .success();
+    let st = ws.status("s.json");
     assert_eq!(st["complete"], true);
-    let skew = st["events"]
-        .as_array()
-        .expect("events")
-        .iter()
-        .find(|e| e["event"] == "clock-behind")
+    let skew = *events(&st, "clock-behind")
+        .first()
         .expect("the skew is recorded");
     assert!(skew["detail"].as_str().expect("detail").contains("behind"));
-    drop(t);
 }
 
 #[test]
 fn a_clock_slightly_behind_is_recorded_and_the_run_goes_on() {
-    let (t, _) = stopped_run_recorded_ahead(90);
-    let dir = t.dir_path();
-    let out = bin(&dir, &["resume", "s.json", "--answers", "a.yaml"])
-        .output()
-        .expect("resume");
-    let err = text(&out.stderr);
-    assert!(out.status.success(), "{err}");
+    let (ws, _) = stopped_run_recorded_ahead(90);
+    let err = ws
+        .cmd(["resume", "s.json", "--answers", "a.yaml"])
+        .success()
+        .stderr();
     assert!(err.contains("behind the newest recorded event"), "{err}");
-    let st = status(&dir, "s.json");
+    let st = ws.status("s.json");
     assert_eq!(st["complete"], true);
-    assert!(
-        st["events"]
-            .as_array()
-            .expect("events")
-            .iter()
-            .any(|e| e["event"] == "clock-behind")
-    );
-    drop(t);
+    assert!(!events(&st, "clock-behind").is_empty());
 }
 
 /// Mid-run faults at a real prompt: the state is saved, the operator is deciding, and the
@@ -348,9 +231,9 @@ mod at_a_prompt {
     use crate::terminal::{RUNBOOK, exit_code, spawn};
     use expectrl::Expect;
 
-    fn at_first_prompt(t: &Test) -> expectrl::session::OsSession {
+    fn at_first_prompt(ws: &Workspace) -> expectrl::session::OsSession {
         let mut s = spawn(
-            &t.dir_path(),
+            ws,
             &[
                 "run",
                 "pty.yaml",
@@ -364,18 +247,22 @@ mod at_a_prompt {
         s
     }
 
-    fn pty_test() -> Test {
-        Test::new()
+    fn pty_workspace() -> Workspace {
+        Workspace::new()
             .file("pty.yaml", RUNBOOK)
             .file("a.yaml", "default: done\n")
     }
 
+    /// Whether `unit` is done in the record `state`.
+    fn done(ws: &Workspace, state: &str, unit: &str) -> bool {
+        ws.done_units(state).iter().any(|u| u == unit)
+    }
+
     #[test]
     fn a_deleted_state_file_is_written_back_with_everything_recorded() {
-        let t = pty_test();
-        let dir = t.dir_path();
-        let mut s = at_first_prompt(&t);
-        std::fs::remove_file(dir.join("s.json")).expect("delete");
+        let ws = pty_workspace();
+        let mut s = at_first_prompt(&ws);
+        std::fs::remove_file(ws.path().join("s.json")).expect("delete");
         s.send("\r").expect("passed");
         s.expect("was deleted while this run was using it")
             .expect("said");
@@ -383,52 +270,46 @@ mod at_a_prompt {
             .expect("resume command");
         assert_eq!(exit_code(s), 1);
         assert!(
-            done(&dir, "s.json").contains("look"),
+            done(&ws, "s.json", "look"),
             "the answer given after the delete is kept"
         );
-        resume_to_the_end(&dir, "s.json");
-        drop(t);
+        resume_to_the_end(&ws, "s.json");
     }
 
     #[test]
     fn a_replaced_state_file_is_left_alone_and_the_run_is_saved_beside_it() {
-        let t = pty_test();
-        let dir = t.dir_path();
-        let mut s = at_first_prompt(&t);
-        let path = dir.join("s.json");
+        let ws = pty_workspace();
+        let mut s = at_first_prompt(&ws);
         // Another program's copy: the same record, one event shorter.
-        let ours = std::fs::read_to_string(&path).expect("state");
+        let ours = ws.read("s.json");
         let cut = ours.trim_end().rfind('\n').expect("a header and events");
-        let theirs = ours.as_bytes()[..=cut].to_vec();
-        std::fs::write(&path, &theirs).expect("replace");
+        let theirs = &ours[..=cut];
+        ws.write("s.json", theirs);
         s.send("\r").expect("passed");
         s.expect("was changed by another program while this run was using it")
             .expect("said");
         s.expect("compare the two").expect("what to do");
         assert_eq!(exit_code(s), 1);
-        assert_eq!(std::fs::read(&path).expect("state"), theirs, "left alone");
-        let copy = std::fs::read_dir(&dir)
-            .expect("dir")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        assert_eq!(ws.read("s.json"), theirs, "left alone");
+        let copy = ws
+            .files()
+            .into_iter()
             .find(|n| n.starts_with("s.json.conflict-") && n.ends_with(".json"))
             .expect("this run's record saved beside it");
-        assert!(done(&dir, &copy).contains("look"), "nothing recorded lost");
-        resume_to_the_end(&dir, &copy);
-        drop(t);
+        assert!(done(&ws, &copy, "look"), "nothing recorded lost");
+        resume_to_the_end(&ws, &copy);
     }
 
     #[test]
     fn a_folder_turned_read_only_at_a_prompt_does_not_stop_the_run() {
-        let t = pty_test();
-        let dir = t.dir_path();
-        let mut s = at_first_prompt(&t);
+        let ws = pty_workspace();
+        let mut s = at_first_prompt(&ws);
         {
-            let _ro = ReadOnly::make(&dir);
+            let _ro = ReadOnly::make(ws.path());
             s.send("\r").expect("passed");
             s.expect("What happened?").expect("the next step is asked");
         }
         drop(s);
-        assert!(done(&dir, "s.json").contains("look"), "the answer is kept");
-        drop(t);
+        assert!(done(&ws, "s.json", "look"), "the answer is kept");
     }
 }

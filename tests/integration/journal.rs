@@ -2,90 +2,42 @@
 //! removed or moved line, and a runbook changed inside the record, each as the file really
 //! looks after it happened.
 
-use std::path::Path;
+use crate::support::fixtures::{TINY, stopped_after_the_first_step};
+use crate::support::record::events;
+use crate::support::{Test, Workspace};
 
-use crate::support::{Test, record, run_in};
-
-const TINY: &str = "id: tiny\ntitle: Three steps\nversion: '1'\nsteps:\n  \
-    - id: one\n    title: One\n    kind: instruction\n  \
-    - id: two\n    title: Two\n    kind: instruction\n  \
-    - id: three\n    title: Three\n    kind: instruction\n";
-
-/// The tiny runbook stopped after its first step (exit 3), with `all.yaml` to finish it.
-fn stopped() -> (Test, tempfile::TempDir) {
-    let (run, dir) = Test::new()
-        .file("tiny.yaml", TINY)
-        .file("first.yaml", "steps:\n  one: done\n")
-        .file("all.yaml", "default: done\n")
-        .args([
-            "run",
-            "tiny.yaml",
-            "--answers",
-            "first.yaml",
-            "--state",
-            "s.json",
-        ])
-        .run();
-    run.failure(3);
-    (Test::new(), dir)
+fn lines(ws: &Workspace) -> Vec<String> {
+    ws.read("s.json").lines().map(str::to_owned).collect()
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn lines(dir: &Path) -> Vec<String> {
-    std::fs::read_to_string(dir.join("s.json"))
-        .expect("state")
-        .lines()
-        .map(str::to_owned)
-        .collect()
-}
-
-fn write_lines(dir: &Path, lines: &[String]) {
-    std::fs::write(dir.join("s.json"), format!("{}\n", lines.join("\n"))).expect("write");
-}
-
-fn done_units(dir: &Path) -> Vec<String> {
-    record(dir, "s.json")["units"]
-        .as_array()
-        .expect("units")
-        .iter()
-        .filter(|u| u["status"] == "done")
-        .map(|u| u["id"].as_str().expect("id").to_owned())
-        .collect()
+fn write_lines(ws: &Workspace, lines: &[String]) {
+    ws.write("s.json", format!("{}\n", lines.join("\n")));
 }
 
 #[test]
 fn a_record_cut_at_every_byte_of_its_last_line_resumes_from_the_line_before() {
-    let (_t, dir) = stopped();
-    let whole = std::fs::read(dir.path().join("s.json")).expect("state");
+    let whole = stopped_after_the_first_step().read("s.json").into_bytes();
     let body = &whole[..whole.len() - 1];
     let last_start = body.iter().rposition(|&b| b == b'\n').expect("two lines") + 1;
     for cut in last_start + 1..whole.len() {
-        let work = tempfile::tempdir().expect("temp");
-        std::fs::write(work.path().join("tiny.yaml"), TINY).expect("runbook");
-        std::fs::write(work.path().join("all.yaml"), "default: done\n").expect("answers");
-        std::fs::write(work.path().join("s.json"), &whole[..cut]).expect("cut");
-        let status = run_in(work.path(), &["status", "s.json"]);
-        let shown = text(&status.stdout);
-        assert!(
-            status.status.success(),
-            "cut {cut}: {}",
-            text(&status.stderr)
-        );
+        let work = Workspace::new()
+            .file("tiny.yaml", TINY)
+            .file("a.yaml", "default: done\n")
+            .file("s.json", &whole[..cut]);
+        let shown = work.cmd(["status", "s.json"]).success().stdout();
         assert!(
             shown.contains("an incomplete last line") && shown.contains("was left out"),
             "cut {cut}: {shown}"
         );
-        let out = run_in(work.path(), &["resume", "s.json", "--answers", "all.yaml"]);
-        let err = text(&out.stderr);
-        assert!(out.status.success(), "cut {cut}: {err}");
+        let err = work
+            .cmd(["resume", "s.json", "--answers", "a.yaml"])
+            .success()
+            .stderr();
         assert!(
             err.contains("the last line of the record was incomplete"),
-            "{err}"
+            "cut {cut}: {err}"
         );
-        let st = record(work.path(), "s.json");
+        let st = work.record("s.json");
         assert_eq!(st["intact"], true, "cut {cut}: {}", st["integrity"]);
         assert_eq!(st["complete"], true, "cut {cut}");
     }
@@ -93,75 +45,73 @@ fn a_record_cut_at_every_byte_of_its_last_line_resumes_from_the_line_before() {
 
 /// Resume refuses the damaged record, naming the line, and leaves it as it was; status still
 /// shows it up to the break.
-fn refused_at(dir: &Path, line: usize) {
-    let before = std::fs::read(dir.join("s.json")).expect("state");
-    let out = run_in(dir, &["resume", "s.json", "--answers", "all.yaml"]);
-    let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+fn refused_at(ws: &Workspace, line: usize) {
+    let before = ws.read("s.json");
+    let err = ws
+        .cmd(["resume", "s.json", "--answers", "a.yaml"])
+        .failure(1)
+        .stderr();
     assert!(
         err.contains(&format!("the record's chain breaks at line {line}:")),
         "{err}"
     );
     assert!(err.contains("the file was not changed"), "{err}");
-    assert_eq!(std::fs::read(dir.join("s.json")).expect("state"), before);
-    let status = run_in(dir, &["status", "s.json"]);
-    assert!(status.status.success(), "{}", text(&status.stderr));
-    let shown = text(&status.stdout);
+    assert_eq!(ws.read("s.json"), before);
+    let shown = ws.cmd(["status", "s.json"]).success().stdout();
     assert!(
         shown.contains(&format!(
             "record NOT intact: the chain breaks at line {line}"
         )),
         "{shown}"
     );
-    let report = run_in(dir, &["report", "s.json"]);
+    let report = ws.report("s.json");
     assert!(
-        text(&report.stdout).contains(&format!("the chain breaks at line {line}")),
-        "{}",
-        text(&report.stdout)
+        report.contains(&format!("the chain breaks at line {line}")),
+        "{report}"
     );
 }
 
 #[test]
 fn an_event_edited_in_the_middle_is_refused_for_resume_and_shown_up_to_the_edit() {
-    let (_t, dir) = stopped();
-    let mut l = lines(dir.path());
+    let ws = stopped_after_the_first_step();
+    let mut l = lines(&ws);
     let i = l
         .iter()
         .position(|x| x.contains("\"event\":\"done\",\"unit\":\"one\""))
         .expect("the done line");
     assert!(i + 1 < l.len(), "not the last line");
     l[i] = l[i].replace("\"operator\":\"", "\"operator\":\"mallory-");
-    write_lines(dir.path(), &l);
-    refused_at(dir.path(), i + 2);
+    write_lines(&ws, &l);
+    refused_at(&ws, i + 2);
 }
 
 #[test]
 fn a_removed_line_is_refused_for_resume() {
-    let (_t, dir) = stopped();
-    let mut l = lines(dir.path());
+    let ws = stopped_after_the_first_step();
+    let mut l = lines(&ws);
     let i = l
         .iter()
         .position(|x| x.contains("\"event\":\"started\""))
         .expect("a started line");
     l.remove(i);
-    write_lines(dir.path(), &l);
-    refused_at(dir.path(), i + 1);
+    write_lines(&ws, &l);
+    refused_at(&ws, i + 1);
 }
 
 #[test]
 fn two_lines_swapped_are_refused_for_resume() {
-    let (_t, dir) = stopped();
-    let mut l = lines(dir.path());
+    let ws = stopped_after_the_first_step();
+    let mut l = lines(&ws);
     l.swap(2, 3);
-    write_lines(dir.path(), &l);
-    refused_at(dir.path(), 3);
+    write_lines(&ws, &l);
+    refused_at(&ws, 3);
 }
 
 /// The run's header line, with the embedded runbook text changed by `edit` (and its sha256
 /// made to match when `rehash`), then every line's `prev` recomputed: a consistent file, as a
 /// careful forger would make it.
-fn forge(dir: &Path, edit: impl Fn(&str) -> String, rehash: bool) {
-    let mut l = lines(dir);
+fn forge(ws: &Workspace, edit: impl Fn(&str) -> String, rehash: bool) {
+    let mut l = lines(ws);
     let mut header: serde_json::Value = serde_json::from_str(&l[0]).expect("header");
     let source = edit(header["runbook"]["source"].as_str().expect("source"));
     if rehash {
@@ -174,14 +124,14 @@ fn forge(dir: &Path, edit: impl Fn(&str) -> String, rehash: bool) {
         e["prev"] = runbook::runbook::sha256_hex(&l[i - 1]).into();
         l[i] = serde_json::to_string(&e).expect("json");
     }
-    write_lines(dir, &l);
+    write_lines(ws, &l);
 }
 
 /// A shipped runbook's run, stopped after its first step.
-fn shipped_stopped() -> tempfile::TempDir {
-    let (run, dir) = Test::new()
+fn shipped_stopped_after_the_first_step() -> Workspace {
+    let (run, ws) = Test::new()
         .file("first.yaml", "steps:\n  show-time-source: done\n")
-        .file("all.yaml", "default: done\n")
+        .file("a.yaml", "default: done\n")
         .args([
             "run",
             "exchange-federation-1007-triage",
@@ -193,7 +143,7 @@ fn shipped_stopped() -> tempfile::TempDir {
         ])
         .run();
     run.failure(3);
-    dir
+    ws
 }
 
 fn insert_stop_computer(source: &str) -> String {
@@ -211,23 +161,17 @@ fn insert_stop_computer(source: &str) -> String {
 
 #[test]
 fn an_embedded_runbook_edited_with_its_hash_is_shown_and_refused_unless_accepted() {
-    let dir = shipped_stopped();
-    forge(dir.path(), insert_stop_computer, true);
-    assert_eq!(
-        record(dir.path(), "s.json")["intact"],
-        true,
-        "a consistent forgery"
-    );
-    let before = std::fs::read(dir.path().join("s.json")).expect("state");
+    let ws = shipped_stopped_after_the_first_step();
+    forge(&ws, insert_stop_computer, true);
+    assert_eq!(ws.record("s.json")["intact"], true, "a consistent forgery");
+    let before = ws.read("s.json");
     for extra in [
         &[][..],
         &["--exec", "--shell-dialect", "posix", "--shell", "sh"][..],
     ] {
-        let mut args = vec!["resume", "s.json", "--answers", "all.yaml"];
+        let mut args = vec!["resume", "s.json", "--answers", "a.yaml"];
         args.extend_from_slice(extra);
-        let out = run_in(dir.path(), &args);
-        let err = text(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{extra:?}: {err}");
+        let err = ws.cmd(&args).failure(1).stderr();
         assert!(
             err.contains("the runbook in this record differs from `runbooks/exchange-federation-1007-triage.yaml` although both are `exchange-federation-1007-triage`"),
             "{err}"
@@ -237,51 +181,42 @@ fn an_embedded_runbook_edited_with_its_hash_is_shown_and_refused_unless_accepted
             "{err}"
         );
         assert!(err.contains("--accept-modified-runbook"), "{err}");
-        assert_eq!(
-            std::fs::read(dir.path().join("s.json")).expect("state"),
-            before,
-            "nothing recorded"
-        );
+        assert_eq!(ws.read("s.json"), before, "nothing recorded");
     }
-    let out = run_in(
-        dir.path(),
-        &[
+    let err = ws
+        .cmd([
             "resume",
             "s.json",
             "--answers",
-            "all.yaml",
+            "a.yaml",
             "--accept-modified-runbook",
-        ],
-    );
-    let err = text(&out.stderr);
-    assert!(out.status.success(), "{err}");
+        ])
+        .success()
+        .stderr();
     assert!(
         err.contains("going on with the record's copy as asked"),
         "{err}"
     );
-    let st = record(dir.path(), "s.json");
+    let st = ws.record("s.json");
     assert!(
-        st["events"]
-            .as_array()
-            .expect("events")
-            .iter()
-            .any(|e| e["event"] == "modified-runbook-accepted"),
+        !events(&st, "modified-runbook-accepted").is_empty(),
         "recorded"
     );
 }
 
 #[test]
 fn an_embedded_runbook_edited_without_its_hash_is_refused_by_name() {
-    let dir = shipped_stopped();
-    forge(dir.path(), insert_stop_computer, false);
-    let out = run_in(dir.path(), &["resume", "s.json", "--answers", "all.yaml"]);
-    let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let ws = shipped_stopped_after_the_first_step();
+    forge(&ws, insert_stop_computer, false);
+    let err = ws
+        .cmd(["resume", "s.json", "--answers", "a.yaml"])
+        .failure(1)
+        .stderr();
     assert!(
         err.contains("the runbook text of `exchange-federation-1007-triage` no longer matches its recorded sha256"),
         "{err}"
     );
-    let shown = text(&run_in(dir.path(), &["status", "s.json"]).stdout);
+    let shown = ws.cmd(["status", "s.json"]).stdout();
     assert!(shown.contains("record NOT intact"), "{shown}");
 }
 
@@ -300,17 +235,17 @@ fn a_format_1_state_file_is_refused_by_name() {
 
 #[test]
 fn a_run_records_one_line_per_event_each_chained_to_the_one_before() {
-    let (_t, dir) = stopped();
-    let out = run_in(dir.path(), &["resume", "s.json", "--answers", "all.yaml"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let l = lines(dir.path());
+    let ws = stopped_after_the_first_step();
+    ws.cmd(["resume", "s.json", "--answers", "a.yaml"])
+        .success();
+    let l = lines(&ws);
     for (i, pair) in l.windows(2).enumerate() {
         let e: serde_json::Value = serde_json::from_str(&pair[1]).expect("entry");
         assert_eq!(e["seq"], i + 1);
         assert_eq!(e["prev"], runbook::runbook::sha256_hex(&pair[0]));
     }
-    assert_eq!(done_units(dir.path()), ["one", "two", "three"]);
-    let status = text(&run_in(dir.path(), &["status", "s.json"]).stdout);
+    assert_eq!(ws.done_units("s.json"), ["one", "two", "three"]);
+    let status = ws.cmd(["status", "s.json"]).stdout();
     assert!(
         status.contains(&format!(
             "record intact: {} events, chain verified",

@@ -1,10 +1,9 @@
 //! The PowerShell checks of `runbook validate` (issue 11 §3): one fixture per check in
-//! `tests/fixtures/lint/NAME.yaml` (templates beside it in `templates/`) with the
+//! `tests/fixtures/lint/NAME.yaml` (templates beside it in `templates/`) with the whole list of
 //! `FILE:line:col: message` lines it must produce in `NAME.expected`, and its safe form in
 //! `tests/fixtures/lint/clean/NAME.yaml`, which must validate without a finding.
 
-use std::path::{Path, PathBuf};
-
+use crate::support::diagnostics::{expected, mismatch, refused_by_validate, yaml_files};
 use crate::support::{Test, root};
 
 /// Every check, by the name its messages start with.
@@ -37,47 +36,18 @@ pub fn findings(stderr: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn fixtures(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("fixture dir")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    out.sort();
-    out
-}
-
 #[test]
-fn lint_every_fixture_reports_its_findings_at_their_positions() {
+fn lint_every_fixture_reports_exactly_its_findings_at_their_positions() {
     let dir = root().join("tests/fixtures/lint");
     let mut failures = Vec::new();
-    for path in fixtures(&dir) {
-        let expected = std::fs::read_to_string(path.with_extension("expected"))
-            .unwrap_or_else(|_| panic!("{} has no .expected file", path.display()));
-        let want: Vec<&str> = expected.lines().filter(|l| !l.trim().is_empty()).collect();
-        let run = Test::new().args(["validate"]).args([&path]).go().failure(1);
-        let stderr = run.stderr();
-        for line in &want {
-            let full = format!("{}/{line}", dir.display());
-            if !stderr.contains(&full) {
-                failures.push(format!(
-                    "{}\n  want: {full}\n  got:  {stderr}",
-                    path.display()
-                ));
-            }
-        }
-        let got = findings(&stderr);
-        if got.len() != want.len() {
-            failures.push(format!(
-                "{}: {} findings, {} expected:\n{stderr}",
-                path.display(),
-                got.len(),
-                want.len()
-            ));
-        }
-        assert!(
-            run.stdout().is_empty(),
-            "{}: nothing on stdout",
+    for path in yaml_files(&dir) {
+        let want = expected(&path, &format!("{}/", dir.display()));
+        let stderr = refused_by_validate(&path);
+        failures.extend(mismatch(&path, &want, &stderr));
+        assert_eq!(
+            findings(&stderr).len(),
+            want.len(),
+            "{}: every line is a finding of a known check:\n{stderr}",
             path.display()
         );
     }
@@ -86,7 +56,7 @@ fn lint_every_fixture_reports_its_findings_at_their_positions() {
 
 #[test]
 fn lint_every_clean_fixture_validates_without_a_finding() {
-    for path in fixtures(&root().join("tests/fixtures/lint/clean")) {
+    for path in yaml_files(&root().join("tests/fixtures/lint/clean")) {
         let run = Test::new().args(["validate"]).args([&path]).go().success();
         assert_eq!(run.stderr(), "", "{}", path.display());
         assert!(run.stdout().contains(": ok ("), "{}", path.display());
@@ -96,7 +66,7 @@ fn lint_every_clean_fixture_validates_without_a_finding() {
 #[test]
 fn lint_every_check_has_a_firing_fixture_and_a_clean_counterpart() {
     let dir = root().join("tests/fixtures/lint");
-    let expected: String = fixtures(&dir)
+    let expected: String = yaml_files(&dir)
         .iter()
         .map(|p| std::fs::read_to_string(p.with_extension("expected")).expect("expected"))
         .collect();
@@ -106,7 +76,7 @@ fn lint_every_check_has_a_firing_fixture_and_a_clean_counterpart() {
             "no fixture fires `{check}`"
         );
     }
-    for path in fixtures(&dir) {
+    for path in yaml_files(&dir) {
         let clean = dir.join("clean").join(path.file_name().expect("name"));
         assert!(
             clean.is_file(),
@@ -118,13 +88,8 @@ fn lint_every_check_has_a_firing_fixture_and_a_clean_counterpart() {
 
 #[test]
 fn lint_messages_cite_their_source_and_show_the_line() {
-    for path in fixtures(&root().join("tests/fixtures/lint")) {
-        let stderr = Test::new()
-            .args(["validate"])
-            .args([&path])
-            .go()
-            .failure(1)
-            .stderr();
+    for path in yaml_files(&root().join("tests/fixtures/lint")) {
+        let stderr = refused_by_validate(&path);
         for line in stderr.lines().filter(|l| l.contains(": `")) {
             // A review finding id, or the domain reference section with a Microsoft source.
             let cited = line.contains("(review ")
@@ -132,13 +97,8 @@ fn lint_messages_cite_their_source_and_show_the_line() {
             assert!(cited, "no source: {line}");
         }
     }
-    let path = root().join("tests/fixtures/lint/exchange-error-handling.yaml");
-    let stderr = Test::new()
-        .args(["validate"])
-        .args([&path])
-        .go()
-        .failure(1)
-        .stderr();
+    let stderr =
+        refused_by_validate(&root().join("tests/fixtures/lint/exchange-error-handling.yaml"));
     // The inline command's own line of the runbook, with a caret under the cmdlet.
     assert!(
         stderr.contains(

@@ -98,7 +98,7 @@ fn memory_limiter() -> Option<Command> {
 
 /// Runs the binary with `args` in `dir`, killed at [`TIME_LIMIT`], under the memory limit.
 fn bounded(dir: &Path, args: &[&str], what: &str) -> Bounded {
-    let bin = assert_cmd::cargo::cargo_bin("runbook");
+    let bin = crate::support::binary();
     let mut cmd = match memory_limiter() {
         Some(mut limiter) => {
             limiter.arg(bin);

@@ -95,14 +95,12 @@ fn each_error_block_puts_the_right_runbook_first() {
 
 #[test]
 fn match_reads_a_pasted_block_from_stdin_and_gives_reasons() {
-    let mut cmd = assert_cmd::Command::cargo_bin("runbook").expect("bin");
-    let out = cmd
+    let text = Test::new()
         .args(["match"])
-        .write_stdin("Event ID: 323\nMSIS5009: The impersonation authorization failed\n")
-        .output()
-        .expect("runs");
-    assert!(out.status.success());
-    let text = String::from_utf8_lossy(&out.stdout);
+        .stdin("Event ID: 323\nMSIS5009: The impersonation authorization failed\n")
+        .go()
+        .success()
+        .stdout();
     assert!(
         text.starts_with("1. adfs-event-323-impersonation"),
         "{text}"
@@ -171,18 +169,12 @@ fn scom_articles() -> Vec<Article> {
 
 /// `runbook match --format json`, the article piped in as an operator would.
 fn rank_stdin(text: &str) -> Vec<serde_json::Value> {
-    let out = assert_cmd::Command::cargo_bin("runbook")
-        .expect("bin")
+    let out = Test::new()
         .args(["match", "--format", "json", "-"])
-        .write_stdin(text.as_bytes().to_vec())
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let fits: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        .stdin(text)
+        .go()
+        .success();
+    let fits: serde_json::Value = serde_json::from_slice(&out.output.stdout).expect("json");
     fits.as_array().expect("a list").clone()
 }
 

@@ -1,37 +1,14 @@
 //! Scripted runs: the same engine path as the terminal, driven by an answers file.
 
-use crate::support::{Test, shipped_ids};
+use crate::support::fixtures::TINY;
+use crate::support::record::{events, unit};
+use crate::support::{Test, Workspace, scripted_run, shipped_ids};
 
 const RB: &str = "exchange-federation-trust-rebuild";
 
-fn status(dir: &std::path::Path, file: &str) -> serde_json::Value {
-    let out = crate::support::run_in(dir, &["status", file, "--format", "json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
-}
-
+/// The status of unit `id` in `st`.
 fn unit_status<'a>(st: &'a serde_json::Value, id: &str) -> &'a str {
-    st["units"]
-        .as_array()
-        .expect("units")
-        .iter()
-        .find(|u| u["id"] == id)
-        .unwrap_or_else(|| panic!("no unit {id}"))["status"]
-        .as_str()
-        .expect("status")
-}
-
-fn events<'a>(st: &'a serde_json::Value, kind: &str) -> Vec<&'a serde_json::Value> {
-    st["events"]
-        .as_array()
-        .expect("events")
-        .iter()
-        .filter(|e| e["event"] == kind)
-        .collect()
+    unit(st, id)["status"].as_str().expect("status")
 }
 
 #[test]
@@ -39,18 +16,10 @@ fn every_shipped_runbook_runs_to_completion_scripted() {
     for id in shipped_ids() {
         let (run, dir) = Test::new()
             .file("a.yaml", "default: done\n")
-            .args([
-                "run",
-                &id,
-                "--example",
-                "--answers",
-                "a.yaml",
-                "--state",
-                "s.json",
-            ])
+            .args(scripted_run(&id, "a.yaml"))
             .run();
         run.success();
-        let st = status(dir.path(), "s.json");
+        let st = dir.status("s.json");
         assert_eq!(st["complete"], true, "{id}");
         for u in st["units"].as_array().expect("units") {
             assert!(
@@ -85,31 +54,22 @@ fn a_run_without_an_answer_stops_with_the_resume_command_and_resumes_to_completi
         err.contains("waiting for operator input at check-certificate-expired; resume with: runbook resume s.json"),
         "{err}"
     );
-    let st = status(dir.path(), "s.json");
+    let st = dir.status("s.json");
     assert_eq!(unit_status(&st, "capture-trust-name"), "done");
     assert_eq!(unit_status(&st, "check-certificate-expired"), "pending");
     assert_eq!(st["captured"]["trust_name"], "Azure AD Authentication");
     let before = st["events"].as_array().expect("events").len();
 
-    let out = assert_cmd::Command::cargo_bin("runbook")
-        .expect("bin")
-        .current_dir(dir.path())
-        .args([
-            "resume",
-            "s.json",
-            "--answers",
-            "all.yaml",
-            "--operator",
-            "bob",
-        ])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let st = status(dir.path(), "s.json");
+    dir.cmd([
+        "resume",
+        "s.json",
+        "--answers",
+        "all.yaml",
+        "--operator",
+        "bob",
+    ])
+    .success();
+    let st = dir.status("s.json");
     assert_eq!(st["complete"], true);
     assert_eq!(st["captured"]["trust_name"], "Azure AD Authentication");
     let evs = st["events"].as_array().expect("events");
@@ -150,19 +110,12 @@ fn corrupt_foreign_and_unknown_format_states_are_refused_untouched() {
             .run();
         let err = run.failure(1).stderr();
         assert!(err.contains(message), "{err}");
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join("s.json")).expect("read"),
-            content
-        );
+        assert_eq!(dir.read("s.json"), content);
         assert!(
             !dir.path().join("s.json.lock").exists(),
             "nothing created beside a bad file"
         );
-        Test::new()
-            .file("s.json", content)
-            .args(["status", "s.json"])
-            .go()
-            .failure(1);
+        dir.cmd(["status", "s.json"]).failure(1);
     }
 }
 
@@ -174,32 +127,15 @@ fn a_failure_aborts_with_exit_4_and_resume_retries_it() {
             "default: done\nsteps:\n  save-configuration-record: {fail: disk full}\n",
         )
         .file("all.yaml", "default: done\n")
-        .args([
-            "run",
-            RB,
-            "--example",
-            "--answers",
-            "a.yaml",
-            "--state",
-            "s.json",
-        ])
+        .args(scripted_run(RB, "a.yaml"))
         .run();
     run.failure(4);
-    let st = status(dir.path(), "s.json");
+    let st = dir.status("s.json");
     assert_eq!(st["status"], "aborted");
     assert_eq!(unit_status(&st, "save-configuration-record"), "failed");
-    let ok = assert_cmd::Command::cargo_bin("runbook")
-        .expect("bin")
-        .current_dir(dir.path())
-        .args(["resume", "s.json", "--answers", "all.yaml"])
-        .output()
-        .expect("runs");
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
-    let st = status(dir.path(), "s.json");
+    dir.cmd(["resume", "s.json", "--answers", "all.yaml"])
+        .success();
+    let st = dir.status("s.json");
     assert_eq!(unit_status(&st, "save-configuration-record"), "done");
 }
 
@@ -210,18 +146,10 @@ fn overrides_approvals_decisions_and_skips_are_recorded_and_reported() {
                    harden-federation-trust: {skip: tracked in CHG0012399}\n";
     let (run, dir) = Test::new()
         .file("a.yaml", answers)
-        .args([
-            "run",
-            RB,
-            "--example",
-            "--answers",
-            "a.yaml",
-            "--state",
-            "s.json",
-        ])
+        .args(scripted_run(RB, "a.yaml"))
         .run();
     run.success();
-    let st = status(dir.path(), "s.json");
+    let st = dir.status("s.json");
     assert_eq!(
         events(&st, "gate-overridden")[0]["reason"],
         "PDC fixed, offset now 2 s"
@@ -234,13 +162,7 @@ fn overrides_approvals_decisions_and_skips_are_recorded_and_reported() {
         "the stale path runs the cleanup"
     );
     assert_eq!(unit_status(&st, "harden-federation-trust"), "skipped");
-    let report = assert_cmd::Command::cargo_bin("runbook")
-        .expect("bin")
-        .current_dir(dir.path())
-        .args(["report", "s.json"])
-        .output()
-        .expect("runs");
-    let md = String::from_utf8_lossy(&report.stdout);
+    let md = dir.report("s.json");
     for needle in [
         "## Approvals",
         "Carol (change manager)",
@@ -260,18 +182,10 @@ fn the_clean_path_skips_the_cleanup_with_a_reason() {
             "a.yaml",
             "default: done\nsteps:\n  ad-attributes-clean: {choice: clean}\n",
         )
-        .args([
-            "run",
-            RB,
-            "--example",
-            "--answers",
-            "a.yaml",
-            "--state",
-            "s.json",
-        ])
+        .args(scripted_run(RB, "a.yaml"))
         .run();
     run.success();
-    let st = status(dir.path(), "s.json");
+    let st = dir.status("s.json");
     assert_eq!(unit_status(&st, "ad-cleanup"), "skipped");
 }
 
@@ -282,83 +196,82 @@ fn a_capture_is_checked_by_type() {
             "a.yaml",
             "default: done\nsteps:\n  create-federation-certificate: {value: not-a-thumbprint}\n",
         )
-        .args([
-            "run",
-            RB,
-            "--example",
-            "--answers",
-            "a.yaml",
-            "--state",
-            "s.json",
-        ])
+        .args(scripted_run(RB, "a.yaml"))
         .run();
     let err = run.failure(3).stderr();
     assert!(
         err.contains("waiting for operator input at create-federation-certificate"),
         "{err}"
     );
-    let st = status(dir.path(), "s.json");
+    let st = dir.status("s.json");
     assert!(st["captured"].get("new_thumbprint").is_none());
 }
 
+/// Waits until the run in `ws` has recorded the start of `unit` (its lock is then held).
+fn until_started(ws: &Workspace, unit: &str) {
+    let started = format!("\"event\":\"started\",\"unit\":\"{unit}\"");
+    for _ in 0..400 {
+        let state = std::fs::read_to_string(ws.path().join("s.json")).unwrap_or_default();
+        if state.contains(&started) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    panic!("`{unit}` did not start");
+}
+
+/// The lock is held while a run waits at a prompt; a pseudo-terminal keeps the first run there
+/// for as long as the test needs (a scripted `wait:` would really sleep).
+#[cfg(unix)]
 #[test]
 fn a_second_run_on_the_same_state_is_refused_naming_the_holder() {
-    let runbook = "id: hold\ntitle: Hold\nversion: '1'\nsteps:\n  - id: dns\n    title: Wait for DNS\n    \
-                   kind: wait\n    interval: 1s\n    command: nslookup -querytype=txt contoso.com\n  - id: end\n    \
-                   title: End\n    kind: instruction\n";
-    let t = Test::new()
-        .file("hold.yaml", runbook)
-        .file("a.yaml", "steps:\n  dns: {wait: 4s}\n");
-    let dir = t.dir_path();
-    let mut first = std::process::Command::new(assert_cmd::cargo::cargo_bin("runbook"))
-        .current_dir(&dir)
-        .args([
+    use crate::terminal::{exit_code, spawn};
+    use expectrl::Expect as _;
+    let ws = Workspace::new()
+        .file("tiny.yaml", TINY)
+        .file("a.yaml", "default: done\n");
+    let mut first = spawn(
+        &ws,
+        &[
             "run",
-            "hold.yaml",
-            "--answers",
-            "a.yaml",
+            "tiny.yaml",
             "--state",
             "s.json",
             "--operator",
             "alice",
-        ])
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn");
-    // Wait until the first run holds the lock and waits inside the `dns` step.
-    for _ in 0..400 {
-        let state = std::fs::read_to_string(dir.join("s.json")).unwrap_or_default();
-        if state.contains("\"event\":\"started\",\"unit\":\"dns\"") {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(25));
-    }
-    let second = crate::support::run_in(&dir, &["resume", "s.json", "--operator", "bob"]);
-    let err = String::from_utf8_lossy(&second.stderr);
-    assert_eq!(second.status.code(), Some(1), "{err}");
+        ],
+    );
+    first
+        .expect("What happened?")
+        .expect("the first run asks at `one`, holding the lock");
+    let err = ws
+        .cmd(["resume", "s.json", "--operator", "bob"])
+        .failure(1)
+        .stderr();
     assert!(
         err.contains("s.json is in use by alice on ") && err.contains("(pid "),
         "{err}"
     );
-    let status = first.wait().expect("first ends");
-    // The first run then waits for the unanswered last step: stopped, resumable.
-    assert_eq!(status.code(), Some(3));
-    drop(t);
+    // The first run is not disturbed: interrupted, it stops saved and resumable.
+    first.send("\x03").expect("Ctrl-C");
+    first
+        .expect("resume with: runbook resume s.json")
+        .expect("resume command printed");
+    assert_eq!(exit_code(first), 3);
+    ws.cmd(["resume", "s.json", "--answers", "a.yaml"])
+        .success();
 }
 
 #[test]
 fn a_lock_left_by_a_killed_process_does_not_block() {
     let runbook = "id: hold\ntitle: Hold\nversion: '1'\nsteps:\n  - id: dns\n    title: Wait\n    \
                    kind: wait\n    command: Get-Date\n";
-    let t = Test::new()
+    let ws = Workspace::new()
         .file("hold.yaml", runbook)
         .file("a.yaml", "steps:\n  dns: {wait: 30s}\n")
         .file("done.yaml", "default: done\n");
-    let dir = t.dir_path();
-    let mut first = std::process::Command::new(assert_cmd::cargo::cargo_bin("runbook"))
-        .current_dir(&dir)
-        .args([
+    let mut first = ws
+        .command([
             "run",
             "hold.yaml",
             "--answers",
@@ -370,22 +283,11 @@ fn a_lock_left_by_a_killed_process_does_not_block() {
         .spawn()
         .expect("spawn");
     // Kill it while it waits inside the `dns` step (state saved, lock held).
-    for _ in 0..200 {
-        let state = std::fs::read_to_string(dir.join("s.json")).unwrap_or_default();
-        if state.contains("\"event\":\"started\",\"unit\":\"dns\"") {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(25));
-    }
+    until_started(&ws, "dns");
     first.kill().expect("kill");
     first.wait().expect("reaped");
-    let out = crate::support::run_in(&dir, &["resume", "s.json", "--answers", "done.yaml"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    drop(t);
+    ws.cmd(["resume", "s.json", "--answers", "done.yaml"])
+        .success();
 }
 
 #[test]
@@ -409,38 +311,28 @@ fn a_changed_runbook_is_noticed_and_only_used_when_asked() {
         ])
         .run();
     run.failure(3);
-    std::fs::write(dir.path().join("chg.yaml"), &v2).expect("edit runbook");
-    let copy = dir.path().join("copy.json");
-    std::fs::copy(dir.path().join("s.json"), &copy).expect("copy");
+    dir.write("chg.yaml", &v2);
+    dir.write("copy.json", dir.read("s.json"));
     let resume = |file: &str, extra: &[&str]| {
-        assert_cmd::Command::cargo_bin("runbook")
-            .expect("bin")
-            .current_dir(dir.path())
+        dir.test()
             .args(["resume", file, "--answers", "all.yaml"])
             .args(extra)
-            .output()
-            .expect("runs")
+            .go()
+            .success()
     };
-    let out = resume("s.json", &[]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{err}");
+    let err = resume("s.json", &[]).stderr();
     assert!(
         err.contains(
             "the runbook changed since this run started; continuing with the copy in the state file"
         ),
         "{err}"
     );
-    let st = status(dir.path(), "s.json");
+    let st = dir.status("s.json");
     assert_eq!(st["runbook"]["version"], "1");
     assert_eq!(events(&st, "runbook-changed").len(), 1);
 
-    let out = resume("copy.json", &["--use-current-runbook"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let st = status(dir.path(), "copy.json");
+    resume("copy.json", &["--use-current-runbook"]);
+    let st = dir.status("copy.json");
     assert_eq!(st["runbook"]["version"], "2");
     assert_eq!(events(&st, "runbook-switched").len(), 1);
 }
@@ -470,40 +362,25 @@ fn secrets_never_reach_the_state_or_the_report_and_are_asked_again() {
         ])
         .run();
     run.failure(3);
-    let raw = std::fs::read_to_string(dir.path().join("s.json")).expect("state");
+    let raw = dir.read("s.json");
     assert!(!raw.contains("Sup3r-Secret-Value"), "secret in state");
     assert!(raw.contains("'********'"), "command recorded masked");
     // Without the secret and without a terminal, resume waits for it.
-    let out = assert_cmd::Command::cargo_bin("runbook")
-        .expect("bin")
-        .current_dir(dir.path())
-        .args(["resume", "s.json"])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("parameter `token`"));
-    let out = assert_cmd::Command::cargo_bin("runbook")
-        .expect("bin")
-        .current_dir(dir.path())
-        .args(["resume", "s.json", "--answers", "b.yaml"])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let err = dir.cmd(["resume", "s.json"]).failure(3).stderr();
+    assert!(err.contains("parameter `token`"), "{err}");
+    dir.cmd(["resume", "s.json", "--answers", "b.yaml"])
+        .success();
     for file in ["s.json", "s.json.holder"] {
-        let text = std::fs::read_to_string(dir.path().join(file)).expect("read");
-        assert!(!text.contains("Sup3r-Secret-Value"), "secret in {file}");
+        assert!(
+            !dir.read(file).contains("Sup3r-Secret-Value"),
+            "secret in {file}"
+        );
     }
-    let report = assert_cmd::Command::cargo_bin("runbook")
-        .expect("bin")
-        .current_dir(dir.path())
-        .args(["report", "s.json", "--format", "json"])
-        .output()
-        .expect("runs");
-    assert!(!String::from_utf8_lossy(&report.stdout).contains("Sup3r-Secret-Value"));
+    let record = dir.record("s.json").to_string();
+    assert!(
+        !record.contains("Sup3r-Secret-Value"),
+        "secret in the report"
+    );
 }
 
 #[test]
@@ -513,9 +390,9 @@ fn the_default_state_path_is_printed_and_used() {
         .args(["run", RB, "--example", "--answers", "a.yaml"])
         .run();
     let err = run.success().stderr();
-    let name = std::fs::read_dir(dir.path())
-        .expect("dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+    let name = dir
+        .files()
+        .into_iter()
         .find(|n| n.starts_with(&format!("{RB}-")) && n.ends_with("Z.state.json"))
         .expect("default state file");
     assert!(err.contains(&format!("state file: {name}")), "{err}");
@@ -525,18 +402,10 @@ fn the_default_state_path_is_printed_and_used() {
 fn status_json_has_the_documented_shape() {
     let (run, dir) = Test::new()
         .file("a.yaml", "default: done\n")
-        .args([
-            "run",
-            RB,
-            "--example",
-            "--answers",
-            "a.yaml",
-            "--state",
-            "s.json",
-        ])
+        .args(scripted_run(RB, "a.yaml"))
         .run();
     run.success();
-    let st = status(dir.path(), "s.json");
+    let st = dir.status("s.json");
     for key in ["id", "version", "sha256"] {
         assert!(st["runbook"][key].is_string(), "{key}");
     }
@@ -575,19 +444,11 @@ fn the_readme_answers_example_is_a_valid_answers_file() {
         .expect("an answers example in the README");
     let (run, dir) = Test::new()
         .file("a.yaml", answers)
-        .args([
-            "run",
-            RB,
-            "--example",
-            "--answers",
-            "a.yaml",
-            "--state",
-            "s.json",
-        ])
+        .args(scripted_run(RB, "a.yaml"))
         .run();
     // Its `fail:` answer aborts the run at save-configuration-record, after the override.
     run.failure(4);
-    let st = status(dir.path(), "s.json");
+    let st = dir.status("s.json");
     assert_eq!(events(&st, "gate-overridden").len(), 1);
     assert_eq!(st["captured"]["trust_name"], "Microsoft Federation Gateway");
     assert_eq!(unit_status(&st, "save-configuration-record"), "failed");
@@ -615,7 +476,7 @@ fn a_skip_or_fail_answer_for_a_capture_stops_instead_of_taking_the_example() {
             .run();
         let err = run.failure(3).stderr();
         assert!(err.contains("waiting for operator input at grab"), "{err}");
-        let st = crate::support::record(dir.path(), "s.json");
+        let st = dir.record("s.json");
         assert!(
             st["captured"].get("thing").is_none(),
             "the example was not captured"

@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::process::Output;
 
-use assert_cmd::Command;
+use crate::support::Workspace;
 
 /// The secret values: distinctive, so a hit is never a coincidence.
 const TOKEN: &str = "Sup3r-S3cret-Zebra-42";
@@ -78,41 +78,33 @@ steps:
     kind: instruction
 "#;
 
-/// Every run of the binary, with what it printed.
+/// Every run of the binary in one workspace, with what it printed.
 struct Runs {
-    dir: tempfile::TempDir,
+    ws: Workspace,
     outputs: Vec<(String, Output)>,
 }
 
 impl Runs {
     fn new() -> Runs {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::create_dir(dir.path().join("out")).expect("out/");
+        let ws = Workspace::new();
+        std::fs::create_dir(ws.path().join("out")).expect("out/");
         Runs {
-            dir,
+            ws,
             outputs: Vec::new(),
         }
     }
 
     fn path(&self) -> &Path {
-        self.dir.path()
+        self.ws.path()
     }
 
     fn write(&self, name: &str, contents: impl AsRef<[u8]>) {
-        std::fs::write(self.path().join(name), contents).expect("write");
+        self.ws.write(name, contents);
     }
 
     /// Runs the binary with no stdin (no terminal), expecting exit `code`.
     fn run(&mut self, args: &[&str], code: i32) -> &Output {
-        let out = Command::cargo_bin("runbook")
-            .expect("binary built")
-            .current_dir(self.path())
-            .env_remove("SOURCE_DATE_EPOCH")
-            .env("NO_COLOR", "1")
-            .args(args)
-            .write_stdin(Vec::new())
-            .output()
-            .expect("runs");
+        let out = self.ws.test().env("NO_COLOR", "1").args(args).go().output;
         let what = args.join(" ");
         assert_eq!(
             out.status.code(),

@@ -2,14 +2,13 @@
 //! the way an operator uses them (dialoguer prompts on the terminal, not stdin).
 #![cfg(unix)]
 
-use std::process::Command;
 use std::time::Duration;
 
 use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession as Session;
 use expectrl::{Eof, Expect};
 
-use crate::support::Test;
+use crate::support::Workspace;
 
 pub(crate) const RUNBOOK: &str = "id: pty\ntitle: Remove a domain\nversion: '1'\nparams:\n  - name: domain\n    \
     type: domain\n    example: contoso.com\n    prompt: Domain to remove\n    help: An accepted domain.\n\
@@ -20,13 +19,10 @@ pub(crate) const RUNBOOK: &str = "id: pty\ntitle: Remove a domain\nversion: '1'\
     command: Remove-FederatedDomain -DomainName {{ domain }} -Force\n  - id: finish\n    title: Finish\n    \
     kind: instruction\n";
 
-/// Spawns the binary in a pseudo-terminal.
-pub(crate) fn spawn(dir: &std::path::Path, args: &[&str]) -> Session {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("runbook"));
-    cmd.current_dir(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm");
+/// Spawns the binary in a pseudo-terminal, in `ws`.
+pub(crate) fn spawn(ws: &Workspace, args: &[&str]) -> Session {
+    let mut cmd = ws.command(args);
+    cmd.env("NO_COLOR", "1").env("TERM", "xterm");
     let mut s = Session::spawn(cmd).expect("spawn in a pty");
     s.set_expect_timeout(Some(Duration::from_secs(20)));
     s
@@ -41,21 +37,11 @@ pub(crate) fn exit_code(mut s: Session) -> i32 {
     }
 }
 
-fn status(dir: &std::path::Path) -> serde_json::Value {
-    let out = Command::new(assert_cmd::cargo::cargo_bin("runbook"))
-        .current_dir(dir)
-        .args(["status", "s.json", "--format", "json"])
-        .output()
-        .expect("status");
-    serde_json::from_slice(&out.stdout).expect("json")
-}
-
 #[test]
 fn an_interactive_run_asks_params_confirms_by_typing_the_target_and_completes() {
-    let t = Test::new().file("pty.yaml", RUNBOOK);
-    let dir = t.dir_path();
+    let ws = Workspace::new().file("pty.yaml", RUNBOOK);
     let mut s = spawn(
-        &dir,
+        &ws,
         &[
             "run",
             "pty.yaml",
@@ -88,7 +74,7 @@ fn an_interactive_run_asks_params_confirms_by_typing_the_target_and_completes() 
     s.expect("What happened?").expect("instruction outcome");
     s.send("\r").expect("done");
     assert_eq!(exit_code(s), 0);
-    let st = status(&dir);
+    let st = ws.status("s.json");
     assert_eq!(st["complete"], true);
     let confirmed = st["events"]
         .as_array()
@@ -96,15 +82,13 @@ fn an_interactive_run_asks_params_confirms_by_typing_the_target_and_completes() 
         .iter()
         .any(|e| e["event"] == "confirmed");
     assert!(confirmed, "the typed confirmation is recorded");
-    drop(t);
 }
 
 #[test]
 fn ctrl_c_at_a_prompt_saves_prints_the_resume_command_and_resume_finishes() {
-    let t = Test::new().file("pty.yaml", RUNBOOK);
-    let dir = t.dir_path();
+    let ws = Workspace::new().file("pty.yaml", RUNBOOK);
     let mut s = spawn(
-        &dir,
+        &ws,
         &[
             "run",
             "pty.yaml",
@@ -122,11 +106,11 @@ fn ctrl_c_at_a_prompt_saves_prints_the_resume_command_and_resume_finishes() {
     s.expect("resume with: runbook resume s.json")
         .expect("resume command printed");
     assert_eq!(exit_code(s), 3);
-    let st = status(&dir);
+    let st = ws.status("s.json");
     assert_eq!(st["complete"], false);
     assert_eq!(st["units"][0]["status"], "done");
 
-    let mut s = spawn(&dir, &["resume", "s.json", "--operator", "bob"]);
+    let mut s = spawn(&ws, &["resume", "s.json", "--operator", "bob"]);
     s.expect("look").expect("shows what was done");
     s.expect("Did this complete?")
         .expect("asks about the interrupted unit");
@@ -139,9 +123,8 @@ fn ctrl_c_at_a_prompt_saves_prints_the_resume_command_and_resume_finishes() {
     s.expect("What happened?").expect("last step");
     s.send("\r").expect("done");
     assert_eq!(exit_code(s), 0);
-    let st = status(&dir);
+    let st = ws.status("s.json");
     assert_eq!(st["complete"], true);
-    drop(t);
 }
 
 /// Everything the session printed up to (and including) `until`.
@@ -152,8 +135,7 @@ fn output_until(s: &mut Session, until: &str) -> String {
 
 #[test]
 fn color_follows_the_color_flag() {
-    let t = Test::new().file("pty.yaml", RUNBOOK);
-    let dir = t.dir_path();
+    let ws = Workspace::new().file("pty.yaml", RUNBOOK);
     let args = |color: &'static str| {
         [
             "run",
@@ -167,15 +149,14 @@ fn color_follows_the_color_flag() {
         ]
     };
     // `spawn` sets NO_COLOR: `always` must win over it, `never` must give plain text.
-    let mut s = spawn(&dir, &args("always"));
+    let mut s = spawn(&ws, &args("always"));
     let shown = output_until(&mut s, "What happened?");
     assert!(shown.contains("\u{1b}[1m"), "bold step title: {shown:?}");
     drop(s);
-    let mut s = spawn(&dir, &args("never"));
+    let mut s = spawn(&ws, &args("never"));
     let shown = output_until(&mut s, "What happened?");
     for sgr in ["\u{1b}[1m", "\u{1b}[31m", "\u{1b}[32m", "\u{1b}[2m"] {
         assert!(!shown.contains(sgr), "{sgr:?} in {shown:?}");
     }
     drop(s);
-    drop(t);
 }

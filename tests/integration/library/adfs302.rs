@@ -5,18 +5,14 @@
 
 use super::{find_after, step_body};
 use crate::support::powershell::code_outside_literals_and_comments;
-use crate::support::{Test, run_in};
+use crate::support::{Test, scripted_run};
 
 const ID: &str = "adfs-event-302-actas";
 const SID: &str = "S-1-5-21-1004336348-1177238915-682003330-1105";
 
-fn script() -> String {
-    super::script(ID)
-}
-
 #[test]
 fn the_procedure_runs_in_the_documented_order() {
-    let code = code_outside_literals_and_comments(&script());
+    let code = code_outside_literals_and_comments(&super::script(ID));
     let order = [
         // Primary server of a WID farm first.
         "Get-AdfsSyncProperties",
@@ -65,7 +61,7 @@ fn the_procedure_runs_in_the_documented_order() {
 
 #[test]
 fn the_rule_is_appended_scoped_to_the_caller_sid_with_http_claim_types() {
-    let text = script();
+    let text = super::script(ID);
     for var in ["$w302", "$n302"] {
         // The rule string is built from single-quoted pieces, the SID a literal of its own.
         let start = find_after(&text, &format!("{var}Rule = '@RuleName = \"Permit '"), 0);
@@ -141,7 +137,7 @@ const CASE_INSENSITIVE: [&str; 16] = [
 fn rule_text_is_compared_case_sensitively() {
     // The review (D2): claim values are case-sensitive, so a case-only change to a rule must
     // not pass the backup comparisons: -ceq/-cne/-cmatch, never -eq/-ne on rule text.
-    let code = code_outside_literals_and_comments(&script());
+    let code = code_outside_literals_and_comments(&super::script(ID));
     // Variables that hold rule text (or a backup of it) in the steps.
     let rule_text = regex::Regex::new(
         r"\$[a-z]302(Old|Saved|Rules|Now|Existing|New|Rule|RuleFlat|NowFlat|SavedFlat|AddedFlat|Body|Bodies)\b",
@@ -187,7 +183,7 @@ fn rule_text_is_compared_case_sensitively() {
 
 #[test]
 fn nothing_the_domain_reference_forbids_is_rendered() {
-    let text = script();
+    let text = super::script(ID);
     let code = code_outside_literals_and_comments(&text);
     // OnBehalfOf (323) rules are another runbook's business; claim types are http://.
     for banned in [
@@ -283,7 +279,7 @@ fn the_caller_values_are_checked_before_they_reach_a_claim_rule() {
 
 #[test]
 fn the_caller_sid_mismatch_and_no_new_302_are_gates_with_positive_evidence() {
-    let text = script();
+    let text = super::script(ID);
     assert!(text.contains(
         "$script:GateIds = @('check-primary-server', 'read-event-302', 'correlate-audit-events', 'show-delegation-rules', 'check-no-new-302')"
     ));
@@ -333,15 +329,7 @@ fn the_caller_sid_mismatch_and_no_new_302_are_gates_with_positive_evidence() {
 fn a_scripted_run_appends_the_rule_and_checks_for_new_302() {
     let (run, dir) = Test::new()
         .file("a.yaml", "default: done\n")
-        .args([
-            "run",
-            ID,
-            "--example",
-            "--answers",
-            "a.yaml",
-            "--state",
-            "s.json",
-        ])
+        .args(scripted_run(ID, "a.yaml"))
         .run();
     let err = run.success().stderr();
     let mut at = 0;
@@ -359,9 +347,7 @@ fn a_scripted_run_appends_the_rule_and_checks_for_new_302() {
         at = find_after(&err, unit, at) + unit.len();
     }
     assert!(!err.contains("unit: use-323-runbook"), "{err}");
-    let status = run_in(dir.path(), &["status", "s.json", "--format", "json"]);
-    assert!(status.status.success());
-    let json: serde_json::Value = serde_json::from_slice(&status.stdout).expect("json");
+    let json = dir.status("s.json");
     assert_eq!(json["complete"], serde_json::Value::Bool(true), "{json}");
 }
 
@@ -373,15 +359,7 @@ fn no_and_onbehalfof_end_the_run_before_any_change() {
                 "b.yaml",
                 format!("steps:\n  decide-actas: {{choice: {choice}}}\ndefault: done\n"),
             )
-            .args([
-                "run",
-                ID,
-                "--example",
-                "--answers",
-                "b.yaml",
-                "--state",
-                "s.json",
-            ])
+            .args(scripted_run(ID, "b.yaml"))
             .run();
         let err = run.success().stderr();
         assert!(err.contains("unit: backup-delegation-rules"), "{err}");

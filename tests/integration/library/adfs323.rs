@@ -5,18 +5,15 @@
 
 use super::{find_after, step_body};
 use crate::support::powershell::code_outside_literals_and_comments;
-use crate::support::{Test, run_in};
+use crate::support::record::unit;
+use crate::support::{Test, scripted_run};
 
 const ID: &str = "adfs-event-323-impersonation";
 const SID: &str = "S-1-5-21-1004336348-1177238915-682003330-1164";
 
-fn script() -> String {
-    super::script(ID)
-}
-
 #[test]
 fn the_323_fix_renders_procedure_f_in_order() {
-    let text = script();
+    let text = super::script(ID);
     let code = code_outside_literals_and_comments(&text);
     // Server check, F1, instance id, auditing (read only), F2, F3 backup, decision, F5 -WhatIf,
     // approval, F5 for real with its verification, F6.
@@ -106,7 +103,7 @@ fn the_323_fix_renders_procedure_f_in_order() {
 
 #[test]
 fn the_caller_check_is_a_gate_that_stops_on_mismatch_and_actas_before_any_change() {
-    let text = script();
+    let text = super::script(ID);
     // The review (M6/A1): a MISMATCH between caller_sid and the primarysid in audit 501, or an
     // ActAs request, stops the run; it is not only printed before "press Enter".
     assert!(
@@ -157,7 +154,7 @@ fn the_caller_check_is_a_gate_that_stops_on_mismatch_and_actas_before_any_change
 
 #[test]
 fn no_new_323_counts_only_with_a_success_audit_after_the_change() {
-    let text = script();
+    let text = super::script(ID);
     // The review (A2): "no new 323" alone passes when nobody repeated the request; the check
     // needs a token issued (audit 299) to caller_sid (501) on behalf of a user (502), all logged
     // after rule_applied_at, which is captured before the change.
@@ -192,7 +189,7 @@ fn no_new_323_counts_only_with_a_success_audit_after_the_change() {
 
 #[test]
 fn security_log_reads_are_bounded_in_time() {
-    let text = script();
+    let text = super::script(ID);
     let code = code_outside_literals_and_comments(&text);
     // The review (A3): a whole Security log is slow to read; every read has a StartTime.
     let mut security = 0;
@@ -230,7 +227,7 @@ fn security_log_reads_are_bounded_in_time() {
 
 #[test]
 fn the_rule_is_one_sid_scoped_permit_with_http_claim_types() {
-    let text = script();
+    let text = super::script(ID);
     assert!(
         !text.contains("https://schemas."),
         "claim types use http://"
@@ -280,7 +277,7 @@ fn the_rule_is_one_sid_scoped_permit_with_http_claim_types() {
 
 #[test]
 fn the_323_fix_never_renders_what_the_domain_reference_forbids() {
-    let text = script();
+    let text = super::script(ID);
     let code = code_outside_literals_and_comments(&text);
     for banned in [
         // 302's fix and the other rule sets are not touched.
@@ -361,23 +358,15 @@ fn a_scripted_run_completes_on_every_branch() {
     // `default: done` takes the first choice: permit, through the change and F6.
     let (run, dir) = Test::new()
         .file("a.yaml", "default: done\n")
-        .args([
-            "run",
-            ID,
-            "--example",
-            "--answers",
-            "a.yaml",
-            "--state",
-            "s.json",
-        ])
+        .args(scripted_run(ID, "a.yaml"))
         .run();
     let run = run.success();
     assert!(!run.stderr().contains("panicked"), "{}", run.stderr());
-    let st = status(dir.path());
+    let st = dir.status("s.json");
     assert_eq!(st["complete"], true);
-    assert_eq!(unit(&st, "append-impersonation-rule"), "done");
-    assert_eq!(unit(&st, "check-no-new-323"), "done");
-    assert_eq!(unit(&st, "use-actas-runbook"), "skipped");
+    assert_eq!(unit(&st, "append-impersonation-rule")["status"], "done");
+    assert_eq!(unit(&st, "check-no-new-323")["status"], "done");
+    assert_eq!(unit(&st, "use-actas-runbook")["status"], "skipped");
 
     // No: the 323 is correct behaviour, nothing changes. ActAs: pointed at the 302 runbook.
     for (choice, actas) in [("deny", "skipped"), ("actas", "done")] {
@@ -385,45 +374,18 @@ fn a_scripted_run_completes_on_every_branch() {
             format!("default: done\nsteps:\n  allow-impersonation: {{choice: {choice}}}\n");
         let (run, dir) = Test::new()
             .file("a.yaml", answers)
-            .args([
-                "run",
-                ID,
-                "--example",
-                "--answers",
-                "a.yaml",
-                "--state",
-                "s.json",
-            ])
+            .args(scripted_run(ID, "a.yaml"))
             .run();
         run.success();
-        let st = status(dir.path());
+        let st = dir.status("s.json");
         assert_eq!(st["complete"], true, "{choice}");
-        assert_eq!(unit(&st, "use-actas-runbook"), actas, "{choice}");
+        assert_eq!(unit(&st, "use-actas-runbook")["status"], actas, "{choice}");
         for step in [
             "preview-impersonation-rule",
             "append-impersonation-rule",
             "check-no-new-323",
         ] {
-            assert_eq!(unit(&st, step), "skipped", "{choice}: {step}");
+            assert_eq!(unit(&st, step)["status"], "skipped", "{choice}: {step}");
         }
     }
-}
-
-fn status(dir: &std::path::Path) -> serde_json::Value {
-    let out = run_in(dir, &["status", "s.json", "--format", "json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("status JSON")
-}
-
-fn unit(status: &serde_json::Value, step: &str) -> String {
-    let units = status["units"].as_array().expect("units");
-    let found = units
-        .iter()
-        .find(|u| u["step"] == step)
-        .unwrap_or_else(|| panic!("no unit {step}"));
-    found["status"].as_str().expect("status").to_owned()
 }

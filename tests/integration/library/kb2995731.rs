@@ -2,15 +2,10 @@
 //! removes domains (primary last) and the trust, previews the AD cleanup with -WhatIf before
 //! writing, recreates the trust by thumbprint and ends with the wizard; no forbidden form.
 
-use crate::support::Test;
 use crate::support::powershell::code_outside_literals_and_comments;
+use crate::support::{Test, scripted_run};
 
 const ID: &str = "exchange-hybrid-kb2995731-repair";
-
-/// The `.ps1` export with the examples, as LF text.
-fn script() -> String {
-    super::script(ID)
-}
 
 /// Byte offset just past the first line at or after `from` that contains `needle`, also
 /// contains `with` (when given) and does not contain `without` (when given); panics when there
@@ -37,7 +32,7 @@ fn line_at(
 
 #[test]
 fn cmdlets_follow_procedure_e_in_order() {
-    let code = code_outside_literals_and_comments(&script());
+    let code = code_outside_literals_and_comments(&super::script(ID));
     let what_if = Some("-WhatIf");
     let steps: [(&str, Option<&str>, Option<&str>); 32] = [
         // 1. the read-only AD checks and A1/A3 come first
@@ -159,7 +154,7 @@ fn exchange_cmdlet() -> regex::Regex {
 fn the_time_skew_gate_comes_before_the_approval_and_any_removal() {
     // The review (K3/M7): every recreate step calls MFG after the trust is gone; a 1007 from a
     // skewed clock must be caught before anything is removed.
-    let text = script();
+    let text = super::script(ID);
     assert!(text.contains("$script:GateIds = @('ad-read-federation-objects', 'check-existing-trust', 'check-federated-domains', 'check-time-skew', "));
     let gate = step(&text, "check-time-skew");
     for needle in [
@@ -197,7 +192,7 @@ fn the_time_skew_gate_comes_before_the_approval_and_any_removal() {
 fn the_certificate_distribution_wait_comes_before_the_test_gate() {
     // The review (m1, EX13-RENEW step 4): the test gate runs once the new certificate is
     // installed everywhere, and it needs positive evidence (M2).
-    let text = script();
+    let text = super::script(ID);
     let wait = step(&text, "wait-certificate-distribution");
     for needle in [
         "$distNewThumbprint = $new_thumbprint",
@@ -232,7 +227,7 @@ fn the_certificate_distribution_wait_comes_before_the_test_gate() {
 fn ad_reads_with_properties_go_through_select_object() {
     // The review (B1/K1): under Set-StrictMode -Version Latest, reading an attribute the AD
     // module left out (it has no value) throws; Select-Object creates it as $null.
-    let code = code_outside_literals_and_comments(&script());
+    let code = code_outside_literals_and_comments(&super::script(ID));
     let lines: Vec<&str> = code.lines().collect();
     let mut reads = 0;
     for (i, line) in lines.iter().enumerate() {
@@ -282,7 +277,7 @@ fn exchange_errors_are_handled_with_error_variables_not_try_catch() {
     // The review (M1/K4): in the Exchange Management Shell the Exchange cmdlets are
     // implicit-remoting proxies; -ErrorAction Stop and try/catch around them do not work as
     // written. The steps use -ErrorVariable and check the returned objects instead.
-    let code = code_outside_literals_and_comments(&script());
+    let code = code_outside_literals_and_comments(&super::script(ID));
     let steps = steps_of(&code);
     let exchange = exchange_cmdlet();
     let lines: Vec<&str> = steps.lines().collect();
@@ -363,7 +358,7 @@ fn exchange_errors_are_handled_with_error_variables_not_try_catch() {
 fn confirmed_removals_run_with_confirm_false_after_the_typed_confirmation() {
     // The review (M8, domain reference 7.3): after Confirm-Target the Remove-* cmdlets must not
     // prompt again (a -NonInteractive host cannot answer): -Confirm:$false, colon form.
-    let text = script();
+    let text = super::script(ID);
     let code = code_outside_literals_and_comments(&text);
     let mut removals = 0;
     for line in steps_of(&code).lines() {
@@ -408,7 +403,7 @@ fn confirmed_removals_run_with_confirm_false_after_the_typed_confirmation() {
 
 #[test]
 fn primary_domain_is_removed_last_and_every_ad_command_names_the_dc() {
-    let text = script();
+    let text = super::script(ID);
     let removal = |domain: &str| {
         text.find(&format!(
             "Remove-FederatedDomain -DomainName '{domain}' -Force"
@@ -447,7 +442,7 @@ fn primary_domain_is_removed_last_and_every_ad_command_names_the_dc() {
 
 #[test]
 fn no_forbidden_form_appears() {
-    let code = code_outside_literals_and_comments(&script());
+    let code = code_outside_literals_and_comments(&super::script(ID));
     for forbidden in [
         "Remove-FederatedOrganizationIdentifier",
         "RemoveFederatedDomain",
@@ -490,15 +485,7 @@ fn no_forbidden_form_appears() {
 fn scripted_run_completes() {
     let (run, dir) = Test::new()
         .file("a.yaml", "default: done\n")
-        .args([
-            "run",
-            ID,
-            "--example",
-            "--answers",
-            "a.yaml",
-            "--state",
-            "s.json",
-        ])
+        .args(scripted_run(ID, "a.yaml"))
         .run();
     let run = run.success();
     assert!(dir.path().join("s.json").is_file(), "{}", run.stderr());

@@ -3,18 +3,14 @@
 //! none of the forms the domain reference forbids, and a scripted run completes.
 
 use super::find_after;
-use crate::support::Test;
 use crate::support::powershell::code_outside_literals_and_comments;
+use crate::support::{Test, scripted_run};
 
 const ID: &str = "exchange-federation-certificate-rollover";
 
-fn script() -> String {
-    super::script(ID)
-}
-
 #[test]
 fn the_rollover_renders_procedure_c_in_order() {
-    let text = script();
+    let text = super::script(ID);
     let code = code_outside_literals_and_comments(&text);
     // A1-A3 and B (read-only) first, then C1..C5, then the test.
     let order = [
@@ -58,7 +54,7 @@ fn the_rollover_renders_procedure_c_in_order() {
 
 #[test]
 fn the_rollover_never_renders_what_the_domain_reference_forbids() {
-    let code = code_outside_literals_and_comments(&script());
+    let code = code_outside_literals_and_comments(&super::script(ID));
     for banned in [
         "UseLegacyProvisioningService",
         "Remove-FederationTrust",
@@ -104,19 +100,11 @@ fn the_rollover_never_renders_what_the_domain_reference_forbids() {
 fn a_scripted_run_with_default_done_completes() {
     let (run, dir) = Test::new()
         .file("a.yaml", "default: done\n")
-        .args([
-            "run",
-            ID,
-            "--example",
-            "--answers",
-            "a.yaml",
-            "--state",
-            "s.json",
-        ])
+        .args(scripted_run(ID, "a.yaml"))
         .run();
     let run = run.success();
     assert!(run.stderr().contains("complete"), "{}", run.stderr());
-    let state = std::fs::read_to_string(dir.path().join("s.json")).expect("state written");
+    let state = dir.read("s.json");
     assert!(
         state.contains("8A3F0C6D2E9B4F71A5C3D8E2B6F40917C2D5E8A1"),
         "the new thumbprint was captured from the step's example"
@@ -147,7 +135,7 @@ fn a_certificate_about_to_expire_matches_the_rollover_first() {
 /// one, which is removed only after the test.
 #[test]
 fn a_1007_at_publish_returns_to_a_time_gate_and_the_old_proof_stays_until_tested() {
-    let text = script();
+    let text = super::script(ID);
     let recheck = find_after(&text, "if (Enter-Step 'recheck-time-skew'", 0);
     let publish = find_after(
         &text,

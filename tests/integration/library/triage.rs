@@ -5,18 +5,14 @@
 //! texts here but the KB3215278 text to the rebuild.
 
 use super::{find_after, step_body};
-use crate::support::Test;
 use crate::support::powershell::code_outside_literals_and_comments;
+use crate::support::{Test, scripted_run};
 
 const ID: &str = "exchange-federation-1007-triage";
 
-fn script() -> String {
-    super::script(ID)
-}
-
 #[test]
 fn the_triage_checks_time_before_the_certificate() {
-    let text = script();
+    let text = super::script(ID);
     let code = code_outside_literals_and_comments(&text);
     // B1, B2/B3, the B4 fix, the test after it, then A1, A2, A3.
     let order = [
@@ -86,7 +82,7 @@ fn printed(body: &str) -> String {
 
 #[test]
 fn both_branches_end_the_run_with_the_exact_next_command() {
-    let text = script();
+    let text = super::script(ID);
     let decision = step_body(&text, "certificate-expired");
     assert!(decision.contains("$script:Goto = 'handover-rollover'"));
     assert!(decision.contains("$script:Goto = 'handover-rebuild'"));
@@ -135,7 +131,7 @@ fn both_branches_end_the_run_with_the_exact_next_command() {
 
 #[test]
 fn the_triage_never_renders_what_changes_federation_or_the_reference_forbids() {
-    let code = code_outside_literals_and_comments(&script());
+    let code = code_outside_literals_and_comments(&super::script(ID));
     for forbidden in [
         // Triage changes no federation object: those belong to the rollover and the rebuild.
         "Set-FederationTrust",
@@ -177,15 +173,7 @@ fn the_triage_never_renders_what_changes_federation_or_the_reference_forbids() {
 fn a_scripted_run_takes_the_rollover_branch_by_default() {
     let (run, _dir) = Test::new()
         .file("a.yaml", "default: done\n")
-        .args([
-            "run",
-            ID,
-            "--example",
-            "--answers",
-            "a.yaml",
-            "--state",
-            "s.json",
-        ])
+        .args(scripted_run(ID, "a.yaml"))
         .run();
     let run = run.success();
     let err = run.stderr();
@@ -213,15 +201,7 @@ fn a_scripted_run_fixes_the_time_then_hands_over_to_the_rebuild() {
     let answers = "steps:\n  clock-off: {choice: domain-off}\n  retry-after-time-fix: {choice: still-failing}\n  certificate-expired: {choice: expired}\ndefault: done\n";
     let (run, _dir) = Test::new()
         .file("b.yaml", answers)
-        .args([
-            "run",
-            ID,
-            "--example",
-            "--answers",
-            "b.yaml",
-            "--state",
-            "s.json",
-        ])
+        .args(scripted_run(ID, "b.yaml"))
         .run();
     let run = run.success();
     let err = run.stderr();
@@ -245,7 +225,7 @@ fn a_scripted_run_fixes_the_time_then_hands_over_to_the_rebuild() {
             "c.yaml",
             "steps:\n  clock-off: {choice: server-off}\n  retry-after-time-fix: {choice: resolved}\ndefault: done\n",
         )
-        .args(["run", ID, "--example", "--answers", "c.yaml", "--state", "s.json"])
+        .args(scripted_run(ID, "c.yaml"))
         .run();
     let err = run.success().stderr();
     assert!(err.contains("unit: retry-after-time-fix"), "{err}");

@@ -1,15 +1,28 @@
-//! Test support: a small builder around the `runbook` binary, and the PowerShell grammar check.
+//! Test support: the `runbook` binary run in a temporary folder ([`Workspace`] for a folder and
+//! the run records in it, [`Test`] for one command), the record's JSON read back ([`record`]),
+//! and the PowerShell grammar check ([`powershell`]).
 
+pub mod diagnostics;
+pub mod fixtures;
 pub mod powershell;
+pub mod record;
+mod redact;
+mod workspace;
 
 use std::path::PathBuf;
 use std::process::Output;
 
-use assert_cmd::Command;
+pub use redact::redact;
+pub use workspace::Workspace;
 
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `runbook` binary under test: the one place that asks cargo for it.
+pub fn binary() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("runbook")
 }
 
 /// Every shipped runbook id, read from the `runbooks/` folder (not from the binary).
@@ -29,21 +42,12 @@ pub fn shipped_ids() -> Vec<String> {
     ids
 }
 
-/// Runs the binary in `dir` with `args` (no stdin) and returns its output.
-pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Output {
-    Command::cargo_bin("runbook")
-        .expect("binary built")
-        .current_dir(dir)
-        .args(args)
-        .write_stdin(Vec::new())
-        .output()
-        .expect("runs")
-}
-
-/// One invocation of the binary: `Test::new().args([...]).run().success()`.
+/// One invocation of the binary: `Test::new().args([...]).run().success()`, in a fresh folder,
+/// or `workspace.test()` in a shared one.
 pub struct Test {
-    cmd: Command,
-    dir: tempfile::TempDir,
+    cmd: assert_cmd::Command,
+    ws: Workspace,
+    stdin: Vec<u8>,
 }
 
 /// A finished invocation.
@@ -53,12 +57,9 @@ pub struct Run {
 }
 
 impl Test {
-    /// A fresh invocation running in an empty temporary directory.
+    /// A fresh invocation running in an empty temporary folder.
     pub fn new() -> Test {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let mut cmd = Command::cargo_bin("runbook").expect("binary built");
-        cmd.current_dir(dir.path()).env_remove("SOURCE_DATE_EPOCH");
-        Test { cmd, dir }
+        Workspace::new().test()
     }
 
     /// Adds arguments.
@@ -71,25 +72,50 @@ impl Test {
         self
     }
 
-    /// Writes a file into the working directory and returns its path.
-    pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Test {
-        let path = self.dir.path().join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("create parent");
-        }
-        std::fs::write(&path, contents).expect("write test file");
+    /// Adds `--set param=value`.
+    pub fn set(self, param: &str, value: &str) -> Test {
+        self.args(["--set".to_owned(), format!("{param}={value}")])
+    }
+
+    /// Sets an environment variable for the process.
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Test {
+        self.cmd.env(key, value);
         self
     }
 
-    /// The working directory (the test keeps `self` alive while it uses it).
-    pub fn dir_path(&self) -> PathBuf {
-        self.dir.path().to_owned()
+    /// Runs as if on the machine `name` (the binary reads `HOSTNAME` on Unix, `COMPUTERNAME`
+    /// on Windows), so that what it records is the same on every machine.
+    pub fn host(self, name: &str) -> Test {
+        self.env("HOSTNAME", name).env("COMPUTERNAME", name)
     }
 
-    /// Runs with no stdin, and keeps the directory alive for inspection.
-    pub fn run(mut self) -> (Run, tempfile::TempDir) {
-        let output = self.cmd.write_stdin(Vec::new()).output().expect("runs");
-        (Run { output }, self.dir)
+    /// Gives the process this standard input (none by default).
+    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Test {
+        self.stdin = bytes.into();
+        self
+    }
+
+    /// Kills the process after `limit`.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Test {
+        self.cmd.timeout(limit);
+        self
+    }
+
+    /// Writes a file into the working folder.
+    pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Test {
+        self.ws.write(name, contents);
+        self
+    }
+
+    /// The working folder (the test keeps `self` alive while it uses it).
+    pub fn dir_path(&self) -> PathBuf {
+        self.ws.path().to_owned()
+    }
+
+    /// Runs, and keeps the folder alive for more commands and inspection.
+    pub fn run(mut self) -> (Run, Workspace) {
+        let output = self.cmd.write_stdin(self.stdin).output().expect("runs");
+        (Run { output }, self.ws)
     }
 
     /// Runs and returns the result only.
@@ -143,14 +169,15 @@ impl Run {
     }
 }
 
-/// The whole record of the state file `file` in `dir`, as `runbook report --format json`
-/// gives it (units with what `--exec` ran, events, captured values).
-pub fn record(dir: &std::path::Path, file: &str) -> serde_json::Value {
-    let out = run_in(dir, &["report", file, "--format", "json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
+/// A scripted run's arguments: `run <runbook> --example --answers <answers> --state s.json`.
+pub fn scripted_run<'a>(runbook: &'a str, answers: &'a str) -> [&'a str; 7] {
+    [
+        "run",
+        runbook,
+        "--example",
+        "--answers",
+        answers,
+        "--state",
+        "s.json",
+    ]
 }

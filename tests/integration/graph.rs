@@ -1,9 +1,8 @@
-//! The operator's and author's tools (issue 6, "Ecosystem"): `runbook graph` in both formats
-//! for every shipped runbook, the Mermaid diagram in the change plan, `runbook new` scaffolds
-//! that validate and export, validation warnings, and shell completions.
+//! `runbook graph` in Mermaid and dot for every shipped runbook and for labels full of the
+//! characters either syntax cares about (checked by Graphviz itself when it is installed), the
+//! Mermaid diagram in the change plan, and the refusal of an invalid runbook.
 
 use std::collections::HashSet;
-use std::path::Path;
 use std::process::{Command, Stdio};
 
 use regex::Regex;
@@ -12,7 +11,7 @@ use runbook::loader;
 use runbook::runbook::{Runbook, StepKind};
 use runbook::templates::Templates;
 
-use crate::support::{Test, root, run_in, shipped_ids};
+use crate::support::{Test, Workspace, shipped_ids};
 
 fn load(id: &str) -> Runbook {
     loader::load(id, &Templates::default())
@@ -32,7 +31,7 @@ fn graph(id: &str, format: &str) -> String {
 /// the quoted `id["label"]` form (any of the shapes used) whose label holds no raw quote and
 /// no `#` outside an entity code; edges between declared nodes with quoted labels; no node
 /// named `end` (a Mermaid keyword); class lines naming declared nodes.
-fn check_mermaid(name: &str, text: &str) -> Vec<(String, String, Option<String>)> {
+pub(crate) fn check_mermaid(name: &str, text: &str) -> Vec<(String, String, Option<String>)> {
     let node = Regex::new(
         r#"^    ([A-Za-z][A-Za-z0-9_]*)(\(\[|\[\[|\{\{|\[|\{)"([^"]*)"(\]\)|\]\]|\}\}|\]|\})$"#,
     )
@@ -270,11 +269,8 @@ steps:
 
 #[test]
 fn graph_labels_with_quotes_brackets_and_hashes_stay_inside_their_quotes() {
-    let (run, tmp) = Test::new()
-        .file("hostile.yaml", HOSTILE)
-        .args(["graph", "hostile.yaml"])
-        .run();
-    let (mermaid, dir) = (run.success().stdout(), tmp.path());
+    let ws = Workspace::new().file("hostile.yaml", HOSTILE);
+    let mermaid = ws.cmd(["graph", "hostile.yaml"]).success().stdout();
     let edges = check_mermaid("hostile", &mermaid);
     assert!(
         edges.contains(&(
@@ -295,9 +291,10 @@ fn graph_labels_with_quotes_brackets_and_hashes_stay_inside_their_quotes() {
     );
     assert!(mermaid.contains("s2{{\""), "a gate is a hexagon: {mermaid}");
     assert!(mermaid.contains("class s3 destructive"), "{mermaid}");
-    let dot = run_in(dir, &["graph", "hostile.yaml", "--format", "dot"]);
-    assert!(dot.status.success());
-    let dot = String::from_utf8(dot.stdout).expect("utf-8");
+    let dot = ws
+        .cmd(["graph", "hostile.yaml", "--format", "dot"])
+        .success()
+        .stdout();
     assert!(dot.contains(r#"label="2. Gate \\ \"q\"\n"#), "{dot}");
     if Command::new("dot").arg("-V").output().is_ok() {
         assert_graphviz_reads("hostile", &dot);
@@ -335,207 +332,5 @@ fn change_plan_embeds_the_mermaid_graph() {
         let want = format!("## Flow\n\n```mermaid\n{}```\n", graph(&id, "mermaid"));
         assert!(plan.contains(&want), "{id}");
         assert!(plan.find("## Flow") < plan.find("## Steps"), "{id}");
-    }
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-#[test]
-fn new_writes_a_runbook_and_template_that_validate_export_and_graph() {
-    let (run, dir) = Test::new()
-        .args(["new", "adfs-token-signing-rollover", "--dir", "authoring"])
-        .run();
-    let run = run.success();
-    let base = dir.path().join("authoring");
-    let yaml = base.join("adfs-token-signing-rollover.yaml");
-    let template = base.join("templates/adfs-token-signing-rollover-check.ps1");
-    let text = read(&yaml);
-    assert!(
-        text.starts_with(
-            "# yaml-language-server: $schema=https://raw.githubusercontent.com/runbook-dev/runbook/main/runbook.schema.json\n"
-        ),
-        "{text}"
-    );
-    assert!(
-        text.contains("\nid: adfs-token-signing-rollover "),
-        "{text}"
-    );
-    assert!(read(&template).contains("{{ primary_domain }}"));
-    let out = run.stdout();
-    for want in [
-        "wrote authoring/adfs-token-signing-rollover.yaml\n",
-        "wrote authoring/templates/adfs-token-signing-rollover-check.ps1\n",
-        "runbook validate authoring/adfs-token-signing-rollover.yaml\n",
-        "runbook graph authoring/adfs-token-signing-rollover.yaml\n",
-        "runbook export authoring/adfs-token-signing-rollover.yaml --example --format markdown\n",
-    ] {
-        assert!(out.contains(want), "{want}\n{out}");
-    }
-    // No --templates: the loader finds templates/ beside the runbook.
-    let path = "authoring/adfs-token-signing-rollover.yaml";
-    let validate = run_in(dir.path(), &["validate", path]);
-    assert!(validate.status.success(), "{validate:?}");
-    assert!(
-        validate.stderr.is_empty(),
-        "the scaffold has no warnings: {}",
-        String::from_utf8_lossy(&validate.stderr)
-    );
-    for format in ["ps1", "markdown"] {
-        let export = run_in(
-            dir.path(),
-            &["export", path, "--example", "--format", format],
-        );
-        assert!(export.status.success(), "{format}: {export:?}");
-        let text = String::from_utf8_lossy(&export.stdout);
-        assert!(text.contains("'contoso.com'"), "{format}: {text}");
-        assert!(
-            !text.contains("{#"),
-            "the template's comment is not rendered"
-        );
-    }
-    let export = run_in(dir.path(), &["export", path, "--example"]);
-    crate::support::powershell::assert_parses(
-        "scaffold",
-        &String::from_utf8(export.stdout).expect("utf-8"),
-    );
-    let graph = run_in(dir.path(), &["graph", path]);
-    assert!(graph.status.success(), "{graph:?}");
-    check_mermaid("scaffold", &String::from_utf8_lossy(&graph.stdout));
-}
-
-#[test]
-fn new_defaults_to_the_current_folder() {
-    let (run, dir) = Test::new().args(["new", "x1"]).run();
-    run.success();
-    assert!(dir.path().join("x1.yaml").is_file());
-    assert!(dir.path().join("templates/x1-check.ps1").is_file());
-}
-
-#[test]
-fn new_refuses_an_id_that_is_not_kebab_case() {
-    for bad in [
-        "Upper",
-        "under_score",
-        "-lead",
-        "a b",
-        "../escape",
-        "a.yaml",
-        "é",
-    ] {
-        let (run, dir) = Test::new().args(["new", "--", bad]).run();
-        let run = run.failure(1);
-        assert!(
-            run.stderr()
-                .contains(&format!("error: runbook id `{bad}` must be kebab-case")),
-            "{bad}: {}",
-            run.stderr()
-        );
-        let left: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
-        assert!(left.is_empty(), "{bad}: nothing is written");
-    }
-}
-
-#[test]
-fn new_never_overwrites_a_runbook_or_a_template() {
-    let (run, tmp) = Test::new()
-        .file("keep.yaml", "mine\n")
-        .args(["new", "keep"])
-        .run();
-    let (run, dir) = (run.failure(1), tmp.path());
-    assert!(
-        run.stderr().contains("keep.yaml: already exists"),
-        "{}",
-        run.stderr()
-    );
-    assert_eq!(read(&dir.join("keep.yaml")), "mine\n");
-    assert!(!dir.join("templates").exists(), "nothing else is written");
-
-    // Only the template exists: still refused, and no runbook is left behind.
-    let (run, tmp2) = Test::new()
-        .file("templates/other-check.ps1", "mine\n")
-        .args(["new", "other"])
-        .run();
-    let (run, dir) = (run.failure(1), tmp2.path());
-    assert!(
-        run.stderr().contains("other-check.ps1: already exists"),
-        "{}",
-        run.stderr()
-    );
-    assert!(!dir.join("other.yaml").exists());
-    assert_eq!(read(&dir.join("templates/other-check.ps1")), "mine\n");
-
-    // A second `new` of the same id.
-    let (first, dir) = Test::new().args(["new", "twice"]).run();
-    first.success();
-    let before = read(&dir.path().join("twice.yaml"));
-    let again = run_in(dir.path(), &["new", "twice"]);
-    assert_eq!(again.status.code(), Some(1));
-    assert_eq!(read(&dir.path().join("twice.yaml")), before);
-}
-
-#[test]
-fn warnings_name_each_smell_at_its_position_and_exit_0() {
-    let fixture = root().join("tests/fixtures/warnings/smells.yaml");
-    let shown = fixture.display().to_string();
-    let run = Test::new().args(["validate", &shown]).go().success();
-    assert_eq!(
-        run.stdout(),
-        format!("{shown}: ok (smells 1.0.0, 2 steps: 1 read, 1 change, 0 destructive)\n")
-    );
-    let warnings: Vec<String> = run
-        .stderr()
-        .lines()
-        .filter(|l| !l.starts_with("  |"))
-        .map(|l| l.strip_prefix(&format!("{shown}:")).unwrap_or(l).to_owned())
-        .collect();
-    assert_eq!(
-        warnings,
-        [
-            "7:11: warning: parameter `server` has no `help`: say where the operator finds the value",
-            "12:9: warning: check step `look` has no `instructions`: say what to do and why",
-            "20:13: warning: step `change-it` has `impact: change` but no `verify`: add a read-only command that proves the change worked",
-        ],
-        "{}",
-        run.stderr()
-    );
-    // Each warning shows its line with a caret, as errors do.
-    assert!(
-        run.stderr()
-            .contains("  |     impact: change\n  |             ^\n")
-    );
-}
-
-#[test]
-fn warnings_are_not_shown_for_an_invalid_runbook() {
-    let text = read(&root().join("tests/fixtures/warnings/smells.yaml"))
-        .replace("id: smells", "id: Smells");
-    let run = Test::new()
-        .file("smells.yaml", text)
-        .args(["validate", "smells.yaml"])
-        .go()
-        .failure(1);
-    assert!(!run.stderr().contains("warning:"), "{}", run.stderr());
-}
-
-#[test]
-fn shipped_runbooks_have_no_warnings() {
-    let run = Test::new().args(["validate"]).args(shipped_ids()).go();
-    let stderr = String::from_utf8_lossy(&run.output.stderr).into_owned();
-    assert!(
-        !stderr.contains(": warning: "),
-        "shipped runbooks warn:\n{stderr}"
-    );
-    assert!(run.output.status.success(), "{stderr}");
-    assert_eq!(stderr, "", "shipped runbooks warn");
-}
-
-#[test]
-fn completions_for_every_shell() {
-    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        let run = Test::new().args(["completions", shell]).go().success();
-        let out = run.stdout();
-        assert!(out.len() > 100 && out.contains("runbook"), "{shell}: {out}");
     }
 }
