@@ -230,7 +230,13 @@ pub fn report_markdown(record: &Record) -> String {
         }
     }
     let _ = writeln!(s, "\n## Events\n");
-    for e in &state.entries {
+    // Planning units and moving the cursor are how the engine keeps its place: the table
+    // above shows their result, and a long loop would bury the events a reviewer needs.
+    let shown = state
+        .entries
+        .iter()
+        .filter(|e| !matches!(e.event, Event::Planned { .. } | Event::Next { .. }));
+    for e in shown {
         let detail = e.event.detail().map(|d| match &e.event {
             // The preamble's text is shown once, under "Shell".
             Event::ExecShell { .. } => d.lines().next().unwrap_or("").to_owned(),
