@@ -539,7 +539,8 @@ YAML
     pid=$!
     local i
     for i in $(seq 1 100); do
-        grep -q '"in_progress"' "$dir/h.json" 2>/dev/null && grep -q '"dns"' "$dir/h.json" && break
+        # The journal's line for the wait step being started: the first resume holds the lock.
+        grep -q '"event":"started","unit":"dns"' "$dir/h.json" 2>/dev/null && break
         sleep 0.1
     done
     win resume "$state" --operator bob >"$TMP/second.out" 2>"$TMP/second.err"
