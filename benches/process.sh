@@ -4,7 +4,7 @@
 #      (target: all shipped <= 5 ms);
 #   2. `runbook export` of the rebuild with 100, 1,000 and 10,000 domains, with peak memory
 #      (targets: 1,000 <= 15 ms and <= 12 MiB; 10,000 within 10x of 1,000)  -> benches/export.sh
-#   3. `runbook resume` of a 10,000-event state to its first prompt (<= 30 ms) -> benches/resume.sh
+#   3. the state file: scripted runs and `runbook resume` of a 10,000-event record -> benches/journal.sh
 # In-process figures: `cargo bench --bench pipeline` and `cargo bench --bench state`.
 #
 #   bash benches/process.sh          # all three, about three minutes
@@ -39,5 +39,5 @@ if [[ $part == all || $part == export ]]; then
 fi
 if [[ $part == all || $part == resume ]]; then
     echo "== resume"
-    bash benches/resume.sh
+    bash benches/journal.sh
 fi

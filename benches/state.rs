@@ -1,7 +1,7 @@
 //! State file benchmarks: one append per transition (fsync included) to records of about 100
 //! and about 10,000 events, and reading a record of about 10,000 events back into a run's
 //! state (the first thing resume does). Targets: append <= 2 ms median at both sizes; read
-//! and fold well under the 30 ms a whole resume may take (`benches/resume.sh`).
+//! and fold well under the 30 ms a whole resume may take (`benches/journal.sh`).
 //!
 //!   cargo bench --bench state
 //!
@@ -56,7 +56,7 @@ fn bench(c: &mut Criterion) {
         let path = make_state(dir.path(), domains);
         let (store, bytes) = Store::open(&path, &Holder::me("bench")).expect("open");
         let (_, journal) = State::read(&bytes, false).expect("read");
-        let events = journal.events;
+        let events = journal.last_seq;
         let mut writer = Writer::continuing(&journal);
         group.bench_function(format!("append/{events}-events"), |b| {
             b.iter(|| {
@@ -77,7 +77,7 @@ fn bench(c: &mut Criterion) {
         if domains == 750 {
             let path = make_state(dir.path(), 751);
             let bytes = read_bytes(&path).expect("read");
-            let n = State::read(&bytes, false).expect("read").1.events;
+            let n = State::read(&bytes, false).expect("read").1.last_seq;
             group.bench_function(format!("read-and-fold/{n}-events"), |b| {
                 b.iter(|| {
                     let bytes = read_bytes(&path).expect("read");

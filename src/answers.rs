@@ -292,10 +292,10 @@ fn misfit(answer: &Answer, step: &Step) -> Option<String> {
         StepKind::Wait { .. } => "a wait step",
         StepKind::Notify { .. } => "a notify step",
     };
-    let (last, rest) = fitting.split_last().expect("`done` fits every step");
-    let takes = match rest {
-        [] => last.clone(),
-        _ => format!("{} or {last}", rest.join(", ")),
+    let takes = match fitting.split_last() {
+        None => "no scripted answer".to_owned(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
     };
     Some(format!(
         "`{}` does not answer `{}`, {what}: it takes {takes}",

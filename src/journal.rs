@@ -375,8 +375,7 @@ impl Event {
             Event::Executed { execution: e, .. } => Some(format!(
                 "{}: {} in {} ms; {}",
                 e.what,
-                e.exit_status
-                    .map_or_else(|| "no exit status".to_owned(), |c| format!("exit {c}")),
+                e.status_text(),
                 e.duration_ms,
                 if e.verdict == "pass" { "pass" } else { "fail" }
             )),
@@ -413,6 +412,14 @@ pub struct ExecutionRecord {
     pub verdict: String,
     /// Output, secrets masked, cut to `state::OUTPUT_LIMIT` per unit.
     pub output: String,
+}
+
+impl ExecutionRecord {
+    /// `exit 0`, or `no exit status` (it timed out or the shell died).
+    pub fn status_text(&self) -> String {
+        self.exit_status
+            .map_or_else(|| "no exit status".to_owned(), |c| format!("exit {c}"))
+    }
 }
 
 /// Appends entries as lines: keeps the sequence number and the chain's last hash, and the
@@ -481,9 +488,8 @@ pub fn header_line(header: &Header) -> String {
 /// was wrong with its end or its chain.
 #[derive(Debug)]
 pub struct Journal {
-    /// Events read and applied, up to the first break.
-    pub events: usize,
-    /// The last good event's sequence number (0 when there is none).
+    /// The last good event's sequence number: the count of events read and applied (0 when
+    /// there is none), since the chain checks they run 1, 2, 3...
     pub last_seq: u64,
     /// sha256 of the last good line.
     pub last_hash: String,
@@ -596,7 +602,6 @@ pub fn read_with<S>(
     let (header, header_len) = read_header(bytes)?;
     let mut edited = header.runbook.edited_parts();
     let mut journal = Journal {
-        events: 0,
         last_seq: 0,
         last_hash: sha256_hex(&bytes[..header_len - 1]),
         good_len: header_len as u64,
@@ -651,7 +656,6 @@ pub fn read_with<S>(
         journal.last_hash = sha256_hex(line);
         journal.good_len += raw.len() as u64;
         journal.last_seq = seq;
-        journal.events += 1;
     }
     journal.edited = edited;
     Ok((state, journal))
@@ -673,7 +677,7 @@ pub fn read(bytes: &[u8]) -> Result<(Header, Vec<Entry>, Journal), ReadError> {
 impl Journal {
     /// "record intact: N events, chain verified", or what is wrong with it.
     pub fn integrity(&self) -> String {
-        let n = self.events;
+        let n = self.last_seq;
         let mut out = match &self.broken {
             None if self.edited.is_empty() => {
                 format!("record intact: {n} events, chain verified")

@@ -301,9 +301,7 @@ fn executions_markdown(s: &mut String, state: &State) {
     let _ = writeln!(s, "\n## Commands run\n");
     for u in ran {
         for e in &u.executions {
-            let status = e
-                .exit_status
-                .map_or_else(|| "no exit status".to_owned(), |c| format!("exit {c}"));
+            let status = e.status_text();
             let _ = writeln!(
                 s,
                 "- `{}` {} at {}: {status}, {} ms, verdict {}",
