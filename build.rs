@@ -19,7 +19,7 @@ fn main() {
             .unwrap_or_default();
         names.sort();
         out.push_str(&format!(
-            "pub const {}: &[(&str, &str)] = &[\n",
+            "pub(crate) const {}: &[(&str, &str)] = &[\n",
             dir.to_uppercase()
         ));
         for name in names {

@@ -5,10 +5,9 @@
 //!   cargo bench --bench pipeline
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use runbook::export::{self, Format, Meta};
-use runbook::loader;
-use runbook::templates::Templates;
-use runbook::values::{self, ValueInputs};
+use runbook::Templates;
+use runbook::{ExportFormat as Format, ExportMeta as Meta, export};
+use runbook::{ValueInputs, gather_complete};
 
 fn templates() -> Templates {
     Templates {
@@ -19,9 +18,9 @@ fn templates() -> Templates {
 
 fn load_and_validate(c: &mut Criterion) {
     let mut group = c.benchmark_group("load+validate");
-    for id in loader::shipped_ids() {
+    for id in runbook::shipped_ids() {
         group.bench_function(id, |b| {
-            b.iter(|| loader::load(id, &templates()).expect("a shipped runbook is valid"));
+            b.iter(|| runbook::load(id, &templates()).expect("a shipped runbook is valid"));
         });
     }
     group.finish();
@@ -30,7 +29,7 @@ fn load_and_validate(c: &mut Criterion) {
 fn export_rebuild(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let loaded =
-        loader::load("exchange-federation-trust-rebuild", &templates()).expect("shipped runbook");
+        runbook::load("exchange-federation-trust-rebuild", &templates()).expect("shipped runbook");
     let meta = Meta {
         generated_at: chrono::DateTime::from_timestamp(1_795_000_000, 0).expect("a time"),
         generator: "runbook bench".into(),
@@ -49,12 +48,11 @@ fn export_rebuild(c: &mut Criterion) {
             params_file: Some(params),
             ..Default::default()
         };
-        let values = values::gather_complete(&loaded.runbook, &inputs).expect("values");
+        let values = gather_complete(&loaded.runbook, &inputs).expect("values");
         group.throughput(Throughput::Elements(domains as u64));
         group.bench_with_input(BenchmarkId::new("ps1", domains), &values, |b, values| {
             b.iter(|| {
-                export::export(&loaded, values, Format::Ps1, &meta, &mut std::io::sink())
-                    .expect("export")
+                export(&loaded, values, Format::Ps1, &meta, &mut std::io::sink()).expect("export")
             });
         });
     }

@@ -10,10 +10,8 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use runbook::journal::{Event, Writer};
-use runbook::lock::Holder;
-use runbook::state::{State, now};
-use runbook::store::{Store, read_bytes};
+use runbook::State;
+use runbook::testing::{Event, Holder, Store, Writer, now, read_bytes};
 
 /// Runs the rebuild scripted with `domains` additional domains, failing the last step so the
 /// record stays resumable; returns the state path.

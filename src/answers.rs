@@ -223,7 +223,7 @@ pub fn check(file: &AnswersFile, runbook: &Runbook) -> Vec<Diagnostic> {
 
 /// [`check`] for `run` and `resume`: every problem of the answers file, if there is one, as one
 /// error before anything runs.
-pub fn ensure_fits(file: Option<&AnswersFile>, runbook: &Runbook) -> Result<()> {
+pub(crate) fn ensure_fits(file: Option<&AnswersFile>, runbook: &Runbook) -> Result<()> {
     let diagnostics = file.map(|f| check(f, runbook)).unwrap_or_default();
     if diagnostics.is_empty() {
         Ok(())
@@ -448,14 +448,14 @@ impl Operator for ScriptedOperator {
 }
 
 /// Scripted answers first; when there is none, a second operator (the terminal) if present.
-pub struct Chain {
+pub(crate) struct Chain {
     scripted: ScriptedOperator,
     then: Option<Box<dyn Operator>>,
 }
 
 impl Chain {
     /// Chains `scripted` before `then`.
-    pub fn new(scripted: ScriptedOperator, then: Option<Box<dyn Operator>>) -> Chain {
+    pub(crate) fn new(scripted: ScriptedOperator, then: Option<Box<dyn Operator>>) -> Chain {
         Chain { scripted, then }
     }
 }

@@ -12,7 +12,7 @@ use crate::values::ValueInputs;
 /// Guided, crash-safe runbooks for Exchange and AD FS federation remediation.
 #[derive(Debug, Parser)]
 #[command(name = "runbook", version, about, max_term_width = 100)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// A directory of templates that overrides the shipped ones.
     #[arg(long, global = true, value_name = "DIR")]
     pub templates: Option<PathBuf>,
@@ -27,7 +27,7 @@ pub struct Cli {
 
 /// When to colour terminal output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     /// When stderr is a terminal and NO_COLOR is not set.
     Auto,
     /// Always.
@@ -39,7 +39,7 @@ pub enum ColorChoice {
 impl ColorChoice {
     /// For [`crate::terminal::TerminalOperator::new`]: `Some` forces colour on or off, `None`
     /// leaves it to the terminal and `NO_COLOR`.
-    pub fn forced(self) -> Option<bool> {
+    pub(crate) fn forced(self) -> Option<bool> {
         match self {
             ColorChoice::Auto => None,
             ColorChoice::Always => Some(true),
@@ -50,7 +50,7 @@ impl ColorChoice {
 
 /// Graph formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum GraphFormat {
+pub(crate) enum GraphFormat {
     /// A Mermaid flowchart (renders on GitHub, GitLab, Azure DevOps).
     Mermaid,
     /// Graphviz dot.
@@ -59,7 +59,7 @@ pub enum GraphFormat {
 
 /// Text or JSON output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TextFormat {
+pub(crate) enum TextFormat {
     /// For people.
     Text,
     /// For tools.
@@ -68,7 +68,7 @@ pub enum TextFormat {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// List the shipped runbooks.
     List {
         /// Output format.
@@ -205,7 +205,7 @@ pub enum Command {
 
 /// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
+pub(crate) enum ReportFormat {
     /// For the change ticket.
     Markdown,
     /// For tools.
@@ -239,7 +239,7 @@ impl From<ValueArgs> for ValueInputs {
 
 /// `--exec` and its options, shared by `run` and `resume`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct ExecArgs {
+pub(crate) struct ExecArgs {
     /// Run each command, check, verify and wait poll in one long-lived shell and keep its
     /// output; change and destructive steps still ask first.
     #[arg(long)]

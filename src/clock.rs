@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 
 /// Behind by more than this (Kerberos' default tolerance, and where the shipped time check
 /// fails), a resume stops unless the operator accepts the skew.
-pub const TOLERANCE_SECS: i64 = 300;
+pub(crate) const TOLERANCE_SECS: i64 = 300;
 
 /// How far `now` is behind the newest event recorded in `state`, if it is behind at all.
-pub struct Behind {
+pub(crate) struct Behind {
     /// Whole seconds behind.
     pub secs: i64,
     /// That event's time, as stored.
@@ -18,7 +18,7 @@ pub struct Behind {
 }
 
 /// Compares `now` with the newest event's time (as parsed, as stored, and who recorded it).
-pub fn behind(
+pub(crate) fn behind(
     newest: Option<&(DateTime<Utc>, String, String)>,
     now: DateTime<Utc>,
 ) -> Option<Behind> {
@@ -33,7 +33,7 @@ pub fn behind(
 
 impl Behind {
     /// "7m12s behind the last recorded event (2026-11-23T10:00:00Z, by alice)".
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let (h, m, s) = (self.secs / 3600, self.secs / 60 % 60, self.secs % 60);
         let amount = match (h, m) {
             (0, 0) => format!("{s}s"),

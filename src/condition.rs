@@ -89,7 +89,7 @@ fn literal(text: &str) -> Result<String, String> {
 }
 
 /// Whether `s` is a valid variable name: `[a-z][a-z0-9_]*`.
-pub fn is_name(s: &str) -> bool {
+pub(crate) fn is_name(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')

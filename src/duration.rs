@@ -2,7 +2,7 @@
 //! and seconds shown back to the operator (`1m30s`).
 
 /// `30s`, `5m`, `1h` -> seconds; `None` for anything else, zero, or an overflow.
-pub fn parse_interval(text: &str) -> Option<u64> {
+pub(crate) fn parse_interval(text: &str) -> Option<u64> {
     let t = text.trim();
     let (digits, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit())?);
     let n: u64 = digits.parse().ok()?;
@@ -16,7 +16,7 @@ pub fn parse_interval(text: &str) -> Option<u64> {
 }
 
 /// `90` -> `1m30s`, `900` -> `15m`, `3600` -> `1h`.
-pub fn duration_text(secs: u64) -> String {
+pub(crate) fn duration_text(secs: u64) -> String {
     let parts = [(secs / 3600, "h"), (secs / 60 % 60, "m"), (secs % 60, "s")];
     let text: String = parts
         .iter()

@@ -5,17 +5,17 @@ use std::path::PathBuf;
 use crate::source::Diagnostic;
 
 /// Exit codes, documented in the README.
-pub mod exit {
+pub(crate) mod exit {
     /// Success.
-    pub const OK: i32 = 0;
+    pub(crate) const OK: i32 = 0;
     /// An error: bad input, an invalid runbook, an unreadable file.
-    pub const ERROR: i32 = 1;
+    pub(crate) const ERROR: i32 = 1;
     /// A usage error (bad command-line arguments).
-    pub const USAGE: i32 = 2;
+    pub(crate) const USAGE: i32 = 2;
     /// The run stopped and can be resumed.
-    pub const STOPPED: i32 = 3;
+    pub(crate) const STOPPED: i32 = 3;
     /// The operator aborted the run after a failure.
-    pub const ABORTED: i32 = 4;
+    pub(crate) const ABORTED: i32 = 4;
 }
 
 /// A parameter value that was missing or did not parse.

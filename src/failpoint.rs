@@ -43,7 +43,7 @@ fn injected(name: &str, kind: &str) -> io::Error {
 }
 
 /// Fails when `name` is listed in `RUNBOOK_FAILPOINTS` and its count has been reached.
-pub fn check(name: &str) -> io::Result<()> {
+pub(crate) fn check(name: &str) -> io::Result<()> {
     let Ok(list) = std::env::var("RUNBOOK_FAILPOINTS") else {
         return Ok(());
     };

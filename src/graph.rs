@@ -13,7 +13,7 @@ use crate::runbook::{Impact, Runbook, StepKind, Target};
 
 /// A runbook's flow, independent of the output format.
 #[derive(Debug, Clone)]
-pub struct Graph {
+pub(crate) struct Graph {
     /// The runbook's id (the dot graph's name).
     pub id: String,
     /// The runbook's title.
@@ -26,7 +26,7 @@ pub struct Graph {
 
 /// One box of the drawing.
 #[derive(Debug, Clone)]
-pub struct Node {
+pub(crate) struct Node {
     /// `start`, `s1` .. `sN` (the step's number in the change plan), `finish`.
     pub id: String,
     /// The label, one entry per line (unescaped).
@@ -39,7 +39,7 @@ pub struct Node {
 
 /// A node's outline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
+pub(crate) enum Shape {
     /// Start and End: a stadium.
     Terminal,
     /// A plain step: a rectangle.
@@ -54,7 +54,7 @@ pub enum Shape {
 
 /// A node's colouring, by what the step does to the system.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Style {
+pub(crate) enum Style {
     /// Reads only (no class).
     Plain,
     /// Start and End.
@@ -69,7 +69,7 @@ pub enum Style {
 
 /// One arrow.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Edge {
+pub(crate) struct Edge {
     /// The node it leaves.
     pub from: String,
     /// The node it enters.
@@ -89,7 +89,7 @@ fn node_id(index: usize) -> String {
 }
 
 /// Builds the graph of `rb`.
-pub fn build(rb: &Runbook) -> Graph {
+pub(crate) fn build(rb: &Runbook) -> Graph {
     let count = rb.steps.len();
     let target = |t: &Target| match t {
         Target::Step(i) => node_id(*i),
@@ -255,7 +255,7 @@ fn wrapped(lines: &[String], escape: fn(&str) -> String, br: &str) -> String {
 
 impl Graph {
     /// A Mermaid flowchart (top to bottom), every label in the quoted `id["label"]` form.
-    pub fn mermaid(&self) -> String {
+    pub(crate) fn mermaid(&self) -> String {
         let mut s = String::from("flowchart TD\n");
         for n in &self.nodes {
             let label = wrapped(&n.lines, mermaid_text, "<br/>");
@@ -322,7 +322,7 @@ impl Graph {
     }
 
     /// A Graphviz digraph (top to bottom).
-    pub fn dot(&self) -> String {
+    pub(crate) fn dot(&self) -> String {
         let mut s = String::new();
         let _ = writeln!(s, "digraph \"{}\" {{", dot_text(&self.id));
         let _ = writeln!(

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 /// How commands are wrapped for the shell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Dialect {
+pub(crate) enum Dialect {
     /// Windows PowerShell 5.1 or PowerShell 7 (`-Command -`).
     Powershell,
     /// A POSIX shell (`sh`); used by the tests, where no PowerShell exists.
@@ -21,7 +21,7 @@ pub enum Dialect {
 
 /// Which shell to start, and what to run in it first.
 #[derive(Debug, Clone)]
-pub struct HostConfig {
+pub(crate) struct HostConfig {
     /// Program and arguments.
     pub command: Vec<String>,
     /// How commands are wrapped.
@@ -32,7 +32,7 @@ pub struct HostConfig {
 
 impl HostConfig {
     /// `powershell.exe -NoProfile -NonInteractive -Command -` on Windows, `pwsh ...` elsewhere.
-    pub fn default_command() -> Vec<String> {
+    pub(crate) fn default_command() -> Vec<String> {
         let program = if cfg!(windows) {
             "powershell.exe"
         } else {
@@ -62,7 +62,7 @@ pub const POWERSHELL_SETUP: &str = "[Console]::OutputEncoding = New-Object Syste
 
 /// What one command did.
 #[derive(Debug, Clone, Default)]
-pub struct Completed {
+pub(crate) struct Completed {
     /// Standard output and error, interleaved as the shell wrote them.
     pub output: String,
     /// The exit status; `None` when it timed out or the shell died.
@@ -81,7 +81,7 @@ enum Line {
 }
 
 /// A running shell.
-pub struct Host {
+pub(crate) struct Host {
     child: Child,
     stdin: Option<ChildStdin>,
     lines: Receiver<Line>,
@@ -131,7 +131,7 @@ fn salt() -> u64 {
 
 impl Host {
     /// Starts the shell and runs the preamble; the preamble's failure is an error.
-    pub fn start(config: &HostConfig, timeout: Duration) -> Result<Host, String> {
+    pub(crate) fn start(config: &HostConfig, timeout: Duration) -> Result<Host, String> {
         let (program, args) = config
             .command
             .split_first()
@@ -207,7 +207,7 @@ impl Host {
     }
 
     /// Runs `script`, passing each output line to `on_line` as it arrives.
-    pub fn run(
+    pub(crate) fn run(
         &mut self,
         script: &str,
         timeout: Duration,
@@ -275,17 +275,17 @@ impl Host {
     }
 
     /// The shell's process id.
-    pub fn pid(&self) -> u32 {
+    pub(crate) fn pid(&self) -> u32 {
         self.child.id()
     }
 
     /// Whether the shell is still there.
-    pub fn alive(&mut self) -> bool {
+    pub(crate) fn alive(&mut self) -> bool {
         self.stdin.is_some() && self.child.try_wait().ok().flatten().is_none()
     }
 
     /// Stops the shell.
-    pub fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         self.stdin = None;
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -304,7 +304,7 @@ impl Drop for Host {
 }
 
 /// "exit status 3", "timed out", "the shell exited".
-pub fn describe_status(e: &Completed) -> String {
+pub(crate) fn describe_status(e: &Completed) -> String {
     match (e.exit_status, e.timed_out, e.host_died) {
         (_, true, _) => format!("timed out after {}s", e.duration.as_secs()),
         (_, _, true) => "the shell exited while it ran".into(),

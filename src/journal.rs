@@ -23,7 +23,7 @@ use crate::param::Value;
 use crate::runbook::sha256_hex;
 
 /// The format this build reads and writes. Bump it deliberately, with a migration.
-pub const FORMAT: u32 = 2;
+pub(crate) const FORMAT: u32 = 2;
 
 /// Line 1 of a state file.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -586,7 +586,7 @@ fn read_header(bytes: &[u8]) -> Result<(Header, usize), ReadError> {
 }
 
 /// Checks that `bytes` start with a header this build reads.
-pub fn check_header(bytes: &[u8]) -> Result<(), ReadError> {
+pub(crate) fn check_header(bytes: &[u8]) -> Result<(), ReadError> {
     read_header(bytes).map(|_| ())
 }
 
@@ -594,7 +594,7 @@ pub fn check_header(bytes: &[u8]) -> Result<(), ReadError> {
 /// the header, `apply` takes each event in order. The header must be sound; the events are
 /// read up to a torn last line, a break in the chain, or an event `apply` refuses, which are
 /// reported in the [`Journal`], not fatal.
-pub fn read_with<S>(
+pub(crate) fn read_with<S>(
     bytes: &[u8],
     start: impl FnOnce(Header) -> S,
     mut apply: impl FnMut(&mut S, Entry) -> Result<(), String>,

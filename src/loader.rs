@@ -37,7 +37,7 @@ fn is_path(name: &str) -> bool {
 
 /// The templates for `name`: a runbook given as a path, without `--templates`, finds its own
 /// in the `templates/` folder beside it (the layout `runbook new` writes), then the shipped ones.
-pub fn templates_for(name: &str, templates: &Templates) -> Templates {
+pub(crate) fn templates_for(name: &str, templates: &Templates) -> Templates {
     if templates.dir.is_some() || templates.pinned.is_some() || !is_path(name) {
         return templates.clone();
     }
@@ -52,7 +52,7 @@ pub fn templates_for(name: &str, templates: &Templates) -> Templates {
 }
 
 /// Reads `name`: a shipped id, or a path to a `.yaml` file.
-pub fn source(name: &str) -> Result<Source> {
+pub(crate) fn source(name: &str) -> Result<Source> {
     let path = Path::new(name);
     if is_path(name) {
         return read_source(path);

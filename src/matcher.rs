@@ -18,7 +18,7 @@ use crate::runbook::Runbook;
 
 /// One runbook that fits, with why.
 #[derive(Debug, Clone, Serialize)]
-pub struct Fit {
+pub(crate) struct Fit {
     /// Runbook id.
     pub id: String,
     /// Runbook title.
@@ -101,7 +101,7 @@ fn matching<'a>(sources: &'a [String], text: &'a str) -> impl Iterator<Item = &'
 }
 
 /// Scores every runbook against `text`; only runbooks with at least one hit, best first.
-pub fn rank(runbooks: &[Runbook], text: &str) -> Vec<Fit> {
+pub(crate) fn rank(runbooks: &[Runbook], text: &str) -> Vec<Fit> {
     let ids = event_ids(text);
     let mut fits: Vec<Fit> = runbooks
         .iter()

@@ -7,7 +7,7 @@ use crate::runbook::{Choice, Impact, Param};
 
 /// Why no answer came.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Stop {
+pub(crate) enum Stop {
     /// The operator pressed Ctrl-C.
     Interrupted,
     /// No answer is scripted for this question and there is no terminal to ask.
@@ -47,7 +47,7 @@ pub struct UnitView {
 
 /// What happened to a unit, as the operator reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// It worked (or the check passed).
     Done,
     /// It failed, with what went wrong.
@@ -60,7 +60,7 @@ pub enum Outcome {
 
 /// After a failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Recovery {
+pub(crate) enum Recovery {
     /// Try the unit again.
     Retry,
     /// Skip it, with why.
@@ -73,7 +73,7 @@ pub enum Recovery {
 
 /// A question.
 #[derive(Debug, Clone)]
-pub enum Question<'a> {
+pub(crate) enum Question<'a> {
     /// A parameter value (checked by the engine; asked again on a bad value).
     Param {
         /// The parameter.
@@ -162,7 +162,7 @@ pub enum Question<'a> {
 
 /// What `--exec` concluded from a command's exit status and output.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verdict {
+pub(crate) struct Verdict {
     /// Whether it passed.
     pub passed: bool,
     /// Why: "exit status 0; output matched `Enabled\s+True`".
@@ -171,7 +171,7 @@ pub struct Verdict {
 
 /// An answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reply {
+pub(crate) enum Reply {
     /// Text: a parameter, capture, approver name or typed confirmation.
     Text(String),
     /// An outcome.
@@ -225,7 +225,7 @@ pub enum Notice {
 }
 
 /// The person running the runbook.
-pub trait Operator {
+pub(crate) trait Operator {
     /// Asks a question.
     fn ask(&mut self, question: Question<'_>) -> Result<Reply, Stop>;
     /// Shows something.

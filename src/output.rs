@@ -9,7 +9,10 @@ use crate::error::{Error, Result};
 use crate::platform;
 
 /// Writes what `render` produces to `path`.
-pub fn write_file(path: &Path, render: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+pub(crate) fn write_file(
+    path: &Path,
+    render: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     if platform::is_device(path) {
         let file = OpenOptions::new()
             .write(true)

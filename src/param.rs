@@ -335,7 +335,7 @@ fn check_pattern(value: &Value, pattern: Option<&Regex>) -> Result<(), String> {
 /// Refuses a text value (or list item) longer than `max` characters. A length is a rule of its
 /// own rather than a `.{1,63}` pattern: clearer to read, and the automaton for a bounded
 /// repetition of a Unicode class costs a third of a millisecond to build.
-pub fn check_max_length(value: &Value, max: Option<usize>) -> Result<(), ValueError> {
+pub(crate) fn check_max_length(value: &Value, max: Option<usize>) -> Result<(), ValueError> {
     let Some(max) = max else { return Ok(()) };
     let check = |text: &str| {
         let n = text.chars().count();
@@ -355,7 +355,7 @@ pub fn check_max_length(value: &Value, max: Option<usize>) -> Result<(), ValueEr
 }
 
 /// Refuses characters that do not show, or show differently, in a reviewed script.
-pub fn check_visible(text: &str) -> Result<(), String> {
+pub(crate) fn check_visible(text: &str) -> Result<(), String> {
     for (i, c) in text.chars().enumerate() {
         let why = match c {
             c if c.is_control() => "a control character",

@@ -40,7 +40,7 @@ pub fn quote(value: &str) -> Result<String, QuoteError> {
 }
 
 /// Like [`quote`], appending to `out`; on error `out` is left unchanged.
-pub fn quote_into(value: &str, out: &mut String) -> Result<(), QuoteError> {
+pub(crate) fn quote_into(value: &str, out: &mut String) -> Result<(), QuoteError> {
     // Fast path: plain ASCII without quotes or controls is copied as it is.
     if value
         .bytes()

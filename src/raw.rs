@@ -10,13 +10,13 @@ use serde_saphyr::Spanned;
 use crate::runbook::Impact;
 
 /// A value with the line and column it was written at.
-pub type Span<T> = Spanned<T>;
+pub(crate) type Span<T> = Spanned<T>;
 
 /// A runbook file.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "runbook", description = "A runbook for the `runbook` engine")]
-pub struct RawRunbook {
+pub(crate) struct RawRunbook {
     /// Kebab-case identifier, equal to the file name without `.yaml`.
     #[schemars(with = "String")]
     pub id: Span<String>,
@@ -52,7 +52,7 @@ pub struct RawRunbook {
 /// Anchors, error texts, event ids, error codes and context words that point to a runbook.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawMatches {
+pub(crate) struct RawMatches {
     /// Regular expressions over the pasted text (case-insensitive).
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
@@ -79,7 +79,7 @@ pub struct RawMatches {
 /// An event id in a log.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawEventMatch {
+pub(crate) struct RawEventMatch {
     /// The event id.
     pub id: u32,
     /// The log it is written to (`AD FS/Admin`, `Security`).
@@ -89,7 +89,7 @@ pub struct RawEventMatch {
 /// A parameter declaration.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawParam {
+pub(crate) struct RawParam {
     /// Name used in templates: `[a-z][a-z0-9_]*`.
     #[schemars(with = "String")]
     pub name: Span<String>,
@@ -137,7 +137,7 @@ pub struct RawParam {
 /// Parameter and capture types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum TypeName {
+pub(crate) enum TypeName {
     /// Any text without control characters.
     String,
     /// `true` or `false`; renders `$true` / `$false`.
@@ -163,7 +163,7 @@ pub enum TypeName {
 /// A step.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawStep {
+pub(crate) struct RawStep {
     /// Unique step id: `[a-z0-9][a-z0-9-]*`.
     #[schemars(with = "String")]
     pub id: Span<String>,
@@ -290,7 +290,7 @@ pub struct RawStep {
 /// The step kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum StepKindName {
+pub(crate) enum StepKindName {
     /// A manual action without a command.
     Instruction,
     /// A PowerShell command, optionally with a verification.
@@ -312,7 +312,7 @@ pub enum StepKindName {
 /// A `verify:` block.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawVerify {
+pub(crate) struct RawVerify {
     /// Inline read-only PowerShell template.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -336,7 +336,7 @@ pub struct RawVerify {
 /// A `rollback:` block.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawRollback {
+pub(crate) struct RawRollback {
     /// How to undo the step.
     #[serde(default)]
     pub instructions: Option<String>,
@@ -353,7 +353,7 @@ pub struct RawRollback {
 /// One answer of a `decision`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawChoice {
+pub(crate) struct RawChoice {
     /// Choice id: `[a-z0-9][a-z0-9-]*`.
     #[schemars(with = "String")]
     pub id: Span<String>,

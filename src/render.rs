@@ -36,7 +36,7 @@ pub enum Binding {
 }
 
 /// The variables visible to one render.
-pub type Bindings = BTreeMap<String, Binding>;
+pub(crate) type Bindings = BTreeMap<String, Binding>;
 
 /// A template that did not render: which one (its origin, for messages) and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -140,7 +140,7 @@ impl Renderer {
 
 /// A piece of text rendered by [`Renderer::render_deferred`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Part<'a> {
+pub(crate) enum Part<'a> {
     /// Text known when the script was made.
     Text(&'a str),
     /// The name of a value captured at run time.
@@ -148,7 +148,7 @@ pub enum Part<'a> {
 }
 
 /// Splits `text` (from [`Renderer::render_deferred`]) into known text and captured values.
-pub fn captured_parts(text: &str) -> Vec<Part<'_>> {
+pub(crate) fn captured_parts(text: &str) -> Vec<Part<'_>> {
     let mut parts = Vec::new();
     let mut rest = text;
     while let Some(open) = rest.find(OPEN) {
@@ -169,7 +169,10 @@ pub fn captured_parts(text: &str) -> Vec<Part<'_>> {
 }
 
 /// `text` from [`Renderer::render_deferred`] with each captured value written by `show`.
-pub fn show_captured(text: &str, show: impl Fn(&str) -> String) -> std::borrow::Cow<'_, str> {
+pub(crate) fn show_captured(
+    text: &str,
+    show: impl Fn(&str) -> String,
+) -> std::borrow::Cow<'_, str> {
     if !text.contains(OPEN) {
         // Most units hold no captured value: no copy (the export writes megabytes of them).
         return std::borrow::Cow::Borrowed(text);
@@ -185,7 +188,7 @@ pub fn show_captured(text: &str, show: impl Fn(&str) -> String) -> std::borrow::
 }
 
 /// Binds one variable as Tera sees it.
-pub fn to_tera(name: &str, binding: &Binding) -> tera::Value {
+pub(crate) fn to_tera(name: &str, binding: &Binding) -> tera::Value {
     match binding {
         Binding::Value(v) => value_to_tera(v),
         Binding::Masked => tera::Value::safe_string("'********' <# secret: supply at run time #>"),

@@ -406,7 +406,7 @@ pub fn script_parameter(variable: &str) -> String {
 }
 
 /// Parameter names the exported script already uses for its own parameters, or PowerShell for its common ones.
-pub const RESERVED_PARAMETERS: &[&str] = &[
+pub(crate) const RESERVED_PARAMETERS: &[&str] = &[
     "StartAt",
     "Override",
     "RecordPath",

@@ -8,11 +8,11 @@ use crate::render::{Binding, Bindings};
 use crate::runbook::{Runbook, StepKind};
 
 /// Parameter values by name.
-pub type Values = BTreeMap<String, Value>;
+pub(crate) type Values = BTreeMap<String, Value>;
 
 /// Where captured values come from.
 #[derive(Debug, Clone, Copy)]
-pub enum Captures<'a> {
+pub(crate) enum Captures<'a> {
     /// A live run: the values the operator captured so far.
     Known(&'a Values),
     /// An export: each capture is a PowerShell variable the script fills in.
@@ -21,7 +21,7 @@ pub enum Captures<'a> {
 
 /// How secrets are bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Secrets {
+pub(crate) enum Secrets {
     /// The real value (a live run, shown to the operator who typed it).
     Reveal,
     /// `'********'` (exports and anything written down).
@@ -29,7 +29,7 @@ pub enum Secrets {
 }
 
 /// The bindings for step `index`, without its loop item.
-pub fn bindings(
+pub(crate) fn bindings(
     runbook: &Runbook,
     params: &Values,
     captures: Captures<'_>,
@@ -61,7 +61,7 @@ pub fn bindings(
 }
 
 /// The example value of every parameter.
-pub fn example_values(runbook: &Runbook) -> Values {
+pub(crate) fn example_values(runbook: &Runbook) -> Values {
     runbook
         .params
         .iter()
@@ -70,7 +70,7 @@ pub fn example_values(runbook: &Runbook) -> Values {
 }
 
 /// The example value of every capture.
-pub fn example_captures(runbook: &Runbook) -> Values {
+pub(crate) fn example_captures(runbook: &Runbook) -> Values {
     runbook
         .steps
         .iter()

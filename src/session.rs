@@ -16,7 +16,7 @@ use crate::scope::Values;
 use crate::state::{Cursor, State, UnitStatus, now};
 
 /// A run in memory.
-pub struct Session<'a> {
+pub(crate) struct Session<'a> {
     /// The runbook it follows (the state's embedded copy, or the current one).
     pub runbook: &'a Runbook,
     state: State,
@@ -35,7 +35,7 @@ pub struct Session<'a> {
 
 /// The unit at the cursor.
 #[derive(Debug, Clone)]
-pub struct Position {
+pub(crate) struct Position {
     /// Step index.
     pub step: usize,
     /// Item index.
@@ -46,7 +46,7 @@ pub struct Position {
 
 /// What comes next in a run.
 #[derive(Debug, Clone)]
-pub enum Next {
+pub(crate) enum Next {
     /// The run is over.
     Finished,
     /// Step `.0` loops over an empty list: nothing to do there.
@@ -64,7 +64,7 @@ fn step_map(rb: &Runbook) -> HashMap<String, usize> {
 
 impl<'a> Session<'a> {
     /// A new run: its header line (to write first) and the session after it.
-    pub fn create(
+    pub(crate) fn create(
         runbook: &'a Runbook,
         header: Header,
         operator: String,
@@ -92,7 +92,7 @@ impl<'a> Session<'a> {
 
     /// A run read back from its journal (already folded into `state`); `bytes` are the
     /// file's complete lines.
-    pub fn resume(
+    pub(crate) fn resume(
         runbook: &'a Runbook,
         state: State,
         writer: Writer,
@@ -111,19 +111,13 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// Follows another runbook from now on (the event saying so is the caller's).
-    pub fn switch_runbook(&mut self, runbook: &'a Runbook) {
-        self.runbook = runbook;
-        self.steps = step_map(runbook);
-    }
-
     /// The run as recorded so far.
-    pub fn state(&self) -> &State {
+    pub(crate) fn state(&self) -> &State {
         &self.state
     }
 
     /// Records `event`: queued for the next save, and applied to the state.
-    pub fn record(&mut self, event: Event) {
+    pub(crate) fn record(&mut self, event: Event) {
         let entry = self.writer.entry(now(), self.operator.clone(), event);
         let applied = self.state.apply(entry);
         // Events made here always fit the run; a refusal would be a bug in this module.
@@ -131,41 +125,41 @@ impl<'a> Session<'a> {
     }
 
     /// The journal lines recorded since the last call.
-    pub fn take_pending(&mut self) -> String {
+    pub(crate) fn take_pending(&mut self) -> String {
         let lines = self.writer.take_pending();
         self.backup.push(lines.as_bytes());
         lines
     }
 
     /// Whether events wait to be saved.
-    pub fn has_pending(&self) -> bool {
+    pub(crate) fn has_pending(&self) -> bool {
         self.writer.has_pending()
     }
 
     /// The whole journal as written so far.
-    pub fn bytes(&mut self) -> Vec<u8> {
+    pub(crate) fn bytes(&mut self) -> Vec<u8> {
         self.backup.bytes()
     }
 
     /// The command recorded when the last unit was started.
-    pub fn last_command(&self) -> Option<&str> {
+    pub(crate) fn last_command(&self) -> Option<&str> {
         self.last_command.as_deref()
     }
 
     /// The id of unit `unit`.
-    pub fn unit_id(&self, unit: usize) -> &str {
+    pub(crate) fn unit_id(&self, unit: usize) -> &str {
         &self.state.units[unit].id
     }
 
     /// Every value a template may read: parameters and secrets.
-    pub fn values(&self) -> Values {
+    pub(crate) fn values(&self) -> Values {
         let mut v = self.state.params.clone();
         v.extend(self.secrets.iter().map(|(k, v)| (k.clone(), v.clone())));
         v
     }
 
     /// The items of a `for_each` step (`None` for a plain step), or why they are not known.
-    pub fn items(&self, step: &Step) -> Result<Option<&[Value]>, String> {
+    pub(crate) fn items(&self, step: &Step) -> Result<Option<&[Value]>, String> {
         let Some(f) = &step.for_each else {
             return Ok(None);
         };
@@ -186,7 +180,7 @@ impl<'a> Session<'a> {
     }
 
     /// Plans the units of step `index` if it has none yet (lists captured at run time).
-    pub fn ensure_units(&mut self, index: usize) -> Result<(), String> {
+    pub(crate) fn ensure_units(&mut self, index: usize) -> Result<(), String> {
         let rb = self.runbook;
         let step = &rb.steps[index];
         if self.state.is_planned(&step.id) {
@@ -214,7 +208,7 @@ impl<'a> Session<'a> {
     }
 
     /// Plans every unit whose items are known now (at the start of a run).
-    pub fn plan_units(&mut self) {
+    pub(crate) fn plan_units(&mut self) {
         for i in 0..self.runbook.steps.len() {
             // A list captured later is planned when the run gets there.
             let _ = self.ensure_units(i);
@@ -222,19 +216,19 @@ impl<'a> Session<'a> {
     }
 
     /// The unit indices of step `index`.
-    pub fn step_units(&self, index: usize) -> Range<usize> {
+    pub(crate) fn step_units(&self, index: usize) -> Range<usize> {
         self.state.step_units(&self.runbook.steps[index].id)
     }
 
     /// Marks a unit shown, with the command text as shown (secrets masked).
-    pub fn start(&mut self, unit: usize, command: Option<String>) {
+    pub(crate) fn start(&mut self, unit: usize, command: Option<String>) {
         let unit = self.unit_id(unit).to_owned();
         self.last_command.clone_from(&command);
         self.record(Event::Started { unit, command });
     }
 
     /// Records the final status of a unit; `note` is the reason for a skip or a failure.
-    pub fn finish(&mut self, unit: usize, status: UnitStatus, note: Option<String>) {
+    pub(crate) fn finish(&mut self, unit: usize, status: UnitStatus, note: Option<String>) {
         let unit = self.unit_id(unit).to_owned();
         let event = match status {
             UnitStatus::Skipped => Event::Skipped {
@@ -256,7 +250,7 @@ impl<'a> Session<'a> {
     }
 
     /// Moves the cursor past the unit at `pos`: the next item, or the step after (or its `next`).
-    pub fn advance(&mut self, pos: &Position) {
+    pub(crate) fn advance(&mut self, pos: &Position) {
         if pos.item + 1 < self.step_units(pos.step).len() {
             let step = self.runbook.steps[pos.step].id.clone();
             self.record(Event::Next {
@@ -269,13 +263,13 @@ impl<'a> Session<'a> {
     }
 
     /// Moves past a whole step without running its `next` (a step skipped by its condition).
-    pub fn pass_over(&mut self, step: usize) {
+    pub(crate) fn pass_over(&mut self, step: usize) {
         self.jump(step, Target::Step(step + 1));
     }
 
     /// Continues at `target` from step `from`. A jump backwards re-opens the units in between,
     /// so that they are asked again; their earlier outcomes stay in the events.
-    pub fn jump(&mut self, from: usize, target: Target) {
+    pub(crate) fn jump(&mut self, from: usize, target: Target) {
         let rb = self.runbook;
         match target {
             Target::Step(to) if to < rb.steps.len() => {
@@ -319,7 +313,7 @@ impl<'a> Session<'a> {
     }
 
     /// The run starts at its first step.
-    pub fn begin(&mut self) {
+    pub(crate) fn begin(&mut self) {
         match self.runbook.steps.first() {
             Some(s) => {
                 let step = s.id.clone();
@@ -331,7 +325,7 @@ impl<'a> Session<'a> {
 
     /// What comes next: the unit at the cursor (its step's units planned if needed), or why
     /// the run cannot go on (a list with no value).
-    pub fn position(&mut self) -> Result<Next, String> {
+    pub(crate) fn position(&mut self) -> Result<Next, String> {
         let Some(cursor) = self.state.cursor.clone() else {
             return Ok(Next::Finished);
         };
@@ -362,7 +356,7 @@ impl<'a> Session<'a> {
     }
 
     /// After switching runbooks: the first step with a unit not yet done or skipped.
-    pub fn first_unfinished(&self) -> Option<Cursor> {
+    pub(crate) fn first_unfinished(&self) -> Option<Cursor> {
         for step in &self.runbook.steps {
             let units = self.state.step_units(&step.id);
             if units.is_empty() {

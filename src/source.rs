@@ -80,7 +80,7 @@ fn printable_message(message: &str) -> String {
 /// Where two texts differ, line by line: the changed stretch between their common start and
 /// end, at most `max` lines of it, `-` for the first text's lines and `+` for the second's.
 /// Control, bidi and invisible characters are shown escaped: the text may be hostile.
-pub fn line_diff(old: &str, new: &str, max: usize) -> String {
+pub(crate) fn line_diff(old: &str, new: &str, max: usize) -> String {
     let a: Vec<&str> = old.lines().collect();
     let b: Vec<&str> = new.lines().collect();
     let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();

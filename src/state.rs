@@ -123,11 +123,11 @@ pub struct Unit {
 }
 
 /// Output kept per unit, over all its executions: the newest output is kept first.
-pub const OUTPUT_LIMIT: usize = 64 * 1024;
+pub(crate) const OUTPUT_LIMIT: usize = 64 * 1024;
 
 /// Appends `e` to `list`, then cuts outputs so the unit keeps at most [`OUTPUT_LIMIT`] bytes:
 /// the newest output keeps its end (where errors are), older ones what budget is left.
-pub fn keep_execution(list: &mut Vec<ExecutionRecord>, e: ExecutionRecord) {
+pub(crate) fn keep_execution(list: &mut Vec<ExecutionRecord>, e: ExecutionRecord) {
     list.push(e);
     let mut budget = OUTPUT_LIMIT;
     for e in list.iter_mut().rev() {
@@ -147,7 +147,7 @@ pub fn keep_execution(list: &mut Vec<ExecutionRecord>, e: ExecutionRecord) {
 }
 
 /// The unit id of the `item` of step `step` (`step[item]`), or of a plain step.
-pub fn unit_id(step: &str, item: Option<&str>) -> String {
+pub(crate) fn unit_id(step: &str, item: Option<&str>) -> String {
     match item {
         Some(v) => format!("{step}[{v}]"),
         None => step.to_owned(),
@@ -160,7 +160,7 @@ pub fn now() -> String {
 }
 
 /// A time as stored.
-pub fn timestamp(t: DateTime<Utc>) -> String {
+pub(crate) fn timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 

@@ -29,7 +29,7 @@ pub struct Store {
 }
 
 /// The command that resumes the state file at `path`, quoted when it has spaces.
-pub fn resume_command(path: &Path) -> String {
+pub(crate) fn resume_command(path: &Path) -> String {
     let shown = platform::display_path(path);
     if shown.contains(' ') {
         format!("runbook resume \"{shown}\"")

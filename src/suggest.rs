@@ -2,7 +2,7 @@
 //! unknown key, step, template, variable or parameter.
 
 /// The closest candidate to `word`, if any is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
@@ -20,7 +20,7 @@ pub fn did_you_mean<'a>(
 }
 
 /// `"; did you mean `best`?"` to append to a message, or nothing when no candidate is close.
-pub fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+pub(crate) fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     did_you_mean(word, candidates)
         .map(|best| format!("; did you mean `{best}`?"))
         .unwrap_or_default()

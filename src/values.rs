@@ -29,7 +29,7 @@ pub struct ValueInputs {
 
 /// Checked values, and the required parameters still missing (in declaration order).
 #[derive(Debug, Clone, Default)]
-pub struct Gathered {
+pub(crate) struct Gathered {
     /// Values by name (defaults included).
     pub values: Values,
     /// Required parameters without a value.
@@ -37,7 +37,7 @@ pub struct Gathered {
 }
 
 /// Gathers and checks values; every bad value is reported, not just the first.
-pub fn gather(runbook: &Runbook, inputs: &ValueInputs) -> Result<Gathered> {
+pub(crate) fn gather(runbook: &Runbook, inputs: &ValueInputs) -> Result<Gathered> {
     let mut values = Values::new();
     let mut problems = Vec::new();
     for p in &runbook.params {
@@ -162,7 +162,7 @@ fn shown(param: &Param, text: &str) -> Option<String> {
     })
 }
 
-/// Like [`gather`], but a missing required value is an error too (for export).
+/// Like `gather`, but a missing required value is an error too (for export).
 pub fn gather_complete(runbook: &Runbook, inputs: &ValueInputs) -> Result<Values> {
     let gathered = gather(runbook, inputs)?;
     if gathered.missing.is_empty() {

@@ -14,15 +14,15 @@ use crate::source::{Diagnostic, Source};
 use crate::suggest;
 
 /// A parameter value and its position, as read from a params or answers file.
-pub type SpannedValue = Spanned<RawValue>;
+pub(crate) type SpannedValue = Spanned<RawValue>;
 
 /// Parses a runbook file.
-pub fn runbook(source: &Source) -> Result<RawRunbook, Diagnostic> {
+pub(crate) fn runbook(source: &Source) -> Result<RawRunbook, Diagnostic> {
     parse(source)
 }
 
 /// Parses a params file: a mapping of parameter names to values.
-pub fn params(source: &Source) -> Result<BTreeMap<String, SpannedValue>, Diagnostic> {
+pub(crate) fn params(source: &Source) -> Result<BTreeMap<String, SpannedValue>, Diagnostic> {
     if source.text.trim().is_empty() {
         return Ok(BTreeMap::new());
     }
@@ -32,7 +32,7 @@ pub fn params(source: &Source) -> Result<BTreeMap<String, SpannedValue>, Diagnos
 /// Parses a file that may hold secrets (a params or an answers file): its errors give the
 /// position only, as the source line could be a secret's (issue 5: a secret appears in no error
 /// message).
-pub fn parse_sensitive<T: DeserializeOwned>(source: &Source) -> Result<T, Diagnostic> {
+pub(crate) fn parse_sensitive<T: DeserializeOwned>(source: &Source) -> Result<T, Diagnostic> {
     parse(source).map_err(|mut d| {
         d.snippet = None;
         d
@@ -40,7 +40,7 @@ pub fn parse_sensitive<T: DeserializeOwned>(source: &Source) -> Result<T, Diagno
 }
 
 /// The line and column of a spanned value.
-pub fn position<T>(spanned: &Spanned<T>) -> (u64, u64) {
+pub(crate) fn position<T>(spanned: &Spanned<T>) -> (u64, u64) {
     (spanned.referenced.line(), spanned.referenced.column())
 }
 

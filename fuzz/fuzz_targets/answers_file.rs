@@ -7,16 +7,16 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use runbook::answers::{self, AnswersFile, ScriptedOperator};
-use runbook::runbook::Runbook;
-use runbook::source::{Diagnostic, Source};
-use runbook::templates::Templates;
+use runbook::{AnswersFile, ScriptedOperator, check_answers};
+use runbook::Runbook;
+use runbook::{Diagnostic, Source};
+use runbook::Templates;
 
 /// The runbook the answers are checked against, loaded once.
 fn runbook() -> &'static Runbook {
     static RUNBOOK: OnceLock<Runbook> = OnceLock::new();
     RUNBOOK.get_or_init(|| {
-        runbook::loader::load("exchange-federation-trust-rebuild", &Templates::default())
+        runbook::load("exchange-federation-trust-rebuild", &Templates::default())
             .expect("a shipped runbook loads")
             .runbook
     })
@@ -40,7 +40,7 @@ fuzz_target!(|data: &[u8]| {
     };
     match AnswersFile::parse(&source) {
         Ok(file) => {
-            answers::check(&file, runbook())
+            check_answers(&file, runbook())
                 .iter()
                 .for_each(assert_printable);
             let _ = ScriptedOperator::new(Some(&file), "fuzz", false);

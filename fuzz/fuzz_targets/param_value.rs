@@ -5,8 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use regex::Regex;
-use runbook::param::{Scalar, Value, ValueType};
-use runbook::quote::quote;
+use runbook::{Scalar, Value, ValueType, quote};
 
 /// Every `Scalar` variant; an enum with values like a runbook's, one with a curly quote.
 fn scalar(n: u8) -> Scalar {
@@ -69,7 +68,7 @@ fuzz_target!(|data: &[u8]| {
             assert!(!e.to_string().is_empty(), "an empty refusal");
             // A secret's refusal never quotes the item.
             if let Some((_, Some(item))) = &e.item {
-                assert!(!e.message(true).contains(&runbook::param::item_shown(item)) || item.is_empty());
+                assert!(!e.message(true).contains(&runbook::testing::item_shown(item)) || item.is_empty());
             }
         }
     }

@@ -40,7 +40,7 @@ fn read_literal(text: &str) -> Result<(String, &str), String> {
 }
 
 fuzz_target!(|input: &str| {
-    match runbook::quote::quote(input) {
+    match runbook::quote(input) {
         Ok(literal) => {
             let (content, rest) = match read_literal(&literal) {
                 Ok(read) => read,

@@ -6,9 +6,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use runbook::loader::load_source;
-use runbook::templates::Templates;
-use runbook::source::Source;
+use runbook::load_source;
+use runbook::Templates;
+use runbook::Source;
 
 fuzz_target!(|data: &[u8]| {
     // `loader::read_source` refuses invalid UTF-8 before anything else sees the bytes.

@@ -8,26 +8,25 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use runbook::journal::{self, Writer};
-use runbook::report::{self, Record};
-use runbook::state::State;
+use runbook::testing::{Writer, header_line, read_journal};
+use runbook::{Record, State};
 
 fuzz_target!(|data: &[u8]| {
-    let (header, entries, _) = match journal::read(data) {
+    let (header, entries, _) = match read_journal(data) {
         Ok(j) => j,
         Err(e) => {
-            let _ = runbook::store::not_a_state(Path::new("s.json"), e).to_string();
+            let _ = runbook::testing::not_a_state(Path::new("s.json"), e).to_string();
             return;
         }
     };
     // The events written again by this build's writer read back intact and unchanged.
-    let line = journal::header_line(&header);
+    let line = header_line(&header);
     let mut writer = Writer::after_header(&line);
     for e in &entries {
         writer.entry(e.at.clone(), e.operator.clone(), e.event.clone());
     }
     let again = format!("{line}\n{}", writer.take_pending());
-    let (_, back, reread) = journal::read(again.as_bytes()).expect("this build's journal reads back");
+    let (_, back, reread) = read_journal(again.as_bytes()).expect("this build's journal reads back");
     assert!(
         reread.torn.is_none() && reread.broken.is_none(),
         "{}",
@@ -44,8 +43,8 @@ fuzz_target!(|data: &[u8]| {
         integrity: journal.integrity(),
         intact: false,
     };
-    let _ = report::status_text(&record);
-    let _ = report::status_json(&record);
-    let _ = report::report_markdown(&record);
-    let _ = report::report_json(&record);
+    let _ = runbook::status_text(&record);
+    let _ = runbook::status_json(&record);
+    let _ = runbook::report_markdown(&record);
+    let _ = runbook::report_json(&record);
 });

@@ -9,7 +9,7 @@ use crate::templates::Templates;
 use crate::values::{self, ValueInputs};
 
 /// The header time: `--generated-at`, then `SOURCE_DATE_EPOCH`, then now.
-pub fn generated_at(flag: Option<&str>) -> Result<DateTime<Utc>> {
+pub(crate) fn generated_at(flag: Option<&str>) -> Result<DateTime<Utc>> {
     if let Some(text) = flag {
         return DateTime::parse_from_rfc3339(text)
             .map(|t| t.with_timezone(&Utc))
@@ -32,7 +32,7 @@ pub fn generated_at(flag: Option<&str>) -> Result<DateTime<Utc>> {
 }
 
 /// Renders the export to `out`.
-pub fn run(
+pub(crate) fn run(
     name: &str,
     inputs: &ValueInputs,
     format: Format,

@@ -7,7 +7,7 @@ use crate::loader;
 use crate::templates::Templates;
 
 /// Renders the graph of `name`: only a runbook that validates is drawn.
-pub fn graph(name: &str, format: GraphFormat, templates: &Templates) -> Result<String> {
+pub(crate) fn graph(name: &str, format: GraphFormat, templates: &Templates) -> Result<String> {
     let loaded = loader::load(name, templates)?;
     let g = graph::build(&loaded.runbook);
     Ok(match format {

@@ -18,7 +18,7 @@ fn json_text(value: &serde_json::Value) -> Result<String> {
 }
 
 /// `runbook list`.
-pub fn list(format: TextFormat, templates: &Templates) -> Result<String> {
+pub(crate) fn list(format: TextFormat, templates: &Templates) -> Result<String> {
     let mut rows = Vec::new();
     for id in loader::shipped_ids() {
         let loaded = loader::load(id, templates)?;
@@ -46,7 +46,7 @@ fn type_name(t: &ValueType) -> String {
 }
 
 /// `runbook show`.
-pub fn show(name: &str, format: TextFormat, templates: &Templates) -> Result<String> {
+pub(crate) fn show(name: &str, format: TextFormat, templates: &Templates) -> Result<String> {
     let rb = loader::load(name, templates)?.runbook;
     match format {
         TextFormat::Json => json_text(&show_json(&rb)),
@@ -138,7 +138,7 @@ fn show_text(rb: &Runbook) -> String {
 }
 
 /// `runbook schema`.
-pub fn schema() -> Result<String> {
+pub(crate) fn schema() -> Result<String> {
     let schema = schemars::schema_for!(crate::raw::RawRunbook);
     serde_json::to_string_pretty(&schema)
         .map(|s| s + "\n")
@@ -146,7 +146,11 @@ pub fn schema() -> Result<String> {
 }
 
 /// `runbook match`: (output, whether any runbook fits).
-pub fn match_text(text: &str, format: TextFormat, templates: &Templates) -> Result<(String, bool)> {
+pub(crate) fn match_text(
+    text: &str,
+    format: TextFormat,
+    templates: &Templates,
+) -> Result<(String, bool)> {
     let runbooks = loader::shipped_ids()
         .into_iter()
         .map(|id| loader::load(id, templates).map(|l| l.runbook))

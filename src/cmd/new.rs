@@ -18,7 +18,7 @@ use crate::source::Source;
 use crate::templates::Templates;
 
 /// The published JSON Schema of the runbook format: the committed `runbook.schema.json`.
-pub const SCHEMA_URL: &str =
+pub(crate) const SCHEMA_URL: &str =
     "https://raw.githubusercontent.com/runbook-dev/runbook/main/runbook.schema.json";
 
 /// The runbook scaffold; `{id}` is replaced by the id.
@@ -113,7 +113,7 @@ fn id_ok(id: &str) -> bool {
 }
 
 /// Writes `<dir>/<id>.yaml` and its template; returns what was written and what to run next.
-pub fn new(id: &str, dir: &Path) -> Result<String> {
+pub(crate) fn new(id: &str, dir: &Path) -> Result<String> {
     if !id_ok(id) {
         return Err(Error::Message(format!(
             "runbook id `{id}` must be kebab-case: lowercase letters, digits and `-` (for example `adfs-token-signing-rollover`)"

@@ -21,7 +21,7 @@ use crate::terminal::{self, TerminalOperator};
 use crate::values::{self, ValueInputs};
 
 /// Options shared by `run` and `resume`.
-pub struct Common {
+pub(crate) struct Common {
     /// `--operator`, else the OS user.
     pub operator: Option<String>,
     /// `--answers FILE`.
@@ -36,7 +36,7 @@ pub struct Common {
 
 /// What `--exec` was asked for; the runbook adds its preamble unless `--preamble` replaces it.
 #[derive(Debug, Clone)]
-pub struct ExecOptions {
+pub(crate) struct ExecOptions {
     shell: Vec<String>,
     dialect: Dialect,
     auto_read: bool,
@@ -137,7 +137,7 @@ fn read_preamble(path: &Path) -> Result<PreambleFile> {
 }
 
 /// Checks `--exec`'s options; `None` without `--exec`.
-pub fn exec_options(args: &crate::cli::ExecArgs) -> Result<Option<ExecOptions>> {
+pub(crate) fn exec_options(args: &crate::cli::ExecArgs) -> Result<Option<ExecOptions>> {
     if !args.exec {
         return Ok(None);
     }
@@ -183,7 +183,7 @@ fn operator(answers: Option<&AnswersFile>, name: &str, hint: String, color: Opti
 }
 
 /// `runbook run`.
-pub fn run(
+pub(crate) fn run(
     name: &str,
     inputs: &ValueInputs,
     state_path: Option<PathBuf>,
@@ -256,10 +256,10 @@ fn plan_notice(loaded: &Loaded, path: &Path) -> Notice {
     }
 }
 
-pub use crate::engine::start::ResumeOptions;
+pub(crate) use crate::engine::start::ResumeOptions;
 
 /// `runbook resume`.
-pub fn resume(path: &Path, options: &ResumeOptions, common: &Common) -> Result<()> {
+pub(crate) fn resume(path: &Path, options: &ResumeOptions, common: &Common) -> Result<()> {
     let answers = read_answers(common.answers.as_deref())?;
     let operator_name = common
         .operator

@@ -10,7 +10,7 @@ use crate::templates::Templates;
 
 /// Validates each runbook; returns (stdout text, stderr text, all valid). Runbooks are
 /// independent, so several are validated in parallel; the output keeps the order given.
-pub fn validate(names: &[String], templates: &Templates) -> (String, String, bool) {
+pub(crate) fn validate(names: &[String], templates: &Templates) -> (String, String, bool) {
     let results = parallel_map(names, |name| one(name, templates));
     let (mut out, mut err, mut ok) = (String::new(), String::new(), true);
     for result in results {

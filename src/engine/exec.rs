@@ -14,7 +14,7 @@ use crate::session::Position;
 use crate::state::{self, UnitStatus};
 
 /// The shell of one run, started on first use.
-pub struct Exec {
+pub(crate) struct Exec {
     /// What to start.
     pub config: HostConfig,
     /// Read-only units run without asking.
@@ -24,7 +24,7 @@ pub struct Exec {
 
 impl Exec {
     /// `--exec` with `config`.
-    pub fn new(config: HostConfig, auto_read: bool) -> Exec {
+    pub(crate) fn new(config: HostConfig, auto_read: bool) -> Exec {
         Exec {
             config,
             auto_read,
@@ -41,7 +41,7 @@ fn mask(text: &str, secrets: &[String]) -> String {
 }
 
 /// Judges an execution against what a pass looks like.
-pub fn judge(e: &host::Completed, expect: &Expectation) -> Verdict {
+pub(crate) fn judge(e: &host::Completed, expect: &Expectation) -> Verdict {
     let fail = |reason: String| Verdict {
         passed: false,
         reason,
@@ -107,7 +107,7 @@ impl Engine<'_, '_> {
         };
         if exec.host.as_mut().is_none_or(|h| !h.alive()) {
             exec.host = None;
-            let host = Host::start(&exec.config, timeout).map_err(crate::Error::Message)?;
+            let host = Host::start(&exec.config, timeout).map_err(crate::error::Error::Message)?;
             let pid = host.pid();
             exec.host = Some(host);
             let unit = self.session.unit_id(pos.unit).to_owned();

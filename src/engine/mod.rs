@@ -4,11 +4,11 @@
 
 mod exec;
 mod outcome;
-pub mod start;
+pub(crate) mod start;
 mod step;
 mod view;
 
-pub use exec::{Exec, judge};
+pub(crate) use exec::Exec;
 
 use crate::error::{Error, Result};
 use crate::journal::Event;
@@ -20,7 +20,7 @@ use crate::state::{RunStatus, UnitStatus};
 use crate::store::Store;
 
 /// One run in progress: the session, where it is saved, and who answers.
-pub struct Engine<'a, 'o> {
+pub(crate) struct Engine<'a, 'o> {
     /// The session.
     pub session: Session<'a>,
     /// The locked state file.
@@ -38,7 +38,7 @@ pub struct Engine<'a, 'o> {
 
 impl<'a, 'o> Engine<'a, 'o> {
     /// An engine that drives `session`, saving to `store` and asking `operator`.
-    pub fn new(
+    pub(crate) fn new(
         session: Session<'a>,
         store: Store,
         renderer: &'a Renderer,
@@ -60,7 +60,7 @@ impl<'a, 'o> Engine<'a, 'o> {
 
 impl Engine<'_, '_> {
     /// Appends what was recorded since the last save: durable before the next question.
-    pub fn save(&mut self) -> Result<()> {
+    pub(crate) fn save(&mut self) -> Result<()> {
         if !self.session.has_pending() {
             return Ok(());
         }
@@ -71,7 +71,7 @@ impl Engine<'_, '_> {
     }
 
     /// Asks for every required parameter still missing; secrets are kept in memory only.
-    pub fn ask_missing_params(&mut self) -> Result<()> {
+    pub(crate) fn ask_missing_params(&mut self) -> Result<()> {
         let rb = self.session.runbook;
         for p in &rb.params {
             let have = self.session.state().params.contains_key(&p.name)
@@ -122,7 +122,7 @@ impl Engine<'_, '_> {
     }
 
     /// Runs units until the end, a stop or an abort.
-    pub fn drive(&mut self) -> Result<()> {
+    pub(crate) fn drive(&mut self) -> Result<()> {
         loop {
             let pos = match self.session.position() {
                 Ok(Next::Finished) => {

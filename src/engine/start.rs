@@ -22,7 +22,7 @@ use crate::templates::Templates;
 
 /// A new run of `rb` with `values` (secrets are kept in memory only), recorded at `path` (which
 /// must not exist) for `holder`. `setup` records what else belongs before the first save.
-pub fn create<'a>(
+pub(crate) fn create<'a>(
     rb: &'a Runbook,
     values: Values,
     holder: &Holder,
@@ -58,7 +58,7 @@ pub fn create<'a>(
 }
 
 /// A record opened for resume, checked, with what to tell and record when it is taken up.
-pub struct Resumable {
+pub(crate) struct Resumable {
     pub store: Store,
     pub state: State,
     pub writer: Writer,
@@ -126,7 +126,7 @@ fn difference(recorded: &RunbookRecord, current: &RunbookRecord) -> String {
 }
 
 /// The options of `runbook resume` that decide about the runbook and the clock.
-pub struct ResumeOptions {
+pub(crate) struct ResumeOptions {
     /// `--use-current-runbook`.
     pub use_current: bool,
     /// `--accept-modified-runbook`.
@@ -138,7 +138,7 @@ pub struct ResumeOptions {
 /// Locks and reads the record at `path` for `holder` and checks it can go on: a damaged record,
 /// a complete run, a clock far behind the record, or a runbook changed without a word are
 /// refused before anything is recorded.
-pub fn open(
+pub(crate) fn open(
     path: &Path,
     options: &ResumeOptions,
     templates: &Templates,
@@ -282,7 +282,7 @@ pub fn open(
 
 /// Records that `session` was taken up: who and where, the clock, the runbook choice, and where
 /// a switched run goes on.
-pub fn take_up(
+pub(crate) fn take_up(
     session: &mut Session<'_>,
     holder: &Holder,
     behind: Option<&Behind>,

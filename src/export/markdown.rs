@@ -37,7 +37,7 @@ fn fenced(s: &mut String, text: &str) {
 }
 
 /// Renders the change plan.
-pub fn render(plan: &Plan<'_>, meta: &Meta) -> Result<String> {
+pub(super) fn render(plan: &Plan<'_>, meta: &Meta) -> Result<String> {
     let rb = plan.runbook;
     let mut s = String::with_capacity(8192);
     let [read, change, destructive] = rb.impact_counts();

@@ -6,7 +6,7 @@ mod markdown;
 mod plan;
 mod ps1;
 
-pub use plan::{Item, Plan, PlannedStep, RenderedUnit};
+pub(crate) use plan::{Plan, RenderedUnit};
 
 use chrono::{DateTime, Utc};
 
@@ -46,7 +46,7 @@ pub fn export(
         Format::Markdown => {
             let text = markdown::render(&plan, meta)?;
             out.write_all(text.as_bytes())
-                .map_err(|e| crate::Error::io("<output>", e))
+                .map_err(|e| crate::error::Error::io("<output>", e))
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::runbook::{Param, Runbook, Step, StepKind};
 use crate::scope::{self, Captures, Secrets, Values};
 
 /// A runbook rendered for export.
-pub struct Plan<'a> {
+pub(crate) struct Plan<'a> {
     /// The runbook.
     pub runbook: &'a Runbook,
     /// Parameter values.
@@ -25,7 +25,7 @@ pub struct Plan<'a> {
 }
 
 /// One step rendered.
-pub struct PlannedStep<'a> {
+pub(crate) struct PlannedStep<'a> {
     /// 1-based number.
     pub number: usize,
     /// The step.
@@ -46,16 +46,16 @@ pub struct PlannedStep<'a> {
 
 /// The item of a unit.
 #[derive(Debug, Clone)]
-pub enum Item {
+pub(crate) enum Item {
     /// A known value.
     Known(Value),
     /// The loop variable of a runtime loop.
-    Deferred(String),
+    Deferred,
 }
 
 /// One rendered unit.
 #[derive(Debug, Clone, Default)]
-pub struct RenderedUnit {
+pub(crate) struct RenderedUnit {
     /// The item, for `for_each` steps.
     pub item: Option<Item>,
     /// The command (or message for notify), captured values as markers (`render::captured_parts`).
@@ -71,7 +71,7 @@ pub struct RenderedUnit {
 impl<'a> Plan<'a> {
     /// Prepares every step of `loaded` with `values`; units are rendered on demand by
     /// [`Plan::unit`], so a large export never holds every rendered command at once.
-    pub fn build(loaded: &'a Loaded, values: &'a Values) -> Result<Plan<'a>> {
+    pub(crate) fn build(loaded: &'a Loaded, values: &'a Values) -> Result<Plan<'a>> {
         let rb = &loaded.runbook;
         let mut steps = Vec::with_capacity(rb.steps.len());
         // Grows as capture steps are passed: each capture is visible to the steps after it.
@@ -110,7 +110,7 @@ impl<'a> Plan<'a> {
                         .collect(),
                     _ => {
                         runtime_loop = Some((f.list.clone(), f.item.clone()));
-                        vec![Some(Item::Deferred(f.item.clone()))]
+                        vec![Some(Item::Deferred)]
                     }
                 },
             };
@@ -141,13 +141,13 @@ impl<'a> Plan<'a> {
     }
 
     /// Renders one unit of `ps`.
-    pub fn unit(&self, ps: &PlannedStep<'_>, item: &Option<Item>) -> Result<RenderedUnit> {
+    pub(crate) fn unit(&self, ps: &PlannedStep<'_>, item: &Option<Item>) -> Result<RenderedUnit> {
         let step = ps.step;
         let mut ctx = ps.ctx.borrow_mut();
         if let (Some(f), Some(it)) = (&step.for_each, item) {
             let binding = match it {
                 Item::Known(v) => Binding::Value(v.clone()),
-                Item::Deferred(_) => Binding::Deferred,
+                Item::Deferred => Binding::Deferred,
             };
             // insert_value replaces the previous item in place; `extend` would rebuild the map.
             ctx.insert_value(f.item.clone(), crate::render::to_tera(&f.item, &binding));
@@ -205,7 +205,7 @@ impl<'a> Plan<'a> {
     }
 
     /// A parameter's value as shown in headers: its PowerShell literal, or masked.
-    pub fn shown_value(&self, p: &Param) -> String {
+    pub(crate) fn shown_value(&self, p: &Param) -> String {
         if p.secret {
             return "'********' (secret, masked)".into();
         }
@@ -217,7 +217,7 @@ impl<'a> Plan<'a> {
 }
 
 /// A value as PowerShell source.
-pub fn literal(v: &Value) -> String {
+pub(super) fn literal(v: &Value) -> String {
     match v {
         Value::Text(s) => quote(s).unwrap_or_else(|_| "(unprintable)".into()),
         Value::Bool(b) => if *b { "$true" } else { "$false" }.into(),

@@ -28,7 +28,7 @@ use crate::runbook::{StepKind, Target};
 const PRELUDE: &str = include_str!("prelude.ps1");
 
 /// Renders the script into `out`, in chunks, so memory stays flat however many items there are.
-pub fn render(plan: &Plan<'_>, meta: &Meta, out: &mut dyn Write) -> Result<()> {
+pub(super) fn render(plan: &Plan<'_>, meta: &Meta, out: &mut dyn Write) -> Result<()> {
     let mut s = String::with_capacity(2 * CHUNK);
     s.push('\u{FEFF}');
     let captures = Captures::of(plan);

@@ -52,7 +52,7 @@ const EXCHANGE: &[(&str, &[&str])] = &[
 ];
 
 /// Whether `name` (any case) is an Exchange cmdlet.
-pub fn is_exchange(name: &str) -> bool {
+pub(super) fn is_exchange(name: &str) -> bool {
     let Some((verb, noun)) = name.split_once('-') else {
         return false;
     };
@@ -87,7 +87,7 @@ const FILE: &[(&str, bool)] = &[
 ];
 
 /// For a file cmdlet: `Some(whether its first positional argument is the path)`.
-pub fn file_cmdlet(name: &str) -> Option<bool> {
+pub(super) fn file_cmdlet(name: &str) -> Option<bool> {
     FILE.iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
         .map(|(_, positional)| *positional)
@@ -119,7 +119,7 @@ const SWITCHES: &[&str] = &[
 ];
 
 /// Whether `-name` (without the dash, any case) is a switch.
-pub fn is_switch(name: &str) -> bool {
+pub(super) fn is_switch(name: &str) -> bool {
     SWITCHES.iter().any(|s| s.eq_ignore_ascii_case(name))
 }
 
@@ -140,7 +140,7 @@ const LOCAL_REMOVE: &[&str] = &[
 
 /// Whether `name` removes something outside the session and asks for confirmation by default
 /// (domain reference §4.4: "Remove-* cmdlets prompt by default"; §7.3).
-pub fn prompts_before_removing(name: &str) -> bool {
+pub(super) fn prompts_before_removing(name: &str) -> bool {
     name.get(..7)
         .is_some_and(|v| v.eq_ignore_ascii_case("Remove-"))
         && !LOCAL_REMOVE.iter().any(|l| l.eq_ignore_ascii_case(name))

@@ -27,7 +27,7 @@ use crate::scope::{self, Captures, Secrets};
 use crate::source::{Diagnostic, Source};
 
 /// Every finding in `runbook`'s command templates, in file order.
-pub fn check(runbook: &Runbook, renderer: &Renderer) -> Vec<Diagnostic> {
+pub(crate) fn check(runbook: &Runbook, renderer: &Renderer) -> Vec<Diagnostic> {
     let mut grammar = syntax::Grammar::new();
     let yaml = Source {
         name: runbook.source_name.clone(),

@@ -3,7 +3,12 @@
 //! `{% %}`), then, for an inline command, the line of the YAML block it is written in.
 
 /// A 0-based line and character column of a rendered template, mapped to the template's.
-pub fn in_template(template: &str, rendered: &str, line: usize, col: usize) -> (usize, usize) {
+pub(super) fn in_template(
+    template: &str,
+    rendered: &str,
+    line: usize,
+    col: usize,
+) -> (usize, usize) {
     let t_lines: Vec<&str> = template.lines().collect();
     if t_lines.is_empty() {
         return (0, 0);
@@ -126,7 +131,7 @@ fn column_in_template(template: &str, rendered: &str, col: usize) -> usize {
 
 /// For a YAML value at `at` (1-based, as serde reports it) written as a block scalar (`|`):
 /// the 0-based index of its first content line and the block's indentation.
-pub fn block(lines: &[&str], at: (u64, u64)) -> Option<(usize, usize)> {
+pub(super) fn block(lines: &[&str], at: (u64, u64)) -> Option<(usize, usize)> {
     let l = usize::try_from(at.0).ok()?.checked_sub(1)?;
     let c = usize::try_from(at.1).ok()?.saturating_sub(1);
     let head = lines.get(l)?;
@@ -154,7 +159,13 @@ pub fn block(lines: &[&str], at: (u64, u64)) -> Option<(usize, usize)> {
 
 /// The runbook's 1-based `line:col` of 0-based line `line`, character column `col`, of an inline
 /// YAML value that starts at `at` (the position serde reports for it) in `yaml`.
-pub fn in_yaml(yaml: &str, at: (u64, u64), value: &str, line: usize, col: usize) -> (u64, u64) {
+pub(super) fn in_yaml(
+    yaml: &str,
+    at: (u64, u64),
+    value: &str,
+    line: usize,
+    col: usize,
+) -> (u64, u64) {
     let lines: Vec<&str> = yaml.lines().collect();
     let col64 = |c: usize| u64::try_from(c).unwrap_or(u64::MAX);
     if let Some((first, indent)) = block(&lines, at) {

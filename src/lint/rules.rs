@@ -8,7 +8,7 @@ use super::cmdlets;
 use super::syntax::{Command, Element, Script, param_name, variable_name, walk};
 
 /// One finding: where (byte offset in the rendered template), and the message.
-pub struct Finding {
+pub(super) struct Finding {
     /// Byte offset in the rendered text.
     pub at: usize,
     /// `rule-name: ...`.
@@ -16,13 +16,13 @@ pub struct Finding {
 }
 
 /// What the checks know about the template besides its text.
-pub struct Context<'a> {
+pub(super) struct Context<'a> {
     /// For the `command` of a step with `confirm:`, the step's id.
     pub typed_confirmation: Option<&'a str>,
 }
 
 /// Every finding in `script`.
-pub fn check(script: &Script<'_>, cx: &Context<'_>) -> Vec<Finding> {
+pub(super) fn check(script: &Script<'_>, cx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     let commands = script.commands();
     for c in &commands {

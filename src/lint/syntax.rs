@@ -9,7 +9,7 @@ use tree_sitter::{Node, Parser, Tree};
 /// A parsed script, indexed by one walk of its syntax tree: each node's parent (tree-sitter's
 /// own `parent()` walks down from the root every time), the nodes of the kinds the checks
 /// start from, and the assignments.
-pub struct Script<'t> {
+pub(super) struct Script<'t> {
     /// The rendered text.
     pub text: &'t str,
     root: Node<'t>,
@@ -41,7 +41,7 @@ struct Assignment<'t> {
 
 /// One element of a command after its name.
 #[derive(Clone, Copy)]
-pub enum Element<'t> {
+pub(super) enum Element<'t> {
     /// `-Name`.
     Param(Node<'t>),
     /// An argument; `colon` when written `-Name:value`.
@@ -49,7 +49,7 @@ pub enum Element<'t> {
 }
 
 /// A command invocation.
-pub struct Command<'t> {
+pub(super) struct Command<'t> {
     /// The `command` node.
     pub node: Node<'t>,
     /// The name as written (`Get-ADObject`).
@@ -61,7 +61,7 @@ pub struct Command<'t> {
 }
 
 /// A parser for one lint pass; reused across templates.
-pub struct Grammar {
+pub(super) struct Grammar {
     parser: Parser,
     /// The kind ids of [`INDEXED`].
     kinds: Vec<(u16, &'static str)>,
@@ -69,7 +69,7 @@ pub struct Grammar {
 
 impl Grammar {
     /// The PowerShell grammar.
-    pub fn new() -> Grammar {
+    pub(super) fn new() -> Grammar {
         let language: tree_sitter::Language = tree_sitter_powershell::LANGUAGE.into();
         let kinds = INDEXED
             .iter()
@@ -84,12 +84,12 @@ impl Grammar {
     }
 
     /// Parses `text`; `None` only if tree-sitter gives up (it does not without a timeout).
-    pub fn parse(&mut self, text: &str) -> Option<Tree> {
+    pub(super) fn parse(&mut self, text: &str) -> Option<Tree> {
         self.parser.parse(text, None)
     }
 
     /// Indexes `tree` (parsed from `text`).
-    pub fn index<'t>(&self, text: &'t str, tree: &'t Tree) -> Script<'t> {
+    pub(super) fn index<'t>(&self, text: &'t str, tree: &'t Tree) -> Script<'t> {
         let root = tree.root_node();
         let mut parents = HashMap::new();
         let mut by_kind: HashMap<u16, Vec<Node<'t>>> = HashMap::new();
@@ -150,7 +150,7 @@ impl Grammar {
 }
 
 /// `$Name`, `$script:name`, `[type]$name` -> `name`; anything else (`$a.b`, `$a[0]`) -> `None`.
-pub fn variable_name(text: &str) -> Option<String> {
+pub(super) fn variable_name(text: &str) -> Option<String> {
     let t = text.trim();
     let t = match t.strip_prefix('[') {
         Some(rest) => rest.split_once(']')?.1.trim_start(),
@@ -168,28 +168,28 @@ pub fn variable_name(text: &str) -> Option<String> {
 
 impl<'t> Script<'t> {
     /// The source text of `node`.
-    pub fn src(&self, node: Node<'_>) -> &'t str {
+    pub(super) fn src(&self, node: Node<'_>) -> &'t str {
         self.text.get(node.byte_range()).unwrap_or("")
     }
 
     /// Every node of `kind` (one of [`INDEXED`]), in source order.
-    pub fn all(&self, kind: &str) -> Vec<Node<'t>> {
+    pub(super) fn all(&self, kind: &str) -> Vec<Node<'t>> {
         let id = self.root.language().id_for_node_kind(kind, true);
         self.by_kind.get(&id).cloned().unwrap_or_default()
     }
 
     /// The parent of `node`.
-    pub fn parent(&self, node: Node<'t>) -> Option<Node<'t>> {
+    pub(super) fn parent(&self, node: Node<'t>) -> Option<Node<'t>> {
         self.parents.get(&node.id()).copied()
     }
 
     /// `node` and its ancestors, innermost first.
-    pub fn ancestors(&self, node: Node<'t>) -> impl Iterator<Item = Node<'t>> + '_ {
+    pub(super) fn ancestors(&self, node: Node<'t>) -> impl Iterator<Item = Node<'t>> + '_ {
         std::iter::successors(Some(node), |n| self.parent(*n))
     }
 
     /// Every command, in source order.
-    pub fn commands(&self) -> Vec<Command<'t>> {
+    pub(super) fn commands(&self) -> Vec<Command<'t>> {
         self.all("command")
             .into_iter()
             .filter_map(|n| self.command(n))
@@ -197,7 +197,7 @@ impl<'t> Script<'t> {
     }
 
     /// The command at `node` (a `command` node).
-    pub fn command(&self, node: Node<'t>) -> Option<Command<'t>> {
+    pub(super) fn command(&self, node: Node<'t>) -> Option<Command<'t>> {
         let name_node = node.child_by_field_name("command_name")?;
         let mut elements = Vec::new();
         if let Some(els) = node.child_by_field_name("command_elements") {
@@ -232,7 +232,7 @@ impl<'t> Script<'t> {
     }
 
     /// The value of the last `$name = ...` that ends before byte `at`.
-    pub fn value_of(&self, name: &str, at: usize) -> Option<Node<'t>> {
+    pub(super) fn value_of(&self, name: &str, at: usize) -> Option<Node<'t>> {
         self.assignments
             .iter()
             .rev()
@@ -242,7 +242,7 @@ impl<'t> Script<'t> {
 
     /// The commands of the pipeline `node` belongs to, and the expression heading it (when the
     /// pipeline starts with an expression such as `$x | ...`).
-    pub fn pipeline_of(&self, chain: Node<'t>) -> (Option<Node<'t>>, Vec<Command<'t>>) {
+    pub(super) fn pipeline_of(&self, chain: Node<'t>) -> (Option<Node<'t>>, Vec<Command<'t>>) {
         let mut head = None;
         let mut commands = Vec::new();
         let mut cursor = chain.walk();
@@ -259,13 +259,13 @@ impl<'t> Script<'t> {
 
 impl<'t> Command<'t> {
     /// Whether the name is `name` (any case).
-    pub fn is(&self, name: &str) -> bool {
+    pub(super) fn is(&self, name: &str) -> bool {
         self.name.eq_ignore_ascii_case(name)
     }
 
     /// The parameter written as one of `names` (without `-`, any case), with its value (the
     /// argument after it, unless it is a switch written without a colon).
-    pub fn param(
+    pub(super) fn param(
         &self,
         script: &Script<'_>,
         names: &[&str],
@@ -289,7 +289,7 @@ impl<'t> Command<'t> {
     }
 
     /// The arguments no parameter takes, in order.
-    pub fn positional(&self, script: &Script<'_>) -> Vec<Node<'t>> {
+    pub(super) fn positional(&self, script: &Script<'_>) -> Vec<Node<'t>> {
         let mut out = Vec::new();
         let mut takes_next = false;
         for e in &self.elements {
@@ -310,12 +310,12 @@ impl<'t> Command<'t> {
 }
 
 /// `-Name` -> `Name`.
-pub fn param_name(text: &str) -> &str {
+pub(super) fn param_name(text: &str) -> &str {
     text.trim().trim_start_matches('-').trim_end_matches(':')
 }
 
 /// Pre-order walk.
-pub fn walk<'t>(root: Node<'t>, f: &mut impl FnMut(Node<'t>)) {
+pub(super) fn walk<'t>(root: Node<'t>, f: &mut impl FnMut(Node<'t>)) {
     let mut cursor = root.walk();
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {

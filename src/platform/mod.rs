@@ -4,7 +4,7 @@
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
-pub use unix::*;
+pub(crate) use unix::*;
 
 #[cfg(windows)]
 mod windows;
@@ -14,7 +14,7 @@ pub use windows::*;
 /// What a Ctrl-C in the middle of a prompt may have left changed on the terminal, for
 /// [`restore_terminal`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Restore {
+pub(crate) enum Restore {
     /// A raw-mode read: every setting (`stty sane`).
     All,
     /// A hidden read (echo off, signals on): echo only (`stty echo`).
@@ -22,7 +22,7 @@ pub enum Restore {
 }
 
 /// The name of this machine, for lock holders and events.
-pub fn host_name() -> String {
+pub(crate) fn host_name() -> String {
     host_name_impl()
         .map(|h| h.trim().to_owned())
         .filter(|h| !h.is_empty())
@@ -30,7 +30,7 @@ pub fn host_name() -> String {
 }
 
 /// The operator's name when `--operator` is not given: the OS user.
-pub fn default_operator() -> String {
+pub(crate) fn default_operator() -> String {
     user_name_impl()
         .map(|h| h.trim().to_owned())
         .filter(|h| !h.is_empty())

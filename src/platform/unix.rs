@@ -5,7 +5,7 @@ use std::path::Path;
 use super::Restore;
 
 /// Makes a rename in `dir` durable: fsync the directory itself.
-pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::File::open(dir)?.sync_all()
 }
 
@@ -44,35 +44,35 @@ pub(super) fn host_name_impl() -> Option<String> {
 }
 
 /// A path as the operator types it on this platform.
-pub fn display_path(path: &Path) -> String {
+pub(crate) fn display_path(path: &Path) -> String {
     path.display().to_string()
 }
 
 /// Whether `path` is something other than a regular file or a folder (a device, a pipe): such
 /// targets are written in place, never replaced.
-pub fn is_device(path: &Path) -> bool {
+pub(crate) fn is_device(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// Output files are readable by others (`0644` before the umask), like any file the user
 /// creates; state files keep tempfile's private `0600`.
-pub fn output_permissions() -> Option<std::fs::Permissions> {
+pub(crate) fn output_permissions() -> Option<std::fs::Permissions> {
     use std::os::unix::fs::PermissionsExt;
     Some(std::fs::Permissions::from_mode(0o644))
 }
 
 /// The OS error a full disk gives (`ENOSPC`), for fault injection.
-pub const DISK_FULL: i32 = 28;
+pub(crate) const DISK_FULL: i32 = 28;
 
 /// Which file this is on its device, so a file replaced under the same name is told apart.
-pub fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+pub(crate) fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
     Some((meta.dev(), meta.ino()))
 }
 
 /// Exiting during a raw-mode or hidden read would leave the terminal raw or without echo: put
 /// `what` back with `stty` on the controlling terminal. Best effort: nothing to do without one.
-pub fn restore_terminal(what: Restore) {
+pub(crate) fn restore_terminal(what: Restore) {
     let setting = match what {
         Restore::All => "sane",
         Restore::Echo => "echo",

@@ -51,7 +51,7 @@ impl Prompt {
 /// prints "interrupted; the state is saved" and `resume_hint`, and exits with
 /// [`exit::STOPPED`]. The state is saved after every transition, so nothing is lost. A handler
 /// already installed is kept.
-pub fn install_interrupt_handler(resume_hint: String) {
+pub(crate) fn install_interrupt_handler(resume_hint: String) {
     let _ = ctrlc::set_handler(move || {
         match Prompt::now() {
             Prompt::Stopping if cfg!(unix) => return,

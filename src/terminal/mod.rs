@@ -10,7 +10,7 @@
 mod interrupt;
 pub(crate) mod render;
 
-pub use interrupt::install_interrupt_handler;
+pub(crate) use interrupt::install_interrupt_handler;
 
 use std::io::{self, Write};
 use std::sync::mpsc;
@@ -28,7 +28,7 @@ use interrupt::Prompt;
 use render::Styles;
 
 /// Asks the person at the terminal.
-pub struct TerminalOperator {
+pub(crate) struct TerminalOperator {
     term: Term,
     color: bool,
     theme: Box<dyn Theme>,
@@ -37,7 +37,7 @@ pub struct TerminalOperator {
 impl TerminalOperator {
     /// A terminal operator. `color` is `--color`: `Some` forces colour on or off; `None` colours
     /// when stderr is a terminal and `NO_COLOR` is not set (non-empty).
-    pub fn new(color: Option<bool>) -> TerminalOperator {
+    pub(crate) fn new(color: Option<bool>) -> TerminalOperator {
         let term = Term::stderr();
         let color = color.unwrap_or_else(|| {
             let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());

@@ -7,7 +7,7 @@ use crate::raw::{RawStep, Span, StepKindName};
 use crate::runbook::{Expectation, StepExec};
 
 /// A command's timeout when neither the runbook nor the step sets one.
-pub const DEFAULT_TIMEOUT_SECS: u64 = 600;
+pub(super) const DEFAULT_TIMEOUT_SECS: u64 = 600;
 
 impl Validator<'_> {
     /// A `timeout:` in seconds.

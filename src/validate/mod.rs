@@ -25,7 +25,7 @@ use crate::templates::Templates;
 use crate::yaml::position;
 
 /// Validates `raw` (parsed from `source`); templates named by `template:` come from `templates`.
-pub fn validate(
+pub(crate) fn validate(
     source: &Source,
     raw: RawRunbook,
     templates: &Templates,

@@ -16,7 +16,7 @@ use crate::source::{Diagnostic, Source};
 use crate::yaml::position;
 
 /// Every warning for `raw` (parsed from `source`), in file order.
-pub fn check(source: &Source, raw: &RawRunbook) -> Vec<Diagnostic> {
+pub(super) fn check(source: &Source, raw: &RawRunbook) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut at = |(line, column): (u64, u64), message: String| {
         out.push(source.diagnostic(line, column, message));

@@ -8,10 +8,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use runbook::answers::{self, AnswersFile};
-use runbook::loader;
-use runbook::source::Source;
-use runbook::templates::Templates;
+use runbook::Source;
+use runbook::Templates;
+use runbook::{AnswersFile, check_answers};
 
 use crate::support::diagnostics::{expected, mismatch, yaml_files};
 use crate::support::{Run, Test, Workspace, root, scripted_run};
@@ -157,7 +156,7 @@ fn a_misspelt_step_and_a_wait_of_4x_are_refused_for_a_shipped_runbook() {
 /// A `default:` choice that one decision lacks is fine once that decision has its own answer.
 #[test]
 fn a_default_choice_is_checked_only_against_the_decisions_it_falls_to() {
-    let rb = loader::load(&runbook_path(), &Templates::default())
+    let rb = runbook::load(&runbook_path(), &Templates::default())
         .expect("fixture runbook")
         .runbook;
     let parse = |text: &str| {
@@ -168,15 +167,15 @@ fn a_default_choice_is_checked_only_against_the_decisions_it_falls_to() {
         .expect("parses")
     };
     let lacking = parse("default: {choice: clean}\n");
-    assert_eq!(answers::check(&lacking, &rb).len(), 1);
+    assert_eq!(check_answers(&lacking, &rb).len(), 1);
     let answered = parse("default: {choice: clean}\nsteps:\n  trust-healthy: {choice: broken}\n");
-    assert_eq!(answers::check(&answered, &rb), Vec::new());
+    assert_eq!(check_answers(&answered, &rb), Vec::new());
 }
 
 /// No false alarms: every answer, on a step whose questions take it, passes the check.
 #[test]
 fn every_answer_on_a_step_that_takes_it_passes_the_check() {
-    let rb = loader::load(&runbook_path(), &Templates::default())
+    let rb = runbook::load(&runbook_path(), &Templates::default())
         .expect("fixture runbook")
         .runbook;
     let text = "\
@@ -197,5 +196,5 @@ steps:
         text: text.into(),
     })
     .expect("parses");
-    assert_eq!(answers::check(&file, &rb), Vec::new());
+    assert_eq!(check_answers(&file, &rb), Vec::new());
 }

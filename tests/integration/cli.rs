@@ -113,7 +113,7 @@ fn show_text_has_the_description_parameters_steps_and_references() {
 #[test]
 fn show_text_of_every_shipped_runbook_lists_each_parameter_and_step() {
     for id in shipped_ids() {
-        let rb = runbook::loader::load(&id, &runbook::templates::Templates::default())
+        let rb = runbook::load(&id, &runbook::Templates::default())
             .expect("shipped runbooks load")
             .runbook;
         let out = Test::new().args(["show", &id]).go().success().stdout();

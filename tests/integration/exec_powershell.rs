@@ -144,7 +144,7 @@ fn the_setup_sets_utf8_output_first_then_the_preamble_and_each_script_is_the_ren
     let scripts = &shells[0];
     assert_eq!(
         scripts[0],
-        runbook::host::POWERSHELL_SETUP,
+        runbook::testing::POWERSHELL_SETUP,
         "the setup comes first"
     );
     assert!(
@@ -342,7 +342,7 @@ fn a_powershell_timeout_stops_the_shell_and_the_next_command_gets_a_new_one_set_
     let shells = scripts_per_shell(&log(dir.path()));
     assert_eq!(shells.len(), 2, "{shells:?}");
     for s in &shells {
-        assert_eq!(s[0], runbook::host::POWERSHELL_SETUP);
+        assert_eq!(s[0], runbook::testing::POWERSHELL_SETUP);
         assert_eq!(s[1], PREAMBLE);
     }
     assert_eq!(events(&st, "shell-started").len(), 2);
@@ -378,7 +378,7 @@ fn a_powershell_that_dies_is_restarted_set_up_again_and_exit_ends_the_shell() {
         let shells = scripts_per_shell(&log(dir.path()));
         assert_eq!(shells.len(), 2, "{command}: {shells:?}");
         for s in &shells {
-            assert_eq!(s[..2], [runbook::host::POWERSHELL_SETUP, PREAMBLE]);
+            assert_eq!(s[..2], [runbook::testing::POWERSHELL_SETUP, PREAMBLE]);
             assert_eq!(s[2], command);
         }
     }
@@ -424,7 +424,7 @@ fn a_preamble_file_replaces_the_runbooks_on_run_and_resume_and_is_recorded() {
     let recorded = events(&st, "exec-shell");
     assert_eq!(recorded.len(), 1);
     let detail = recorded[0]["detail"].as_str().expect("detail");
-    let sha = runbook::runbook::sha256_hex(text);
+    let sha = runbook::testing::sha256_hex(text);
     assert!(
         detail.contains(&format!(
             "preamble from --preamble `remote.ps1` (sha256 {sha}), instead of the runbook's:\n"

@@ -6,15 +6,14 @@ use std::collections::HashSet;
 use std::process::{Command, Stdio};
 
 use regex::Regex;
-use runbook::graph::{dot_text, mermaid_text};
-use runbook::loader;
-use runbook::runbook::{Runbook, StepKind};
-use runbook::templates::Templates;
+use runbook::Templates;
+use runbook::{Runbook, StepKind};
+use runbook::{dot_text, mermaid_text};
 
 use crate::support::{Test, Workspace, shipped_ids};
 
 fn load(id: &str) -> Runbook {
-    loader::load(id, &Templates::default())
+    runbook::load(id, &Templates::default())
         .expect("shipped runbooks load")
         .runbook
 }
@@ -137,7 +136,7 @@ fn graph_of_every_shipped_runbook_in_mermaid_names_steps_and_labels_choices() {
         let destructive = rb
             .steps
             .iter()
-            .filter(|s| s.impact == runbook::runbook::Impact::Destructive)
+            .filter(|s| s.impact == runbook::Impact::Destructive)
             .count();
         assert_eq!(text.matches("⚠ destructive").count(), destructive, "{id}");
     }

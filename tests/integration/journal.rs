@@ -115,13 +115,13 @@ fn forge(ws: &Workspace, edit: impl Fn(&str) -> String, rehash: bool) {
     let mut header: serde_json::Value = serde_json::from_str(&l[0]).expect("header");
     let source = edit(header["runbook"]["source"].as_str().expect("source"));
     if rehash {
-        header["runbook"]["sha256"] = runbook::runbook::sha256_hex(&source).into();
+        header["runbook"]["sha256"] = runbook::testing::sha256_hex(&source).into();
     }
     header["runbook"]["source"] = source.into();
     l[0] = serde_json::to_string(&header).expect("json");
     for i in 1..l.len() {
         let mut e: serde_json::Value = serde_json::from_str(&l[i]).expect("entry");
-        e["prev"] = runbook::runbook::sha256_hex(&l[i - 1]).into();
+        e["prev"] = runbook::testing::sha256_hex(&l[i - 1]).into();
         l[i] = serde_json::to_string(&e).expect("json");
     }
     write_lines(ws, &l);
@@ -242,7 +242,7 @@ fn a_run_records_one_line_per_event_each_chained_to_the_one_before() {
     for (i, pair) in l.windows(2).enumerate() {
         let e: serde_json::Value = serde_json::from_str(&pair[1]).expect("entry");
         assert_eq!(e["seq"], i + 1);
-        assert_eq!(e["prev"], runbook::runbook::sha256_hex(&pair[0]));
+        assert_eq!(e["prev"], runbook::testing::sha256_hex(&pair[0]));
     }
     assert_eq!(ws.done_units("s.json"), ["one", "two", "three"]);
     let status = ws.cmd(["status", "s.json"]).stdout();

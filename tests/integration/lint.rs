@@ -23,7 +23,7 @@ const CHECKS: &[&str] = &[
 ];
 
 /// The checks named by the findings in `stderr`, in order, with their `file:line:col`.
-pub fn findings(stderr: &str) -> Vec<(String, String)> {
+pub(crate) fn findings(stderr: &str) -> Vec<(String, String)> {
     stderr
         .lines()
         .filter_map(|l| {

@@ -5,7 +5,7 @@
 //! the tree-sitter grammar in `support::powershell` for whole-command syntax.
 
 use proptest::prelude::*;
-use runbook::quote::{QuoteError, quote};
+use runbook::{QuoteError, quote};
 
 use crate::support::powershell::{assert_parses, parse_errors, string_literals};
 

@@ -6,15 +6,14 @@
 //! No PowerShell runs here: the script is parsed with a real PowerShell grammar and its tables
 //! and calls are checked against the runbook, so what the prelude prints follows from them.
 
-use runbook::loader;
-use runbook::runbook::{Runbook, StepKind, script_parameter};
-use runbook::templates::Templates;
+use runbook::Templates;
+use runbook::{Runbook, StepKind, script_parameter};
 
 use crate::library::script;
 use crate::support::shipped_ids;
 
 fn shipped(id: &str) -> Runbook {
-    loader::load(
+    runbook::load(
         id,
         &Templates {
             dir: None,

@@ -7,9 +7,8 @@
 //! the failure).
 
 use insta::assert_snapshot;
-use runbook::operator::{Notice, UnitView};
-use runbook::runbook::Impact;
-use runbook::testing::{Styles, render_notice};
+use runbook::Impact;
+use runbook::testing::{Notice, Styles, UnitView, render_notice};
 
 /// What `notice` shows on a 40-column terminal, with escape characters made visible.
 fn shown(notice: &Notice, color: bool) -> String {

@@ -7,8 +7,7 @@ mod kb2995731;
 mod rollover;
 mod triage;
 
-use runbook::loader;
-use runbook::templates::Templates;
+use runbook::Templates;
 
 use crate::support::Test;
 use crate::support::powershell::assert_parses;
@@ -46,7 +45,7 @@ pub(crate) fn find_after(haystack: &str, needle: &str, from: usize) -> usize {
         .map(|i| from + i)
         .unwrap_or_else(|| panic!("`{needle}` not found after byte {from}"))
 }
-use runbook::runbook::{Impact, StepKind};
+use runbook::{Impact, StepKind};
 
 /// The library's discipline (issue 4): every step says why, every runbook starts by reading, and
 /// every step that changes something says how to check it and how to undo it.
@@ -54,7 +53,7 @@ use runbook::runbook::{Impact, StepKind};
 fn every_runbook_follows_the_library_discipline() {
     let mut problems = Vec::new();
     for id in crate::support::shipped_ids() {
-        let rb = loader::load(&id, &Templates::default())
+        let rb = runbook::load(&id, &Templates::default())
             .expect("shipped runbooks load")
             .runbook;
         if rb.steps.first().is_none_or(|s| s.impact != Impact::Read) {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::Test;
 
 /// The `*.yaml` files in `dir`, sorted.
-pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.expect("entry").path())
@@ -19,7 +19,7 @@ pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
 
 /// The lines of `case`'s `.expected` file (blank lines left out), each after `prefix`: the
 /// file the positions are in, as the binary names it.
-pub fn expected(case: &Path, prefix: &str) -> Vec<String> {
+pub(crate) fn expected(case: &Path, prefix: &str) -> Vec<String> {
     let path = case.with_extension("expected");
     std::fs::read_to_string(&path)
         .unwrap_or_else(|_| panic!("{} has no .expected file", case.display()))
@@ -31,7 +31,7 @@ pub fn expected(case: &Path, prefix: &str) -> Vec<String> {
 
 /// The diagnostic lines of `stderr`: every line but the source lines shown under each (`  |`),
 /// without the `error: ` the command line puts before a lone error.
-pub fn diagnostics(stderr: &str) -> Vec<String> {
+pub(crate) fn diagnostics(stderr: &str) -> Vec<String> {
     stderr
         .lines()
         .filter(|l| !l.starts_with("  |"))
@@ -41,7 +41,7 @@ pub fn diagnostics(stderr: &str) -> Vec<String> {
 
 /// `None` when the diagnostics in `stderr` are exactly `want`, in order; otherwise a message
 /// naming `case`, with both lists.
-pub fn mismatch(case: &Path, want: &[String], stderr: &str) -> Option<String> {
+pub(crate) fn mismatch(case: &Path, want: &[String], stderr: &str) -> Option<String> {
     let got = diagnostics(stderr);
     (got != want).then(|| {
         format!(
@@ -54,7 +54,7 @@ pub fn mismatch(case: &Path, want: &[String], stderr: &str) -> Option<String> {
 }
 
 /// `runbook validate <case>`, which must refuse it (exit 1) with nothing on stdout: its stderr.
-pub fn refused_by_validate(case: &Path) -> String {
+pub(crate) fn refused_by_validate(case: &Path) -> String {
     let run = Test::new().args(["validate"]).args([case]).go().failure(1);
     assert!(
         run.stdout().is_empty(),

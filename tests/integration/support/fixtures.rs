@@ -3,14 +3,14 @@
 use super::Workspace;
 
 /// Three instruction steps: `one`, `two`, `three`.
-pub const TINY: &str = "id: tiny\ntitle: Three steps\nversion: '1'\nsteps:\n  \
+pub(crate) const TINY: &str = "id: tiny\ntitle: Three steps\nversion: '1'\nsteps:\n  \
     - id: one\n    title: One\n    kind: instruction\n  \
     - id: two\n    title: Two\n    kind: instruction\n  \
     - id: three\n    title: Three\n    kind: instruction\n";
 
 /// `tiny.yaml` run with an answer for its first step only: stopped (exit 3) and recorded in
 /// `s.json`, with `a.yaml` (`default: done`) ready to answer the rest.
-pub fn stopped_after_the_first_step() -> Workspace {
+pub(crate) fn stopped_after_the_first_step() -> Workspace {
     let ws = Workspace::new()
         .file("tiny.yaml", TINY)
         .file("first.yaml", "steps:\n  one: done\n")
@@ -30,7 +30,7 @@ pub fn stopped_after_the_first_step() -> Workspace {
 /// A runbook with a line of every kind that `show`, `status` and `report` print: a gate, a
 /// capture, an approval, a decision, a destructive `for_each`, a `when`, a secret and an
 /// optional parameter, references.
-pub const ROTATE: &str = r#"id: rotate
+pub(crate) const ROTATE: &str = r#"id: rotate
 title: Rotate the partner token
 version: 2.1.0
 description: |

@@ -2,31 +2,31 @@
 //! the run records in it, [`Test`] for one command), the record's JSON read back ([`record`]),
 //! and the PowerShell grammar check ([`powershell`]).
 
-pub mod diagnostics;
-pub mod fixtures;
-pub mod powershell;
-pub mod record;
+pub(crate) mod diagnostics;
+pub(crate) mod fixtures;
+pub(crate) mod powershell;
+pub(crate) mod record;
 mod redact;
 mod workspace;
 
 use std::path::PathBuf;
 use std::process::Output;
 
-pub use redact::redact;
-pub use workspace::Workspace;
+pub(crate) use redact::redact;
+pub(crate) use workspace::Workspace;
 
 /// The repository root.
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The `runbook` binary under test: the one place that asks cargo for it.
-pub fn binary() -> PathBuf {
+pub(crate) fn binary() -> PathBuf {
     assert_cmd::cargo::cargo_bin("runbook")
 }
 
 /// Every shipped runbook id, read from the `runbooks/` folder (not from the binary).
-pub fn shipped_ids() -> Vec<String> {
+pub(crate) fn shipped_ids() -> Vec<String> {
     let mut ids: Vec<String> = std::fs::read_dir(root().join("runbooks"))
         .expect("runbooks/ exists")
         .map(|e| e.expect("readable entry").path())
@@ -44,26 +44,26 @@ pub fn shipped_ids() -> Vec<String> {
 
 /// One invocation of the binary: `Test::new().args([...]).run().success()`, in a fresh folder,
 /// or `workspace.test()` in a shared one.
-pub struct Test {
+pub(crate) struct Test {
     cmd: assert_cmd::Command,
     ws: Workspace,
     stdin: Vec<u8>,
 }
 
 /// A finished invocation.
-pub struct Run {
+pub(crate) struct Run {
     /// The process output.
     pub output: Output,
 }
 
 impl Test {
     /// A fresh invocation running in an empty temporary folder.
-    pub fn new() -> Test {
+    pub(crate) fn new() -> Test {
         Workspace::new().test()
     }
 
     /// Adds arguments.
-    pub fn args<I, S>(mut self, args: I) -> Test
+    pub(crate) fn args<I, S>(mut self, args: I) -> Test
     where
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
@@ -73,75 +73,75 @@ impl Test {
     }
 
     /// Adds `--set param=value`.
-    pub fn set(self, param: &str, value: &str) -> Test {
+    pub(crate) fn set(self, param: &str, value: &str) -> Test {
         self.args(["--set".to_owned(), format!("{param}={value}")])
     }
 
     /// Sets an environment variable for the process.
-    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Test {
+    pub(crate) fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Test {
         self.cmd.env(key, value);
         self
     }
 
     /// Runs as if on the machine `name` (the binary reads `HOSTNAME` on Unix, `COMPUTERNAME`
     /// on Windows), so that what it records is the same on every machine.
-    pub fn host(self, name: &str) -> Test {
+    pub(crate) fn host(self, name: &str) -> Test {
         self.env("HOSTNAME", name).env("COMPUTERNAME", name)
     }
 
     /// Gives the process this standard input (none by default).
-    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Test {
+    pub(crate) fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Test {
         self.stdin = bytes.into();
         self
     }
 
     /// Kills the process after `limit`.
-    pub fn timeout(mut self, limit: std::time::Duration) -> Test {
+    pub(crate) fn timeout(mut self, limit: std::time::Duration) -> Test {
         self.cmd.timeout(limit);
         self
     }
 
     /// Writes a file into the working folder.
-    pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Test {
+    pub(crate) fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Test {
         self.ws.write(name, contents);
         self
     }
 
     /// The working folder (the test keeps `self` alive while it uses it).
-    pub fn dir_path(&self) -> PathBuf {
+    pub(crate) fn dir_path(&self) -> PathBuf {
         self.ws.path().to_owned()
     }
 
     /// Runs, and keeps the folder alive for more commands and inspection.
-    pub fn run(mut self) -> (Run, Workspace) {
+    pub(crate) fn run(mut self) -> (Run, Workspace) {
         let output = self.cmd.write_stdin(self.stdin).output().expect("runs");
         (Run { output }, self.ws)
     }
 
     /// Runs and returns the result only.
-    pub fn go(self) -> Run {
+    pub(crate) fn go(self) -> Run {
         self.run().0
     }
 }
 
 impl Run {
     /// Standard output as text.
-    pub fn stdout(&self) -> String {
+    pub(crate) fn stdout(&self) -> String {
         String::from_utf8_lossy(&self.output.stdout).into_owned()
     }
 
     /// Standard error as text.
-    pub fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         String::from_utf8_lossy(&self.output.stderr).into_owned()
     }
 
     /// The exit code.
-    pub fn code(&self) -> i32 {
+    pub(crate) fn code(&self) -> i32 {
         self.output.status.code().expect("exited, not killed")
     }
 
     /// Asserts exit 0 and returns self.
-    pub fn success(self) -> Run {
+    pub(crate) fn success(self) -> Run {
         assert_eq!(
             self.code(),
             0,
@@ -152,7 +152,7 @@ impl Run {
     }
 
     /// Asserts the exit code and that nothing panicked.
-    pub fn failure(self, code: i32) -> Run {
+    pub(crate) fn failure(self, code: i32) -> Run {
         assert_eq!(
             self.code(),
             code,
@@ -170,7 +170,7 @@ impl Run {
 }
 
 /// A scripted run's arguments: `run <runbook> --example --answers <answers> --state s.json`.
-pub fn scripted_run<'a>(runbook: &'a str, answers: &'a str) -> [&'a str; 7] {
+pub(crate) fn scripted_run<'a>(runbook: &'a str, answers: &'a str) -> [&'a str; 7] {
     [
         "run",
         runbook,

@@ -24,7 +24,7 @@ const VERBATIM_HERE_STRING: &str = "verbatim_here_string_characters";
 ///
 /// Each message carries the 1-based `line:column` (column in characters) and the offending
 /// source line, with a caret under the column.
-pub fn parse_errors(script: &str) -> Vec<String> {
+pub(crate) fn parse_errors(script: &str) -> Vec<String> {
     let source = strip_bom(script);
     let tree = parse(source);
     let root = tree.root_node();
@@ -63,7 +63,7 @@ pub fn parse_errors(script: &str) -> Vec<String> {
 /// Panics, listing every syntax error, unless `script` parses cleanly.
 ///
 /// `name` identifies the script in the panic message.
-pub fn assert_parses(name: &str, script: &str) {
+pub(crate) fn assert_parses(name: &str, script: &str) {
     let errors = parse_errors(script);
     assert!(
         errors.is_empty(),
@@ -76,7 +76,7 @@ pub fn assert_parses(name: &str, script: &str) {
 
 /// Returns the raw source text, delimiters included, of every verbatim (single-quoted) string
 /// literal in `script`: `'...'` literals and `@'...'@` here-strings, in source order.
-pub fn string_literals(script: &str) -> Vec<String> {
+pub(crate) fn string_literals(script: &str) -> Vec<String> {
     let source = strip_bom(script);
     let tree = parse(source);
     let mut literals = Vec::new();
@@ -93,7 +93,7 @@ pub fn string_literals(script: &str) -> Vec<String> {
 
 /// The script with every verbatim string literal and every comment blanked out: what is left is
 /// the code PowerShell would execute, so a hostile value must never show up in it.
-pub fn code_outside_literals_and_comments(script: &str) -> String {
+pub(crate) fn code_outside_literals_and_comments(script: &str) -> String {
     let source = strip_bom(script);
     let tree = parse(source);
     let mut ranges = Vec::new();

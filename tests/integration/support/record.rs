@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 /// The unit `id` (a step id, or `step[item]` for an item of a `for_each`); panics naming it.
-pub fn unit<'a>(st: &'a Value, id: &str) -> &'a Value {
+pub(crate) fn unit<'a>(st: &'a Value, id: &str) -> &'a Value {
     st["units"]
         .as_array()
         .expect("units")
@@ -14,7 +14,7 @@ pub fn unit<'a>(st: &'a Value, id: &str) -> &'a Value {
 }
 
 /// Every event of `kind` (`approved`, `gate-overridden`, ...), in the record's order.
-pub fn events<'a>(st: &'a Value, kind: &str) -> Vec<&'a Value> {
+pub(crate) fn events<'a>(st: &'a Value, kind: &str) -> Vec<&'a Value> {
     st["events"]
         .as_array()
         .expect("events")

@@ -8,7 +8,7 @@ use regex::Regex;
 
 /// `text` with every RFC 3339 time (`2026-11-29T10:50:06Z`, with or without fractions or an
 /// offset) replaced by `<TIME>`.
-pub fn redact(text: &str) -> String {
+pub(crate) fn redact(text: &str) -> String {
     static TIME: OnceLock<Regex> = OnceLock::new();
     let time = TIME.get_or_init(|| {
         Regex::new(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")

@@ -13,26 +13,26 @@ use super::{Run, Test, binary};
 /// `Workspace::new().file("a.yaml", ..)`, then `.cmd([..])` as often as needed. Clones share the
 /// folder, which is removed when the last one is dropped.
 #[derive(Clone)]
-pub struct Workspace {
+pub(crate) struct Workspace {
     dir: Rc<tempfile::TempDir>,
 }
 
 impl Workspace {
     /// An empty temporary folder.
-    pub fn new() -> Workspace {
+    pub(crate) fn new() -> Workspace {
         Workspace {
             dir: Rc::new(tempfile::tempdir().expect("temp dir")),
         }
     }
 
     /// Writes a file (creating its folders) and returns the workspace.
-    pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Workspace {
+    pub(crate) fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Workspace {
         self.write(name, contents);
         self
     }
 
     /// Writes a file (creating its folders).
-    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) {
+    pub(crate) fn write(&self, name: &str, contents: impl AsRef<[u8]>) {
         let path = self.path().join(name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).expect("create parent");
@@ -41,12 +41,12 @@ impl Workspace {
     }
 
     /// The text of a file in the folder.
-    pub fn read(&self, name: &str) -> String {
+    pub(crate) fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.path().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
     }
 
     /// The names of the files and folders in the folder, sorted.
-    pub fn files(&self) -> Vec<String> {
+    pub(crate) fn files(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(self.path())
             .expect("read the folder")
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -56,7 +56,7 @@ impl Workspace {
     }
 
     /// The folder.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
@@ -64,7 +64,7 @@ impl Workspace {
     /// it does (`SOURCE_DATE_EPOCH`, `RUNBOOK_FAILPOINTS`) unless the caller sets them: for
     /// `spawn` and pseudo-terminals. Standard streams are as `std` sets them (`output()` gives no
     /// stdin; `spawn()` inherits them).
-    pub fn command<I, S>(&self, args: I) -> Command
+    pub(crate) fn command<I, S>(&self, args: I) -> Command
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
@@ -78,7 +78,7 @@ impl Workspace {
     }
 
     /// A command in this folder, to add arguments, environment or stdin to before it runs.
-    pub fn test(&self) -> Test {
+    pub(crate) fn test(&self) -> Test {
         Test {
             cmd: assert_cmd::Command::from_std(self.command(Vec::<&str>::new())),
             ws: self.clone(),
@@ -87,7 +87,7 @@ impl Workspace {
     }
 
     /// Runs the binary with `args` in this folder, with no stdin.
-    pub fn cmd<I, S>(&self, args: I) -> Run
+    pub(crate) fn cmd<I, S>(&self, args: I) -> Run
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
@@ -109,19 +109,19 @@ impl Workspace {
 
     /// `runbook status <state> --format json`: units with their status, events, captured
     /// values.
-    pub fn status(&self, state: &str) -> Value {
+    pub(crate) fn status(&self, state: &str) -> Value {
         let run = self.succeeds(&["status", state, "--format", "json"]);
         serde_json::from_slice(&run.output.stdout).expect("status JSON")
     }
 
     /// `runbook report <state> --format json`: the whole record, with what `--exec` ran.
-    pub fn record(&self, state: &str) -> Value {
+    pub(crate) fn record(&self, state: &str) -> Value {
         let run = self.succeeds(&["report", state, "--format", "json"]);
         serde_json::from_slice(&run.output.stdout).expect("report JSON")
     }
 
     /// The ids of the units `status` shows as done, in the plan's order.
-    pub fn done_units(&self, state: &str) -> Vec<String> {
+    pub(crate) fn done_units(&self, state: &str) -> Vec<String> {
         self.status(state)["units"]
             .as_array()
             .expect("units")
@@ -132,7 +132,7 @@ impl Workspace {
     }
 
     /// `runbook report <state>`: the Markdown record for the change ticket.
-    pub fn report(&self, state: &str) -> String {
+    pub(crate) fn report(&self, state: &str) -> String {
         self.succeeds(&["report", state]).stdout()
     }
 }
