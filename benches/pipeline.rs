@@ -52,7 +52,7 @@ fn export_rebuild(c: &mut Criterion) {
         group.throughput(Throughput::Elements(domains as u64));
         group.bench_with_input(BenchmarkId::new("ps1", domains), &values, |b, values| {
             b.iter(|| {
-                export(&loaded, values, Format::Ps1, &meta, &mut std::io::sink()).expect("export")
+                export(&loaded, values, Format::Ps1, &meta, &mut std::io::sink()).expect("export");
             });
         });
     }

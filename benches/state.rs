@@ -69,7 +69,7 @@ fn bench(c: &mut Criterion) {
                 );
                 let lines = writer.take_pending();
                 store.append(lines.as_bytes(), &Vec::new).expect("append");
-            })
+            });
         });
         drop(store);
         if domains == 750 {
@@ -80,7 +80,7 @@ fn bench(c: &mut Criterion) {
                 b.iter(|| {
                     let bytes = read_bytes(&path).expect("read");
                     State::read(&bytes, false).expect("read")
-                })
+                });
             });
         }
     }

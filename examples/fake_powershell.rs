@@ -29,7 +29,7 @@
 //! - `function Name { BODY }` defines a command that runs BODY (its arguments are ignored).
 //!   Called as `Remove-*` without `-Confirm:$false` in a `-NonInteractive` shell it fails as
 //!   Windows PowerShell does when a cmdlet would prompt (domain reference §7.3).
-//! - Anything else fails as an unknown command does (CommandNotFoundException, caught).
+//! - Anything else fails as an unknown command does (`CommandNotFoundException`, caught).
 //!
 //! Output is written the way Windows PowerShell 5.1 writes redirected output on a Czech server:
 //! in code page 852 (characters it lacks become `?`) until the script sets

@@ -366,10 +366,11 @@ impl Operator for ScriptedOperator {
         };
         let answer = self.answer(&unit).cloned().ok_or(Stop::NoAnswer)?;
         let reply = match (question, answer) {
-            (Question::Capture { error: Some(_), .. }, _) => return Err(Stop::NoAnswer),
             // A capture cannot be skipped or failed: taking the example instead would record a
-            // value nobody gave. Stop there, so a person answers it.
-            (Question::Capture { .. }, Answer::Skip(_) | Answer::Fail(_)) => {
+            // value nobody gave. Stop there, so a person answers it, as when the answer given
+            // was refused.
+            (Question::Param { .. } | Question::Capture { error: Some(_), .. }, _)
+            | (Question::Capture { .. }, Answer::Skip(_) | Answer::Fail(_)) => {
                 return Err(Stop::NoAnswer);
             }
             (Question::ConfirmTarget { expected, .. }, _) => Reply::Text(expected.to_owned()),
@@ -391,9 +392,7 @@ impl Operator for ScriptedOperator {
             ) => Reply::Text(proposed.unwrap_or(example)),
             // Skip or fail: the command is not run; the outcome question records why.
             (Question::Run { .. }, Answer::Skip(_) | Answer::Fail(_)) => Reply::Yes(false),
-            (Question::Run { .. }, _) => Reply::Yes(true),
             (Question::Verdict { .. }, Answer::Overrule(r)) => Reply::Text(r),
-            (Question::Verdict { .. }, _) => Reply::Yes(true),
             (Question::Decision { .. }, Answer::Choice(c)) => Reply::Choice(c),
             (Question::Decision { choices, .. }, _) => Reply::Choice(
                 choices
@@ -408,12 +407,16 @@ impl Operator for ScriptedOperator {
                 // Polling under --exec: wait, then check again; otherwise the wait is over.
                 Reply::Yes(!poll)
             }
-            (Question::Wait { .. }, _) => Reply::Yes(true),
             (Question::CompletedBeforeCrash { .. }, Answer::Fail(_) | Answer::Skip(_)) => {
                 Reply::Yes(false)
             }
-            (Question::CompletedBeforeCrash { .. }, _) => Reply::Yes(true),
-            (Question::Param { .. }, _) => return Err(Stop::NoAnswer),
+            (
+                Question::Run { .. }
+                | Question::Verdict { .. }
+                | Question::Wait { .. }
+                | Question::CompletedBeforeCrash { .. },
+                _,
+            ) => Reply::Yes(true),
         };
         Ok(reply)
     }

@@ -16,7 +16,7 @@ pub(crate) struct Cli {
     /// A directory of templates that overrides the shipped ones.
     #[arg(long, global = true, value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// Colour on the terminal: `auto` (not when NO_COLOR is set or stderr is not a terminal),
+    /// Colour on the terminal: `auto` (not when `NO_COLOR` is set or stderr is not a terminal),
     /// `always` or `never`.
     #[arg(long, global = true, value_enum, default_value = "auto")]
     pub color: ColorChoice,
@@ -28,7 +28,7 @@ pub(crate) struct Cli {
 /// When to colour terminal output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ColorChoice {
-    /// When stderr is a terminal and NO_COLOR is not set.
+    /// When stderr is a terminal and `NO_COLOR` is not set.
     Auto,
     /// Always.
     Always,
@@ -102,7 +102,7 @@ pub(crate) enum Command {
         /// Write to FILE instead of standard output.
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
-        /// The header's time (RFC 3339); defaults to SOURCE_DATE_EPOCH, then now.
+        /// The header's time (RFC 3339); defaults to `SOURCE_DATE_EPOCH`, then now.
         #[arg(long, value_name = "TIME")]
         generated_at: Option<String>,
     },

@@ -21,7 +21,7 @@ pub(crate) fn duration_text(secs: u64) -> String {
     let text: String = parts
         .iter()
         .filter(|(n, _)| *n > 0)
-        .map(|(n, unit)| format!("{n}{unit}"))
+        .map(|(n, unit)| n.to_string() + unit)
         .collect();
     if text.is_empty() { "0s".into() } else { text }
 }

@@ -152,17 +152,14 @@ pub(crate) fn build(rb: &Runbook) -> Graph {
             shape,
             style,
         });
-        match &step.kind {
-            StepKind::Decision { choices, .. } => {
-                for c in choices {
-                    let to = c.goto.as_ref().map_or_else(|| following(i), target);
-                    edges.push(edge(&id, to, Some(c.label.clone()), false));
-                }
+        if let StepKind::Decision { choices, .. } = &step.kind {
+            for c in choices {
+                let to = c.goto.as_ref().map_or_else(|| following(i), target);
+                edges.push(edge(&id, to, Some(c.label.clone()), false));
             }
-            _ => {
-                let to = step.next.as_ref().map_or_else(|| following(i), target);
-                edges.push(edge(&id, to, None, false));
-            }
+        } else {
+            let to = step.next.as_ref().map_or_else(|| following(i), target);
+            edges.push(edge(&id, to, None, false));
         }
         if let Some(c) = &step.when {
             edges.push(edge(

@@ -542,10 +542,22 @@ struct FormatOnly {
     format: Option<u64>,
 }
 
-fn format_of(bytes: &[u8]) -> Option<Option<u64>> {
-    serde_json::from_slice::<FormatOnly>(bytes)
-        .ok()
-        .map(|f| f.format)
+/// What a line that is not a readable header says its format is.
+enum FormatField {
+    /// Nothing: it is not a JSON object with a numeric or absent `format`.
+    Unreadable,
+    /// A JSON object without `format`.
+    Missing,
+    /// The format it names.
+    Is(u64),
+}
+
+fn format_of(bytes: &[u8]) -> FormatField {
+    match serde_json::from_slice::<FormatOnly>(bytes) {
+        Ok(FormatOnly { format: Some(f) }) => FormatField::Is(f),
+        Ok(FormatOnly { format: None }) => FormatField::Missing,
+        Err(_) => FormatField::Unreadable,
+    }
 }
 
 /// Reads a journal's header (line 1) and the length of its line with the newline.
@@ -556,8 +568,8 @@ fn read_header(bytes: &[u8]) -> Result<(Header, usize), ReadError> {
         .unwrap_or_default();
     let Some(header_bytes) = first.strip_suffix(b"\n") else {
         return Err(match format_of(first) {
-            Some(Some(1)) => ReadError::FormatOne,
-            Some(Some(f)) if f != u64::from(FORMAT) => ReadError::UnknownFormat(f),
+            FormatField::Is(1) => ReadError::FormatOne,
+            FormatField::Is(f) if f != u64::from(FORMAT) => ReadError::UnknownFormat(f),
             _ if first.is_empty() => ReadError::NotAState("the file is empty".into()),
             _ => ReadError::NotAState("its first line is incomplete".into()),
         });
@@ -565,13 +577,21 @@ fn read_header(bytes: &[u8]) -> Result<(Header, usize), ReadError> {
     let header: Header = match serde_json::from_slice(header_bytes) {
         Ok(h) => h,
         Err(e) => {
-            return Err(match format_of(header_bytes).or_else(|| format_of(bytes)) {
-                Some(Some(1)) => ReadError::FormatOne,
-                Some(Some(f)) if f != u64::from(FORMAT) => ReadError::UnknownFormat(f),
-                Some(Some(_)) => ReadError::Header(e.to_string()),
-                Some(None) => ReadError::NotAState("no `format` field".into()),
-                None if e.is_data() => ReadError::NotAState("it is not a JSON object".into()),
-                None => ReadError::NotAState(format!("it is not valid JSON ({e})")),
+            let format = match format_of(header_bytes) {
+                FormatField::Unreadable => format_of(bytes),
+                f => f,
+            };
+            return Err(match format {
+                FormatField::Is(1) => ReadError::FormatOne,
+                FormatField::Is(f) if f != u64::from(FORMAT) => ReadError::UnknownFormat(f),
+                FormatField::Is(_) => ReadError::Header(e.to_string()),
+                FormatField::Missing => ReadError::NotAState("no `format` field".into()),
+                FormatField::Unreadable if e.is_data() => {
+                    ReadError::NotAState("it is not a JSON object".into())
+                }
+                FormatField::Unreadable => {
+                    ReadError::NotAState(format!("it is not valid JSON ({e})"))
+                }
             });
         }
     };

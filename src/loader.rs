@@ -29,8 +29,10 @@ pub fn shipped_ids() -> Vec<&'static str> {
 }
 
 fn is_path(name: &str) -> bool {
-    name.ends_with(".yaml")
-        || name.ends_with(".yml")
+    // Any case: `Fix.YAML` is a file on Windows, not a runbook id.
+    Path::new(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
         || name.contains(['/', '\\'])
         || Path::new(name).is_file()
 }

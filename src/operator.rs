@@ -6,7 +6,7 @@ use crate::param::ValueType;
 use crate::runbook::{Choice, Impact, Param};
 
 /// Why no answer came.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Stop {
     /// The operator pressed Ctrl-C.
     Interrupted,

@@ -139,6 +139,22 @@ impl Scalar {
         }
     }
 
+    /// Checks a list of these: each item, and no item twice.
+    fn parse_list(&self, items: &[&str], pattern: Option<&Regex>) -> Result<Value, ValueError> {
+        let mut out = Vec::with_capacity(items.len());
+        let mut seen = std::collections::HashSet::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let refused = |e: String| ValueError::item(i, Some(item), e);
+            let value = self.parse(item).map_err(refused)?;
+            check_pattern(&value, pattern).map_err(refused)?;
+            if !seen.insert(value.display()) {
+                return Err(refused("is listed twice".into()));
+            }
+            out.push(value);
+        }
+        Ok(Value::List(out))
+    }
+
     /// Checks `text` and returns the typed value, or why it is refused.
     pub fn parse(&self, text: &str) -> Result<Value, String> {
         check_visible(text)?;
@@ -274,7 +290,7 @@ impl ValueType {
                 } else {
                     text.split(',').collect()
                 };
-                self.parse_list(s, &items, pattern)
+                s.parse_list(&items, pattern)
             }
         }
     }
@@ -289,29 +305,9 @@ impl ValueType {
             ValueType::Scalar(_) => Err(String::from("is a list; expected a single value").into()),
             ValueType::List(s) => {
                 let items: Vec<&str> = items.iter().map(String::as_str).collect();
-                self.parse_list(s, &items, pattern)
+                s.parse_list(&items, pattern)
             }
         }
-    }
-
-    fn parse_list(
-        &self,
-        scalar: &Scalar,
-        items: &[&str],
-        pattern: Option<&Regex>,
-    ) -> Result<Value, ValueError> {
-        let mut out = Vec::with_capacity(items.len());
-        let mut seen = std::collections::HashSet::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            let refused = |e: String| ValueError::item(i, Some(item), e);
-            let value = scalar.parse(item).map_err(refused)?;
-            check_pattern(&value, pattern).map_err(refused)?;
-            if !seen.insert(value.display()) {
-                return Err(refused("is listed twice".into()));
-            }
-            out.push(value);
-        }
-        Ok(Value::List(out))
     }
 }
 

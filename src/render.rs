@@ -1,9 +1,9 @@
 //! Tera 2 set up so that PowerShell quoting is the default, not something to remember.
 //!
-//! Every template whose name ends in `.ps1` is auto-escaped with [`crate::quote::quote`]: each
-//! `{{ value }}` becomes one single-quoted literal. Typed values that are not text (bools, ints)
-//! are inserted pre-rendered as `$true` / digits. Message templates (`.txt`, `.md`) are plain text
-//! and quote only through the explicit `ps` filter.
+//! Every template whose name ends in `.ps1`, in any case, is auto-escaped with
+//! [`crate::quote::quote`]: each `{{ value }}` becomes one single-quoted literal. Typed values
+//! that are not text (bools, ints) are inserted pre-rendered as `$true` / digits. Message
+//! templates (`.txt`, `.md`) are plain text and quote only through the explicit `ps` filter.
 //!
 //! For the exported script, captured values are not known yet: they are bound to placeholders
 //! that render as the PowerShell variable holding the value (`$trust_name`).
@@ -74,7 +74,9 @@ impl Renderer {
         templates: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Renderer, (String, String)> {
         let mut tera = Tera::new();
-        tera.autoescape_on([".ps1"]);
+        // Every casing `is_powershell` accepts: Tera matches suffixes case-sensitively, and a
+        // PowerShell template it did not escape would take values in unquoted.
+        tera.autoescape_on([".ps1", ".pS1", ".Ps1", ".PS1"]);
         tera.set_escape_fn(escape_powershell);
         tera.register_filter("ps_array", ps_array);
         tera.register_filter("ps", ps_filter);
@@ -208,6 +210,14 @@ fn value_to_tera(value: &Value) -> tera::Value {
     }
 }
 
+/// Whether the template `name` is PowerShell, so auto-escaped and linted: `.ps1` in any case,
+/// as a Windows author may name the file.
+pub(crate) fn is_powershell(name: &str) -> bool {
+    std::path::Path::new(name)
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("ps1"))
+}
+
 /// The autoescape function for `.ps1` templates.
 fn escape_powershell(input: &str, out: &mut dyn Write) -> std::io::Result<()> {
     let literal = literal_or_variable(input).map_err(|why| {
@@ -313,7 +323,9 @@ fn describe(e: &tera::Error) -> String {
         if let Some(at) = line.strip_prefix("--> ") {
             location = Some(at.to_owned());
         } else if message.is_empty() && !line.is_empty() {
-            message = line.strip_prefix("error: ").unwrap_or(line).to_owned();
+            line.strip_prefix("error: ")
+                .unwrap_or(line)
+                .clone_into(&mut message);
         }
     }
     match location {

@@ -140,6 +140,9 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', "<br>")
 }
 
+/// Which events a section of the report lists.
+type Pick = fn(&Event) -> bool;
+
 /// `runbook report` as Markdown, for the change ticket.
 pub fn report_markdown(record: &Record) -> String {
     let state = &record.state;
@@ -186,7 +189,6 @@ pub fn report_markdown(record: &Record) -> String {
             cell(u.note.as_deref().unwrap_or(""))
         );
     }
-    type Pick = fn(&Event) -> bool;
     let sections: [(&str, Pick); 5] = [
         ("Approvals", |e| matches!(e, Event::Approved { .. })),
         ("Overrides", |e| matches!(e, Event::GateOverridden { .. })),

@@ -213,7 +213,7 @@ pub struct Rollback {
 }
 
 /// Where a jump goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     /// Step index.
     Step(usize),
@@ -355,10 +355,7 @@ impl Runbook {
     /// Where a run goes after step `index` when no answer decides: its `next:`, or the step
     /// after it.
     pub fn successor(&self, index: usize) -> Target {
-        self.steps[index]
-            .next
-            .clone()
-            .unwrap_or(Target::Step(index + 1))
+        self.steps[index].next.unwrap_or(Target::Step(index + 1))
     }
 
     /// The capture step that defines `variable`, if any.

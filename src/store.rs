@@ -213,7 +213,10 @@ fn remove_stale_temps(path: &Path) {
     };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with(&prefix) && name.ends_with(".tmp") {
+        let tmp = Path::new(&name)
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("tmp"));
+        if name.starts_with(&prefix) && tmp {
             let _ = std::fs::remove_file(e.path());
         }
     }

@@ -49,7 +49,7 @@ impl Templates {
         if let Some(Ok(entries)) = self.dir.as_ref().map(std::fs::read_dir) {
             names.extend(
                 entries
-                    .filter_map(|e| e.ok())
+                    .filter_map(std::result::Result::ok)
                     .map(|e| e.file_name().to_string_lossy().into_owned()),
             );
         }

@@ -49,10 +49,7 @@ fn parse<T: DeserializeOwned>(source: &Source) -> Result<T, Diagnostic> {
         return Err(source.diagnostic(1, 1, "the file is empty"));
     }
     serde_saphyr::from_str(&source.text).map_err(|e| {
-        let (line, column) = e
-            .location()
-            .map(|l| (l.line(), l.column()))
-            .unwrap_or((0, 0));
+        let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
         let plain = e.without_snippet().to_string();
         let message = strip_position(&plain);
         // The position is already the diagnostic's `line:col`; left in, its words were also
@@ -68,13 +65,33 @@ fn strip_position(message: &str) -> &str {
     let m = message.trim();
     let m = m.strip_prefix("error: ").unwrap_or(m);
     match m.strip_prefix("line ") {
-        Some(rest) => rest.split_once(": ").map(|(_, tail)| tail).unwrap_or(rest),
+        Some(rest) => rest.split_once(": ").map_or(rest, |(_, tail)| tail),
         None => m,
     }
     .lines()
     .next()
     .unwrap_or_default()
 }
+
+/// serde-saphyr's wording for Rust programmers, in the runbook author's terms.
+const PLAIN: [(&str, &str); 7] = [
+    (
+        "cannot deserialize null into string; use Option<String>",
+        "expected a string, found nothing (null)",
+    ),
+    ("expected string scalar", "expected a string"),
+    ("expected sequence start", "expected a list"),
+    (
+        "expected mapping start",
+        "expected a mapping (`key: value` lines)",
+    ),
+    ("invalid boolean", "expected `true` or `false`"),
+    (
+        "invalid u32",
+        "expected a whole number from 0 to 4294967295",
+    ),
+    ("recursion limit exceeded", "nested too deeply"),
+];
 
 /// Adds "did you mean" to serde's unknown field / variant messages.
 fn improve(message: &str) -> String {
@@ -87,25 +104,6 @@ fn improve(message: &str) -> String {
             "the file is too large or too deeply nested to be a runbook (parser limit reached: {detail})"
         );
     }
-    // serde-saphyr's wording for Rust programmers, in the runbook author's terms.
-    const PLAIN: [(&str, &str); 7] = [
-        (
-            "cannot deserialize null into string; use Option<String>",
-            "expected a string, found nothing (null)",
-        ),
-        ("expected string scalar", "expected a string"),
-        ("expected sequence start", "expected a list"),
-        (
-            "expected mapping start",
-            "expected a mapping (`key: value` lines)",
-        ),
-        ("invalid boolean", "expected `true` or `false`"),
-        (
-            "invalid u32",
-            "expected a whole number from 0 to 4294967295",
-        ),
-        ("recursion limit exceeded", "nested too deeply"),
-    ];
     let message = match PLAIN.iter().find(|(from, _)| message.starts_with(from)) {
         Some((from, to)) => format!("{to}{}", &message[from.len()..]),
         None => message.to_owned(),

@@ -171,17 +171,16 @@ pub(crate) fn execute(command: Command, templates: &Templates, color: Option<boo
                     out,
                 )
             };
-            match output {
-                Some(path) => output::write_file(&path, render)?,
-                None => {
-                    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout());
-                    let result = render(&mut out)
-                        .and_then(|()| out.flush().map_err(|e| Error::io("<output>", e)));
-                    match result {
-                        Err(Error::Io { source, .. })
-                            if source.kind() == std::io::ErrorKind::BrokenPipe => {}
-                        other => other?,
-                    }
+            if let Some(path) = output {
+                output::write_file(&path, render)?;
+            } else {
+                let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout());
+                let result = render(&mut out)
+                    .and_then(|()| out.flush().map_err(|e| Error::io("<output>", e)));
+                match result {
+                    Err(Error::Io { source, .. })
+                        if source.kind() == std::io::ErrorKind::BrokenPipe => {}
+                    other => other?,
                 }
             }
             Ok(exit::OK)

@@ -22,7 +22,7 @@ pub(crate) const SCHEMA_URL: &str =
     "https://raw.githubusercontent.com/runbook-dev/runbook/main/runbook.schema.json";
 
 /// The runbook scaffold; `{id}` is replaced by the id.
-const RUNBOOK: &str = r#"# yaml-language-server: $schema={schema}
+const RUNBOOK: &str = r"# yaml-language-server: $schema={schema}
 #
 # A new runbook written by `runbook new`. It validates as it is: replace every TODO with the
 # real procedure, then check it (from this folder):
@@ -92,15 +92,15 @@ steps:
       instructions: TODO how to undo the change, and when to.
       command: |
         Write-Output ('TODO the command that undoes the change for ' + {{ primary_domain }})
-"#;
+";
 
 /// The check step's template.
-const TEMPLATE: &str = r#"{# TODO: a read-only PowerShell command that shows the state before the change.
+const TEMPLATE: &str = r"{# TODO: a read-only PowerShell command that shows the state before the change.
    This is a Tera template: {{ primary_domain }} renders as one single-quoted PowerShell
    literal ('contoso.com'); never put quotes around it. This comment is not rendered. -#}
 Get-FederatedOrganizationIdentifier | Format-List AccountNamespace, Domains, Enabled
 Write-Output ('Expected primary domain: ' + {{ primary_domain }})
-"#;
+";
 
 /// Whether `id` is a runbook id: the rule `validate` applies to `id:` (lowercase letters,
 /// digits and `-`, not starting with `-`).

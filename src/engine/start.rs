@@ -82,8 +82,7 @@ fn current_runbook(record: &RunbookRecord, templates: &Templates) -> Option<Load
         .source_name
         .strip_prefix("runbooks/")
         .and_then(|f| f.strip_suffix(".yaml"))
-        .map(str::to_owned)
-        .unwrap_or_else(|| record.source_name.clone());
+        .map_or_else(|| record.source_name.clone(), str::to_owned);
     let source = loader::source(&name).ok()?;
     // Unchanged text and templates need no second validation (resume stays fast).
     let same_templates = record

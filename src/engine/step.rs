@@ -119,9 +119,10 @@ impl Engine<'_, '_> {
         };
         let name = loop {
             let reply = self.ask(Question::Approval { view, approver }, u)?;
-            match reply {
-                Reply::Text(t) if !t.trim().is_empty() => break t.trim().to_owned(),
-                _ => continue,
+            if let Reply::Text(t) = reply
+                && !t.trim().is_empty()
+            {
+                break t.trim().to_owned();
             }
         };
         self.session.record(Event::Approved {

@@ -127,7 +127,7 @@ pub(super) fn render(plan: &Plan<'_>, meta: &Meta) -> Result<String> {
         let units = ps
             .items
             .iter()
-            .map(|item| plan.unit(ps, item).map(placeholders))
+            .map(|item| plan.unit(ps, item.as_ref()).map(placeholders))
             .collect::<Result<Vec<_>>>()?;
         match &st.kind {
             StepKind::Decision { question, choices } => {

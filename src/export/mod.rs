@@ -40,7 +40,7 @@ pub fn export(
     meta: &Meta,
     out: &mut dyn std::io::Write,
 ) -> Result<()> {
-    let plan = Plan::build(loaded, values)?;
+    let plan = Plan::build(loaded, values);
     match format {
         Format::Ps1 => ps1::render(&plan, meta, out),
         Format::Markdown => {

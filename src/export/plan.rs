@@ -71,7 +71,7 @@ pub(crate) struct RenderedUnit {
 impl<'a> Plan<'a> {
     /// Prepares every step of `loaded` with `values`; units are rendered on demand by
     /// [`Plan::unit`], so a large export never holds every rendered command at once.
-    pub(crate) fn build(loaded: &'a Loaded, values: &'a Values) -> Result<Plan<'a>> {
+    pub(crate) fn build(loaded: &'a Loaded, values: &'a Values) -> Plan<'a> {
         let rb = &loaded.runbook;
         let mut steps = Vec::with_capacity(rb.steps.len());
         // Grows as capture steps are passed: each capture is visible to the steps after it.
@@ -102,17 +102,18 @@ impl<'a> Plan<'a> {
             let mut runtime_loop = None;
             let items: Vec<Option<Item>> = match &step.for_each {
                 None => vec![None],
-                Some(f) => match values.get(&f.list) {
-                    Some(Value::List(items)) => items
-                        .iter()
-                        .cloned()
-                        .map(|v| Some(Item::Known(v)))
-                        .collect(),
-                    _ => {
+                Some(f) => {
+                    if let Some(Value::List(items)) = values.get(&f.list) {
+                        items
+                            .iter()
+                            .cloned()
+                            .map(|v| Some(Item::Known(v)))
+                            .collect()
+                    } else {
                         runtime_loop = Some((f.list.clone(), f.item.clone()));
                         vec![Some(Item::Deferred)]
                     }
-                },
+                }
             };
             steps.push(PlannedStep {
                 number: index + 1,
@@ -132,16 +133,16 @@ impl<'a> Plan<'a> {
                 deferred.push(variable);
             }
         }
-        Ok(Plan {
+        Plan {
             runbook: rb,
             values,
             renderer: &loaded.renderer,
             steps,
-        })
+        }
     }
 
     /// Renders one unit of `ps`.
-    pub(crate) fn unit(&self, ps: &PlannedStep<'_>, item: &Option<Item>) -> Result<RenderedUnit> {
+    pub(crate) fn unit(&self, ps: &PlannedStep<'_>, item: Option<&Item>) -> Result<RenderedUnit> {
         let step = ps.step;
         let mut ctx = ps.ctx.borrow_mut();
         if let (Some(f), Some(it)) = (&step.for_each, item) {
@@ -156,7 +157,7 @@ impl<'a> Plan<'a> {
         // `<captured: name>`, and a message to send joins them in at run time.
         let render = |t: &crate::runbook::Template| self.renderer.render_deferred(t, &ctx);
         let mut unit = RenderedUnit {
-            item: item.clone(),
+            item: item.cloned(),
             ..RenderedUnit::default()
         };
         match &step.kind {
@@ -172,10 +173,10 @@ impl<'a> Plan<'a> {
                     .map(|name| self.confirm_expr(name, step, item));
             }
             StepKind::Check { command, .. } | StepKind::Wait { command, .. } => {
-                unit.command = Some(render(command)?)
+                unit.command = Some(render(command)?);
             }
             StepKind::Capture { command, .. } => {
-                unit.command = command.as_ref().map(render).transpose()?
+                unit.command = command.as_ref().map(render).transpose()?;
             }
             StepKind::Notify { message, .. } => unit.command = Some(render(message)?),
             StepKind::Instruction | StepKind::Decision { .. } | StepKind::Approval { .. } => {}
@@ -190,7 +191,7 @@ impl<'a> Plan<'a> {
     }
 
     /// The PowerShell expression holding the value to type for a destructive confirmation.
-    fn confirm_expr(&self, name: &str, step: &Step, item: &Option<Item>) -> String {
+    fn confirm_expr(&self, name: &str, step: &Step, item: Option<&Item>) -> String {
         if step.for_each.as_ref().is_some_and(|f| f.item == name) {
             return match item {
                 Some(Item::Known(v)) => literal(v),

@@ -297,7 +297,7 @@ fn header(s: &mut String, plan: &Plan<'_>, meta: &Meta, captures: &Captures) {
             "Gates to go past although they did not pass, each with the reason, e.g.\n\
              -StartAt '{0}' -Override @{{ '{0}' = 'reason' }}. Only with -StartAt: a gate at or\n\
              before the start. Each override is printed and recorded. Gates: {1}.",
-            gates.first().map(String::as_str).unwrap_or("gate-id"),
+            gates.first().map_or("gate-id", String::as_str),
             if gates.is_empty() {
                 "none".to_owned()
             } else {
@@ -392,11 +392,10 @@ fn tables(s: &mut String, plan: &Plan<'_>, captures: &Captures) {
     // A resumed run must be resumed by a script of the same runbook and parameter values: its
     // gates judged those (review round 4, NEW-M1).
     line!(s, "$script:RunbookSha256 = {}", lit(&rb.sha256));
-    let shown: String = rb
-        .params
-        .iter()
-        .map(|p| format!("{}={}\n", p.name, plan.shown_value(p)))
-        .collect();
+    let mut shown = String::new();
+    for p in &rb.params {
+        shown.push_str(&format!("{}={}\n", p.name, plan.shown_value(p)));
+    }
     line!(
         s,
         "$script:ParametersSha256 = {}",
@@ -431,7 +430,7 @@ fn tables(s: &mut String, plan: &Plan<'_>, captures: &Captures) {
         .filter(|ps| ps.step.is_gate())
         .filter(|ps| {
             ps.items.iter().any(|item| {
-                plan.unit(ps, item)
+                plan.unit(ps, item.as_ref())
                     .ok()
                     .and_then(|u| u.command)
                     .is_some_and(|c| c.contains("NO OVERRIDE:"))
@@ -545,20 +544,7 @@ fn render_step(
         lit(&step.title)
     );
     line!(s, "            try {{");
-    if !ps.included {
-        let c = step
-            .when
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default();
-        line!(
-            s,
-            "                Write-Host {}",
-            lit(&format!(
-                "Skipped: the condition `{c}` is false for these parameters."
-            ))
-        );
-    } else {
+    if ps.included {
         let mut indent = " ".repeat(16);
         for c in &ps.uses_captures {
             line!(s, "{indent}Assert-Captured {} ${c}", lit(c));
@@ -574,7 +560,7 @@ fn render_step(
         let many = ps.items.len() > 1;
         let lits = StepLiterals::new(step);
         for (i, item) in ps.items.iter().enumerate() {
-            let unit = plan.unit(ps, item)?;
+            let unit = plan.unit(ps, item.as_ref())?;
             let unit = &unit;
             if let (true, Some(Item::Known(v))) = (many, &unit.item) {
                 line!(
@@ -613,6 +599,19 @@ fn render_step(
             indent.truncate(indent.len() - 4);
             line!(s, "{indent}}}");
         }
+    } else {
+        let c = step
+            .when
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        line!(
+            s,
+            "                Write-Host {}",
+            lit(&format!(
+                "Skipped: the condition `{c}` is false for these parameters."
+            ))
+        );
     }
     let known: Vec<String> = captures
         .before(ps.number - 1)
@@ -757,14 +756,13 @@ fn body(
             value_type,
             example,
             ..
-        } => match &unit.command {
-            Some(c) => {
+        } => {
+            if let Some(c) = &unit.command {
                 line!(s, "{indent}${variable} = & {{");
                 code(s, &format!("{indent}    "), c);
                 line!(s, "{indent}}}");
                 line!(s, "{indent}Complete-Capture {} ${variable}", lit(variable));
-            }
-            None => {
+            } else {
                 let prompt = format!(
                     "Enter {variable} ({value_type}, for example {})",
                     example.display()
@@ -775,7 +773,7 @@ fn body(
                 line!(s, "{indent}}}");
                 line!(s, "{indent}Complete-Capture {} ${variable}", lit(variable));
             }
-        },
+        }
         StepKind::Decision { question, choices } => {
             comment(s, indent, &format!("Question: {question}"));
             for c in choices {
@@ -804,10 +802,10 @@ fn body(
                 line!(s, "{indent}}}");
             }
         }
-        StepKind::Wait { interval_secs, .. } => match &step.exec.expect.pass_if {
+        StepKind::Wait { interval_secs, .. } => {
             // The runbook says what "done" prints: poll until it does (review N10: a "y" typed
             // over a NOT YET was taken as done).
-            Some(pattern) => {
+            if let Some(pattern) = &step.exec.expect.pass_if {
                 line!(s, "{indent}do {{");
                 line!(s, "{indent}    $waitOut = @(& {{");
                 if let Some(c) = &unit.command {
@@ -832,8 +830,7 @@ fn body(
                 line!(s, "{indent}        Start-Sleep -Seconds {interval_secs}");
                 line!(s, "{indent}    }}");
                 line!(s, "{indent}}} until ($done)");
-            }
-            None => {
+            } else {
                 line!(s, "{indent}do {{");
                 if let Some(c) = &unit.command {
                     code(s, &format!("{indent}    "), c);
@@ -844,7 +841,7 @@ fn body(
                 line!(s, "{indent}    }}");
                 line!(s, "{indent}}} until ($done -match '^(y|yes)$')");
             }
-        },
+        }
         StepKind::Approval { approver } => {
             line!(s, "{indent}Request-Approval {}", lit(approver));
         }

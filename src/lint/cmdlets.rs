@@ -3,7 +3,7 @@
 //! remove something. Maintained by hand: add a cmdlet here when a runbook starts using it.
 
 /// Exchange cmdlets by noun, with the verbs that exist for it (issue 11 CONVENTIONS rule 2;
-/// domain reference §1.2 and §7.2; the ExchangePowerShell reference in
+/// domain reference §1.2 and §7.2; the `ExchangePowerShell` reference in
 /// MicrosoftDocs/office-docs-powershell).
 const EXCHANGE: &[(&str, &[&str])] = &[
     ("FederationTrust", &["Get", "New", "Remove", "Set", "Test"]),
@@ -61,7 +61,7 @@ pub(super) fn is_exchange(name: &str) -> bool {
     })
 }
 
-/// Cmdlets whose `-Path` expands wildcards and that have `-LiteralPath` (about_Wildcards),
+/// Cmdlets whose `-Path` expands wildcards and that have `-LiteralPath` (`about_Wildcards`),
 /// and whether their first positional argument is that path.
 const FILE: &[(&str, bool)] = &[
     ("Add-Content", true),

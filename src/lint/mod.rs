@@ -21,7 +21,7 @@ mod syntax;
 use std::collections::{BTreeSet, HashSet};
 
 use crate::param::Value;
-use crate::render::{Binding, Renderer};
+use crate::render::{Binding, Renderer, is_powershell};
 use crate::runbook::{Runbook, StepKind, Template};
 use crate::scope::{self, Captures, Secrets};
 use crate::source::{Diagnostic, Source};
@@ -65,7 +65,7 @@ pub(crate) fn check(runbook: &Runbook, renderer: &Renderer) -> Vec<Diagnostic> {
             _ => None,
         };
         for t in step.templates() {
-            if !t.name.ends_with(".ps1") {
+            if !is_powershell(&t.name) {
                 continue;
             }
             // A template the validator rendered renders again; if not, validation reported it.

@@ -68,7 +68,7 @@ fn push(out: &mut Vec<Finding>, node: Node<'_>, message: String) {
 
 // --- 1. ad-attribute-strictmode ------------------------------------------------------------
 
-/// Attributes every AD object returned by the ActiveDirectory module has (and the members that
+/// Attributes every AD object returned by the `ActiveDirectory` module has (and the members that
 /// test for the others).
 const ALWAYS_PRESENT: &[&str] = &[
     "distinguishedname",
@@ -499,7 +499,7 @@ const COUNTED_OUTPUT: &[&str] = &[
 ];
 
 /// `$x.Count` where `$x = <command>` (not `@(...)`): `$null` or one object has no `Count` under
-/// StrictMode in Windows PowerShell 5.1.
+/// `StrictMode` in Windows PowerShell 5.1.
 fn strictmode_count(script: &Script<'_>, m: Node<'_>, out: &mut Vec<Finding>) {
     if is_static_or_written(script, m) {
         return;
@@ -619,7 +619,7 @@ fn security_log(script: &Script<'_>, c: &Command<'_>, out: &mut Vec<Finding>) {
                     let key = n
                         .named_child(0)
                         .map(|k| script.src(k).trim().to_ascii_lowercase());
-                    let value = n.named_child(1).map(|v| script.src(v)).unwrap_or("");
+                    let value = n.named_child(1).map_or("", |v| script.src(v));
                     match key.as_deref().map(|k| k.trim_matches(['\'', '"'])) {
                         Some("logname") if security(value) => log = true,
                         Some("starttime") => start = true,

@@ -9,7 +9,7 @@ pub(crate) use unix::*;
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
-pub use windows::*;
+pub(crate) use windows::*;
 
 /// What a Ctrl-C in the middle of a prompt may have left changed on the terminal, for
 /// [`restore_terminal`].

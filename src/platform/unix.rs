@@ -56,6 +56,10 @@ pub(crate) fn is_device(path: &Path) -> bool {
 
 /// Output files are readable by others (`0644` before the umask), like any file the user
 /// creates; state files keep tempfile's private `0600`.
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "the Windows version has none to give; callers stay free of `cfg`"
+)]
 pub(crate) fn output_permissions() -> Option<std::fs::Permissions> {
     use std::os::unix::fs::PermissionsExt;
     Some(std::fs::Permissions::from_mode(0o644))
@@ -65,6 +69,10 @@ pub(crate) fn output_permissions() -> Option<std::fs::Permissions> {
 pub(crate) const DISK_FULL: i32 = 28;
 
 /// Which file this is on its device, so a file replaced under the same name is told apart.
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "the Windows version has none to give; callers stay free of `cfg`"
+)]
 pub(crate) fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
     Some((meta.dev(), meta.ino()))

@@ -6,7 +6,11 @@ use std::path::Path;
 use super::Restore;
 
 /// A rename on NTFS is journaled; Windows offers no directory handle to flush.
-pub fn sync_dir(_dir: &Path) -> std::io::Result<()> {
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "the Unix version can fail; callers stay free of `cfg`"
+)]
+pub(crate) fn sync_dir(_dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
@@ -19,14 +23,14 @@ pub(super) fn host_name_impl() -> Option<String> {
 }
 
 /// A path as the operator types it: backslashes, no `\\?\` prefix.
-pub fn display_path(path: &Path) -> String {
+pub(crate) fn display_path(path: &Path) -> String {
     let s = path.display().to_string().replace('/', "\\");
     s.strip_prefix(r"\\?\").map(str::to_owned).unwrap_or(s)
 }
 
 /// The reserved device names (`NUL`, `CON`, `COM1`...), with or without an extension: written in
 /// place, never replaced.
-pub fn is_device(path: &Path) -> bool {
+pub(crate) fn is_device(path: &Path) -> bool {
     let Some(stem) = path
         .file_stem()
         .map(|s| s.to_string_lossy().to_ascii_uppercase())
@@ -42,18 +46,18 @@ pub fn is_device(path: &Path) -> bool {
 }
 
 /// Files inherit the folder's ACL on Windows; nothing to set.
-pub fn output_permissions() -> Option<std::fs::Permissions> {
+pub(crate) fn output_permissions() -> Option<std::fs::Permissions> {
     None
 }
 
 /// The OS error a full disk gives (`ERROR_DISK_FULL`), for fault injection.
-pub const DISK_FULL: i32 = 112;
+pub(crate) const DISK_FULL: i32 = 112;
 
 /// File identity needs an unstable API on Windows; length and modification time stand in.
-pub fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+pub(crate) fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     None
 }
 
 /// No `stty` on Windows and nothing to put back: a no-op, so the interrupt handler needs no
 /// `cfg`.
-pub fn restore_terminal(_what: Restore) {}
+pub(crate) fn restore_terminal(_what: Restore) {}

@@ -54,13 +54,13 @@ impl TerminalOperator {
     }
 
     /// Writes what `draw` renders to the terminal, in one write.
-    fn show(&self, draw: impl FnOnce(&Styles, &mut dyn Write) -> io::Result<()>) {
+    fn show(&self, draw: impl FnOnce(Styles, &mut dyn Write) -> io::Result<()>) {
         let styles = Styles {
             color: self.color,
             width: self.term.size().1,
         };
         let mut text = Vec::new();
-        if draw(&styles, &mut text).is_ok() && !text.is_empty() {
+        if draw(styles, &mut text).is_ok() && !text.is_empty() {
             let _ = (&self.term).write_all(&text);
         }
     }
@@ -111,21 +111,6 @@ impl TerminalOperator {
                 .allow_empty_password(!param.required)
                 .interact_on(term)
         })
-    }
-
-    /// A one-off bar for "step N of M" (hidden by indicatif when stderr is no terminal).
-    fn progress(&self, view: &UnitView) {
-        let bar = ProgressBar::hidden();
-        bar.set_length(view.step_count as u64);
-        if let Ok(style) = ProgressStyle::with_template("{bar:30} step {pos} of {len} {msg}") {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        if let Some((i, n, _)) = &view.item {
-            bar.set_message(format!("· item {i} of {n}"));
-        }
-        bar.set_position(view.step_number as u64);
-        bar.set_draw_target(ProgressDrawTarget::stderr());
-        bar.abandon();
     }
 
     fn outcome(&self, view: &UnitView) -> Result<Outcome, Stop> {
@@ -241,6 +226,21 @@ fn show_cursor(term: &Term) {
     }
 }
 
+/// A one-off bar for "step N of M" (hidden by indicatif when stderr is no terminal).
+fn progress(view: &UnitView) {
+    let bar = ProgressBar::hidden();
+    bar.set_length(view.step_count as u64);
+    if let Ok(style) = ProgressStyle::with_template("{bar:30} step {pos} of {len} {msg}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    if let Some((i, n, _)) = &view.item {
+        bar.set_message(format!("· item {i} of {n}"));
+    }
+    bar.set_position(view.step_number as u64);
+    bar.set_draw_target(ProgressDrawTarget::stderr());
+    bar.abandon();
+}
+
 impl Operator for TerminalOperator {
     fn ask(&mut self, question: Question<'_>) -> Result<Reply, Stop> {
         self.show(|s, out| render::question(&question, s, out));
@@ -322,7 +322,7 @@ impl Operator for TerminalOperator {
             // The bar sits between the empty line and the step: drawn here, on a terminal only.
             Notice::Unit(view) => {
                 self.show(|_, out| writeln!(out));
-                self.progress(view);
+                progress(view);
                 self.show(|s, out| render::unit(view, s, out));
             }
             other => self.show(|s, out| render::notice(other, s, out)),

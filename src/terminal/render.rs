@@ -25,7 +25,7 @@ pub struct Styles {
 
 impl Styles {
     /// `text` in `style`, or as it is without colour.
-    fn paint(&self, text: impl AsRef<str>, style: Style) -> String {
+    fn paint(self, text: impl AsRef<str>, style: Style) -> String {
         if !self.color {
             return text.as_ref().to_owned();
         }
@@ -36,13 +36,13 @@ impl Styles {
     }
 
     /// One line of `text` in `style`.
-    fn say(&self, out: &mut dyn Write, text: impl AsRef<str>, style: Style) -> io::Result<()> {
+    fn say(self, out: &mut dyn Write, text: impl AsRef<str>, style: Style) -> io::Result<()> {
         writeln!(out, "{}", self.paint(text, style))
     }
 }
 
 /// What the terminal shows for `notice`.
-pub fn notice(notice: &Notice, styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
+pub fn notice(notice: &Notice, styles: Styles, out: &mut dyn Write) -> io::Result<()> {
     match notice {
         Notice::Plan {
             title,
@@ -91,7 +91,7 @@ pub fn notice(notice: &Notice, styles: &Styles, out: &mut dyn Write) -> io::Resu
 
 /// A unit from its "Step N of M" line on. [`notice`] puts an empty line before it; the terminal
 /// draws its progress bar in between.
-pub(super) fn unit(view: &UnitView, styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn unit(view: &UnitView, styles: Styles, out: &mut dyn Write) -> io::Result<()> {
     let (n, count, title) = (view.step_number, view.step_count, &view.title);
     styles.say(
         out,
@@ -126,7 +126,7 @@ pub(super) fn unit(view: &UnitView, styles: &Styles, out: &mut dyn Write) -> io:
 /// refused, a warning, the verdict. Most questions need nothing.
 pub(super) fn question(
     question: &Question<'_>,
-    styles: &Styles,
+    styles: Styles,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match question {
@@ -183,7 +183,7 @@ pub(super) fn question(
 }
 
 /// Why the previous answer was refused, if it was.
-fn refused(error: Option<&str>, styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
+fn refused(error: Option<&str>, styles: Styles, out: &mut dyn Write) -> io::Result<()> {
     match error {
         Some(msg) => styles.say(out, format!("error: {msg}"), Style::new().red()),
         None => Ok(()),
@@ -195,7 +195,7 @@ fn refused(error: Option<&str>, styles: &Styles, out: &mut dyn Write) -> io::Res
 pub(super) fn block(
     heading: &str,
     text: &str,
-    styles: &Styles,
+    styles: Styles,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     writeln!(out)?;
@@ -207,7 +207,7 @@ pub(super) fn block(
 }
 
 /// An empty answer where one is needed; the prompt comes again.
-pub(super) fn answer_needed(styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn answer_needed(styles: Styles, out: &mut dyn Write) -> io::Result<()> {
     styles.say(out, "an answer is needed", Style::new().yellow())
 }
 
@@ -371,7 +371,7 @@ mod tests {
         let mut out = Vec::new();
         for (kind, q) in &questions {
             writeln!(out, "[{kind}]").expect("written");
-            question(q, &styles, &mut out).expect("written");
+            question(q, styles, &mut out).expect("written");
         }
         String::from_utf8(out)
             .expect("UTF-8")

@@ -89,16 +89,15 @@ impl Validator<'_> {
                         continue;
                     }
                     let later = rb.steps[index..].iter().find(|s| matches!(&s.kind, StepKind::Capture { variable, .. } if *variable == var));
-                    let message = match later {
-                        Some(s) => format!(
+                    let message = if let Some(s) = later {
+                        format!(
                             "{} uses the captured value `{var}` before step `{}` captures it",
                             t.origin, s.id
-                        ),
-                        None => {
-                            let known = before.iter().copied().chain(item);
-                            let hint = suggest::hint(&var, known);
-                            format!("{} uses the unknown variable `{var}`{hint}", t.origin)
-                        }
+                        )
+                    } else {
+                        let known = before.iter().copied().chain(item);
+                        let hint = suggest::hint(&var, known);
+                        format!("{} uses the unknown variable `{var}`{hint}", t.origin)
                     };
                     let (l, c) = self.template_spans.get(&t.name).copied().unwrap_or((1, 1));
                     self.diag(l, c, message);

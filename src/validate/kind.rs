@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::Validator;
 use super::id_ok;
-use super::step::kind_name;
+use super::step::{capture_before, kind_name};
 use crate::condition::is_name;
 use crate::duration::parse_interval;
 use crate::raw::{RawRunbook, RawStep, StepKindName};
@@ -114,7 +114,7 @@ impl Validator<'_> {
                     (Some(c), _) => {
                         let known = params.iter().any(|p| p.name == c.value)
                             || for_each.is_some_and(|f| f.item == c.value)
-                            || self.capture_before(raw, index, &c.value).is_some();
+                            || capture_before(raw, index, &c.value).is_some();
                         if !known {
                             self.at(c, format!("`confirm: {}` is not a parameter, loop item or earlier capture", c.value));
                         }
@@ -175,7 +175,7 @@ impl Validator<'_> {
                     );
                 }
                 if params.iter().any(|p| p.name == var.value)
-                    || self.capture_before(raw, index, &var.value).is_some()
+                    || capture_before(raw, index, &var.value).is_some()
                 {
                     self.at(
                         var,
@@ -255,12 +255,17 @@ impl Validator<'_> {
             StepKindName::Wait => {
                 let interval_secs = match &s.interval {
                     Some(i) => {
-                        match parse_interval(&i.value) {
-                            Some(secs) => secs,
-                            None => {
-                                self.at(i, format!("interval `{}` is not a duration such as `30s`, `5m` or `1h`", i.value));
-                                60
-                            }
+                        if let Some(secs) = parse_interval(&i.value) {
+                            secs
+                        } else {
+                            self.at(
+                                i,
+                                format!(
+                                    "interval `{}` is not a duration such as `30s`, `5m` or `1h`",
+                                    i.value
+                                ),
+                            );
+                            60
                         }
                     }
                     None => 60,

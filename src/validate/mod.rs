@@ -39,10 +39,8 @@ pub(crate) fn validate(
     };
     // Computed from the same parse: parsing again for them doubled YAML's share of validation.
     let warnings = warnings::check(source, &raw);
-    let runbook = v.runbook(raw, templates).map(|mut rb| {
-        rb.warnings = warnings;
-        rb
-    });
+    let mut runbook = v.runbook(raw, templates);
+    runbook.warnings = warnings;
     let renderer = match Renderer::new(v.texts.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         Ok(r) => Some(r),
         Err((name, message)) => {
@@ -51,17 +49,17 @@ pub(crate) fn validate(
             None
         }
     };
-    if let (Some(rb), Some(r)) = (&runbook, &renderer) {
+    if let Some(r) = &renderer {
         if v.diags.is_empty() {
-            v.check_variables(rb, r);
+            v.check_variables(&runbook, r);
         }
         if v.diags.is_empty() {
-            v.render_examples(rb, r);
+            v.render_examples(&runbook, r);
         }
     }
     v.diags.sort_by_key(|d| (d.line, d.column));
-    match (runbook, renderer) {
-        (Some(rb), Some(r)) if v.diags.is_empty() => Ok((rb, r)),
+    match renderer {
+        Some(r) if v.diags.is_empty() => Ok((runbook, r)),
         _ => Err(v.diags),
     }
 }
@@ -95,7 +93,7 @@ impl Validator<'_> {
         self.diag(l, c, message);
     }
 
-    fn runbook(&mut self, raw: RawRunbook, templates: &Templates) -> Option<Runbook> {
+    fn runbook(&mut self, raw: RawRunbook, templates: &Templates) -> Runbook {
         if !id_ok(&raw.id.value) {
             self.at(
                 &raw.id,
@@ -141,12 +139,15 @@ impl Validator<'_> {
             self.check_cycles(&raw, &steps);
         }
         let sha256 = crate::runbook::sha256_hex(&self.source.text);
-        Some(Runbook {
-            id: raw.id.value.clone(),
-            title: raw.title.clone(),
-            version: raw.version.value.clone(),
+        let timeout_secs = self
+            .timeout(raw.timeout.as_ref())
+            .unwrap_or(exec::DEFAULT_TIMEOUT_SECS);
+        Runbook {
+            id: raw.id.value,
+            title: raw.title,
+            version: raw.version.value,
             description: raw.description.trim_end().to_owned(),
-            references: raw.references.clone(),
+            references: raw.references,
             params,
             steps,
             source_name: self.source.name.clone(),
@@ -154,12 +155,10 @@ impl Validator<'_> {
             sha256,
             template_files: std::mem::take(&mut self.files),
             matches,
-            preamble: raw.preamble.clone(),
+            preamble: raw.preamble,
             warnings: Vec::new(),
-            timeout_secs: self
-                .timeout(raw.timeout.as_ref())
-                .unwrap_or(exec::DEFAULT_TIMEOUT_SECS),
-        })
+            timeout_secs,
+        }
     }
 
     fn matches(&mut self, raw: Option<&crate::raw::RawMatches>) -> crate::runbook::Matches {
@@ -169,7 +168,7 @@ impl Validator<'_> {
         m.errors = self.match_patterns(&raw.errors, "error");
         m.context = self.match_patterns(&raw.context, "context");
         m.events = raw.events.iter().map(|e| (e.id, e.log.clone())).collect();
-        m.codes = raw.codes.clone();
+        m.codes.clone_from(&raw.codes);
         m
     }
 
@@ -201,13 +200,12 @@ impl Validator<'_> {
         if span.value == "end" {
             return Some(Target::End);
         }
-        match ids.get(&span.value) {
-            Some(i) => Some(Target::Step(*i)),
-            None => {
-                let hint = suggest::hint(&span.value, ids.keys().map(String::as_str));
-                self.at(span, format!("jump to unknown step `{}`{hint}", span.value));
-                None
-            }
+        if let Some(i) = ids.get(&span.value) {
+            Some(Target::Step(*i))
+        } else {
+            let hint = suggest::hint(&span.value, ids.keys().map(String::as_str));
+            self.at(span, format!("jump to unknown step `{}`{hint}", span.value));
+            None
         }
     }
 }

@@ -41,13 +41,14 @@ impl Validator<'_> {
             self.at(type_, format!("{what} has `values` but is not an `enum`"));
         }
         match (type_.value, items) {
-            (TypeName::List, Some(i)) => match scalar(i.value) {
-                Some(s) => Some(ValueType::List(s)),
-                None => {
+            (TypeName::List, Some(i)) => {
+                if let Some(s) = scalar(i.value) {
+                    Some(ValueType::List(s))
+                } else {
                     self.at(i, format!("{what}: a list of lists is not supported"));
                     None
                 }
-            },
+            }
             (TypeName::List, None) => {
                 self.at(
                     type_,
@@ -137,22 +138,20 @@ impl Validator<'_> {
                 }
                 usize::try_from(m.value).ok().filter(|&n| n > 0)
             });
-            let example = match &p.example {
-                Some(e) => self
-                    .typed_value(
-                        e,
-                        &value_type,
-                        pattern.as_ref(),
-                        &format!("the example of {what}:"),
-                    )
-                    .and_then(|v| self.within(e, v, max_length, &format!("the example of {what}"))),
-                None => {
-                    self.at(
-                        &p.name,
-                        format!("{what} has no `example` (every parameter needs one)"),
-                    );
-                    None
-                }
+            let example = if let Some(e) = &p.example {
+                self.typed_value(
+                    e,
+                    &value_type,
+                    pattern.as_ref(),
+                    &format!("the example of {what}:"),
+                )
+                .and_then(|v| self.within(e, v, max_length, &format!("the example of {what}")))
+            } else {
+                self.at(
+                    &p.name,
+                    format!("{what} has no `example` (every parameter needs one)"),
+                );
+                None
             };
             let default = p.default.as_ref().and_then(|d| {
                 self.typed_value(

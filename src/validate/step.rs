@@ -63,7 +63,7 @@ impl Validator<'_> {
             });
         if let (Some(c), Some(w)) = (&when, &s.when) {
             let known = params.iter().any(|p| p.name == c.variable)
-                || self.capture_before(raw, index, &c.variable).is_some();
+                || capture_before(raw, index, &c.variable).is_some();
             if !known {
                 self.at(w, format!("condition reads `{}`, which is neither a parameter nor a value captured by an earlier step", c.variable));
             }
@@ -136,19 +136,6 @@ impl Validator<'_> {
         })
     }
 
-    /// The capture step before `index` that defines `variable`, in file order.
-    pub(super) fn capture_before<'r>(
-        &self,
-        raw: &'r RawRunbook,
-        index: usize,
-        variable: &str,
-    ) -> Option<&'r RawStep> {
-        raw.steps[..index].iter().find(|s| {
-            s.kind.value == StepKindName::Capture
-                && s.variable.as_ref().is_some_and(|v| v.value == variable)
-        })
-    }
-
     fn for_each(
         &mut self,
         index: usize,
@@ -185,7 +172,7 @@ impl Validator<'_> {
             .find(|p| p.name == fe.value)
             .map(|p| p.value_type.clone())
             .or_else(|| {
-                let cap = self.capture_before(raw, index, &fe.value)?;
+                let cap = capture_before(raw, index, &fe.value)?;
                 let t = cap.type_.as_ref()?;
                 match (t.value, cap.items.as_ref()) {
                     (crate::raw::TypeName::List, Some(_)) => Some(ValueType::List(Scalar::String)),
@@ -281,6 +268,18 @@ impl Validator<'_> {
             );
         }
     }
+}
+
+/// The capture step before `index` that defines `variable`, in file order.
+pub(super) fn capture_before<'r>(
+    raw: &'r RawRunbook,
+    index: usize,
+    variable: &str,
+) -> Option<&'r RawStep> {
+    raw.steps[..index].iter().find(|s| {
+        s.kind.value == StepKindName::Capture
+            && s.variable.as_ref().is_some_and(|v| v.value == variable)
+    })
 }
 
 pub(super) fn kind_name(k: StepKindName) -> &'static str {

@@ -1,6 +1,9 @@
 //! Templates: each compiles, and reads only the variables that exist where it is used.
 
+use std::path::Path;
+
 use crate::raw::{RawStep, Span};
+use crate::render::is_powershell;
 use crate::runbook::Template;
 use crate::suggest;
 use crate::templates::Templates;
@@ -41,9 +44,11 @@ impl Validator<'_> {
             (None, Some(f)) => {
                 let file_name = &f.value;
                 let ok_ext = if ps1 {
-                    file_name.ends_with(".ps1")
+                    is_powershell(file_name)
                 } else {
-                    file_name.ends_with(".txt") || file_name.ends_with(".md")
+                    Path::new(file_name).extension().is_some_and(|e| {
+                        e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md")
+                    })
                 };
                 if !ok_ext {
                     let want = if ps1 {

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::process::Stdio;
 use std::time::Duration;
 
-use crate::support::Workspace;
+use crate::support::{Workspace, has_extension};
 
 /// The units recorded done, once the state file exists (it must always load).
 fn done_units(ws: &Workspace) -> Option<BTreeSet<String>> {
@@ -31,13 +31,10 @@ fn sigkill_at_many_points_never_loses_a_done_unit() {
     let domains: Vec<String> = (0..scale("RUNBOOK_CRASH_DOMAINS", 1000))
         .map(|i| format!("d{i}.contoso.com"))
         .collect();
-    let params = format!(
-        "additional_domains:\n{}",
-        domains
-            .iter()
-            .map(|d| format!("  - {d}\n"))
-            .collect::<String>()
-    );
+    let mut params = String::from("additional_domains:\n");
+    for d in &domains {
+        params.push_str(&format!("  - {d}\n"));
+    }
     let ws = Workspace::new()
         .file("p.yaml", params)
         .file("a.yaml", "default: done\n");
@@ -63,7 +60,7 @@ fn sigkill_at_many_points_never_loses_a_done_unit() {
         }
         let mut child = cmd.spawn().expect("spawn");
         // Spread the kills over the run: early (creation, planning) and mid-loop points.
-        let delay = [5, 40, 90, 15, 150, 60, 250, 25, 120, 200][round % 10] as u64;
+        let delay: u64 = [5, 40, 90, 15, 150, 60, 250, 25, 120, 200][round % 10];
         std::thread::sleep(Duration::from_millis(delay));
         let exited = child.try_wait().expect("try_wait");
         if exited.is_none() {
@@ -101,7 +98,7 @@ fn sigkill_at_many_points_never_loses_a_done_unit() {
     let leftovers: Vec<_> = ws
         .files()
         .into_iter()
-        .filter(|n| n.ends_with(".tmp"))
+        .filter(|n| has_extension(n, "tmp"))
         .collect();
     assert!(
         leftovers.is_empty(),

@@ -334,6 +334,8 @@ fn output_to_a_symlink_replaces_its_target_and_keeps_the_link() {
 #[cfg(unix)]
 #[test]
 fn output_to_a_fifo_streams_into_it_instead_of_replacing_it() {
+    use std::os::unix::fs::FileTypeExt;
+
     let t = Test::new();
     let dir = t.dir_path();
     let fifo = dir.join("pipe");
@@ -358,7 +360,6 @@ fn output_to_a_fifo_streams_into_it_instead_of_replacing_it() {
     run.success();
     let bytes = reader.join().expect("reader");
     assert!(bytes.len() > 10_000);
-    use std::os::unix::fs::FileTypeExt;
     assert!(
         std::fs::metadata(&fifo)
             .expect("meta")

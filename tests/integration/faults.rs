@@ -2,16 +2,18 @@
 //! clock behind the record. Each time the run stops with a clear message, the last good state
 //! stays intact and resumable, and nothing already recorded is lost.
 
+#[cfg(unix)]
 use std::path::Path;
+#[cfg(unix)]
 use std::process::Command;
 
 use crate::support::fixtures::stopped_after_the_first_step;
 use crate::support::record::events;
-use crate::support::{Workspace, scripted_run};
+use crate::support::{Workspace, has_extension, scripted_run};
 
 fn temps_left(ws: &Workspace) -> Vec<String> {
     let mut names = ws.files();
-    names.retain(|n| n.ends_with(".tmp"));
+    names.retain(|n| has_extension(n, "tmp"));
     names
 }
 
@@ -294,7 +296,7 @@ mod at_a_prompt {
         let copy = ws
             .files()
             .into_iter()
-            .find(|n| n.starts_with("s.json.conflict-") && n.ends_with(".json"))
+            .find(|n| n.starts_with("s.json.conflict-") && has_extension(n, "json"))
             .expect("this run's record saved beside it");
         assert!(done(&ws, &copy, "look"), "nothing recorded lost");
         resume_to_the_end(&ws, &copy);

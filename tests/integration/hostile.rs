@@ -237,10 +237,10 @@ fn export(ws: &Workspace, value: &str, params: &[&str], format: &str) -> Output 
         ])
         .timeout(Duration::from_secs(60));
     if needs_params_file(value) {
-        let text: String = params
-            .iter()
-            .map(|p| format!("{p}: {}\n", yaml_quoted(value)))
-            .collect();
+        let mut text = String::new();
+        for p in params {
+            text.push_str(&format!("{p}: {}\n", yaml_quoted(value)));
+        }
         ws.write("p.yaml", text);
         test = test.args(["--params", "p.yaml"]);
     } else {

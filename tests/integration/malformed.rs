@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 
-use crate::support::root;
+use crate::support::{has_extension, root};
 
 /// The longest any one case may take (the slowest takes well under a second).
 const TIME_LIMIT: Duration = Duration::from_secs(10);
@@ -156,7 +156,7 @@ fn every_malformed_fixture_is_refused_with_its_error_without_panic_hang_or_blowu
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("fixture dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".yaml"))
+        .filter(|n| has_extension(n, "yaml"))
         .collect();
     names.sort();
     assert!(names.len() >= 100, "only {} fixtures", names.len());
@@ -394,10 +394,10 @@ fn answers_files_with_deep_nesting_and_alias_bombs_are_refused_in_bounds() {
     for (name, text) in hostile_documents() {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(dir.path().join("small.yaml"), SMALL).expect("runbook");
-        let answers = format!(
-            "params:\n{}",
-            text.lines().map(|l| format!("  {l}\n")).collect::<String>()
-        );
+        let mut answers = String::from("params:\n");
+        for l in text.lines() {
+            answers.push_str(&format!("  {l}\n"));
+        }
         std::fs::write(dir.path().join("a.yaml"), answers).expect("answers");
         let run = bounded(
             dir.path(),
@@ -417,7 +417,7 @@ fn answers_files_with_deep_nesting_and_alias_bombs_are_refused_in_bounds() {
 }
 
 /// 5,000 command steps: 5,000 templates. Tera re-finalised every template on each single add,
-/// which made this take 18 s (and 20,000 steps ten minutes) until Renderer::new added them in
+/// which made this take 18 s (and 20,000 steps ten minutes) until `Renderer::new` added them in
 /// one batch.
 #[test]
 fn five_thousand_command_steps_validate_within_the_time_limit() {

@@ -257,7 +257,7 @@ fn a_scom_article_gives_its_sibling_only_shared_words() {
 }
 
 /// Translated summaries, causes and resolutions contribute nothing: the rule id, the rule XML's
-/// EventDisplayNumber and the property the fix sets carry a localized article.
+/// `EventDisplayNumber` and the property the fix sets carry a localized article.
 #[test]
 fn a_localized_scom_article_is_found_by_its_rule_id_and_event_display_number() {
     for article in scom_articles()

@@ -1,6 +1,5 @@
 //! Scripted runs: the same engine path as the terminal, driven by an answers file.
 
-use crate::support::fixtures::TINY;
 use crate::support::record::{events, unit};
 use crate::support::{Test, Workspace, scripted_run, shipped_ids};
 
@@ -225,6 +224,7 @@ fn until_started(ws: &Workspace, unit: &str) {
 #[cfg(unix)]
 #[test]
 fn a_second_run_on_the_same_state_is_refused_naming_the_holder() {
+    use crate::support::fixtures::TINY;
     use crate::terminal::{exit_code, spawn};
     use expectrl::Expect as _;
     let ws = Workspace::new()

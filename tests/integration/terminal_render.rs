@@ -17,7 +17,7 @@ fn shown(notice: &Notice, color: bool) -> String {
 
 fn shown_at(notice: &Notice, color: bool, width: u16) -> String {
     let mut out = Vec::new();
-    render_notice(notice, &Styles { color, width }, &mut out).expect("written");
+    render_notice(notice, Styles { color, width }, &mut out).expect("written");
     let text = String::from_utf8(out).expect("UTF-8");
     // Snapshots do not see empty lines at either end, so: every notice ends its last line, once,
     // and only a unit starts with an empty line (setting it apart from what came before).

@@ -1,7 +1,8 @@
-//! `adfs-event-302-actas`: the ActAs sister of event 323 renders procedure F against
-//! DelegationAuthorizationRules in order (read, correlate, back up, decide, preview with -WhatIf,
-//! append one SID-scoped permit, verify, no new 302), never the forms the domain reference
-//! forbids, each decision branch runs to its end, and `runbook match` sends 302 here, not 323.
+//! `adfs-event-302-actas`: the `ActAs` sister of event 323 renders procedure F against
+//! `DelegationAuthorizationRules` in order (read, correlate, back up, decide, preview with
+//! `-WhatIf`, append one SID-scoped permit, verify, no new 302), never the forms the domain
+//! reference forbids, each decision branch runs to its end, and `runbook match` sends 302 here,
+//! not 323.
 
 use super::{find_after, step_body};
 use crate::support::powershell::code_outside_literals_and_comments;

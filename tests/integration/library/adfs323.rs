@@ -1,5 +1,5 @@
 //! `adfs-event-323-impersonation`: the event 323 fix renders procedure F in order (events,
-//! audits, backup, -WhatIf preview, one appended SID-scoped permit rule, no new 323), none of the
+//! audits, backup, `-WhatIf` preview, one appended SID-scoped permit rule, no new 323), none of the
 //! forms the domain reference forbids, refuses values that would break the claim rule, and a
 //! scripted run completes on every branch of its decision.
 

@@ -1,5 +1,5 @@
 //! `exchange-hybrid-kb2995731-repair`: the HCW "Deleted Objects ... DEL:" repair reads AD first,
-//! removes domains (primary last) and the trust, previews the AD cleanup with -WhatIf before
+//! removes domains (primary last) and the trust, previews the AD cleanup with `-WhatIf` before
 //! writing, recreates the trust by thumbprint and ends with the wizard; no forbidden form.
 
 use crate::support::powershell::code_outside_literals_and_comments;

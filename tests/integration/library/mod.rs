@@ -40,10 +40,10 @@ pub(crate) fn step_body<'a>(text: &'a str, id: &str) -> &'a str {
 
 /// Byte offset of the first `needle` in `haystack` at or after `from`; panics naming it.
 pub(crate) fn find_after(haystack: &str, needle: &str, from: usize) -> usize {
-    haystack[from..]
+    let i = haystack[from..]
         .find(needle)
-        .map(|i| from + i)
-        .unwrap_or_else(|| panic!("`{needle}` not found after byte {from}"))
+        .unwrap_or_else(|| panic!("`{needle}` not found after byte {from}"));
+    from + i
 }
 use runbook::{Impact, StepKind};
 

@@ -30,7 +30,7 @@ pub(crate) fn stopped_after_the_first_step() -> Workspace {
 /// A runbook with a line of every kind that `show`, `status` and `report` print: a gate, a
 /// capture, an approval, a decision, a destructive `for_each`, a `when`, a secret and an
 /// optional parameter, references.
-pub(crate) const ROTATE: &str = r#"id: rotate
+pub(crate) const ROTATE: &str = r"id: rotate
 title: Rotate the partner token
 version: 2.1.0
 description: |
@@ -109,4 +109,4 @@ steps:
     to: Partners
     subject: Token rotated
     message: The token of {{ trust_name }} was rotated.
-"#;
+";

@@ -20,6 +20,13 @@ pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Whether the file `name` ends in `.ext`, in any case.
+pub(crate) fn has_extension(name: &str, ext: &str) -> bool {
+    std::path::Path::new(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
 /// The `runbook` binary under test: the one place that asks cargo for it.
 pub(crate) fn binary() -> PathBuf {
     assert_cmd::cargo::cargo_bin("runbook")
@@ -108,6 +115,7 @@ impl Test {
     }
 
     /// The working folder (the test keeps `self` alive while it uses it).
+    #[cfg(unix)]
     pub(crate) fn dir_path(&self) -> PathBuf {
         self.ws.path().to_owned()
     }
