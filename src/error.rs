@@ -133,6 +133,15 @@ pub enum Error {
 }
 
 impl Error {
+    /// The error as the command line prints it: diagnostics carry their own `error:` after
+    /// their position; anything else gets it in front.
+    pub fn report(&self) -> String {
+        match self {
+            Error::Invalid { .. } => self.to_string(),
+            other => format!("error: {other}"),
+        }
+    }
+
     /// The process exit code for this error.
     pub fn exit_code(&self) -> i32 {
         match self {

@@ -108,7 +108,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     match cmd::execute(cli.command, &templates, color) {
         Ok(code) => code,
         Err(e) => {
-            let _ = writeln!(std::io::stderr().lock(), "error: {e}");
+            let _ = writeln!(std::io::stderr().lock(), "{}", e.report());
             e.exit_code()
         }
     }

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::raw::RawRunbook;
 use crate::render::Renderer;
 use crate::runbook::Runbook;
-use crate::source::Source;
+use crate::source::{Diagnostic, Source};
 use crate::templates::Templates;
 use crate::{validate, yaml};
 
@@ -76,24 +76,22 @@ pub(crate) fn source(name: &str) -> Result<Source> {
 
 /// Reads a text file as a [`Source`], refusing directories and invalid UTF-8 clearly.
 pub fn read_source(path: &Path) -> Result<Source> {
+    let refuse = |message: String| Error::Invalid {
+        diagnostics: vec![Diagnostic::whole_file(path.display().to_string(), message)],
+    };
     if path.is_dir() {
-        return Err(Error::Message(format!(
-            "{}: is a directory, not a file",
-            path.display()
-        )));
+        return Err(refuse("is a directory, not a file".to_owned()));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     // Windows editors (and PowerShell 5.1's `Out-File`) save UTF-16 with a byte order mark.
     if looks_like_utf16(&bytes) {
-        return Err(Error::Message(format!(
-            "{}: is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8",
-            path.display()
-        )));
+        return Err(refuse(
+            "is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8".to_owned(),
+        ));
     }
     let text = String::from_utf8(bytes).map_err(|e| {
-        Error::Message(format!(
-            "{}: is not UTF-8 text (invalid byte at offset {})",
-            path.display(),
+        refuse(format!(
+            "is not UTF-8 text (invalid byte at offset {})",
             e.utf8_error().valid_up_to()
         ))
     })?;

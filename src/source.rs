@@ -11,9 +11,31 @@ pub struct Source {
     pub text: String,
 }
 
-/// One problem at a position in a source file.
+/// How bad a [`Diagnostic`] is: an error refuses the file, a warning is shown and the file is
+/// used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// The file is refused (exit 1).
+    Error,
+    /// An authoring smell; the file is still used.
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// One problem at a position in a source file, shown as `file:line:col: severity: message`
+/// everywhere (validate, run, export, answers files), with the source line under it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
     /// The file's display name.
     pub file: String,
     /// 1-based line; 0 when the problem has no position (an unreadable file).
@@ -49,12 +71,37 @@ impl Source {
             .map(|s| excerpt(s.trim_end_matches('\r'), col))
             .unzip();
         Diagnostic {
+            severity: Severity::Error,
             file: self.name.clone(),
             line,
             column,
             message: printable_message(&message.into()),
             snippet,
             caret: caret.unwrap_or(0),
+        }
+    }
+}
+
+impl Diagnostic {
+    /// An error about the file as a whole (a directory, not UTF-8 text): no position.
+    pub fn whole_file(file: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            line: 0,
+            column: 0,
+            message: printable_message(&message.into()),
+            snippet: None,
+            caret: 0,
+        }
+    }
+
+    /// The same diagnostic as a warning.
+    #[must_use]
+    pub fn warning(self) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..self
         }
     }
 }
@@ -144,12 +191,12 @@ fn excerpt(line: &str, col: usize) -> (String, usize) {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line == 0 {
-            return write!(f, "{}: {}", self.file, self.message);
+            return write!(f, "{}: {}: {}", self.file, self.severity, self.message);
         }
         write!(
             f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
+            "{}:{}:{}: {}: {}",
+            self.file, self.line, self.column, self.severity, self.message
         )?;
         if let Some(snippet) = &self.snippet {
             let width = snippet

@@ -53,8 +53,7 @@ fn one(name: &str, templates: &Templates) -> Result<(String, String), String> {
                 l.runbook.steps.len()
             );
             let mut warnings = String::new();
-            for mut w in l.runbook.warnings.clone() {
-                w.message = format!("warning: {}", w.message);
+            for w in &l.runbook.warnings {
                 let _ = writeln!(warnings, "{w}");
             }
             Ok((line, warnings))
@@ -95,5 +94,5 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
 }
 
 fn describe(e: &Error) -> String {
-    e.to_string()
+    e.report()
 }

@@ -19,7 +19,7 @@ use crate::yaml::position;
 pub(super) fn check(source: &Source, raw: &RawRunbook) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut at = |(line, column): (u64, u64), message: String| {
-        out.push(source.diagnostic(line, column, message));
+        out.push(source.diagnostic(line, column, message).warning());
     };
     for p in &raw.params {
         if blank(p.help.as_deref()) {

@@ -132,7 +132,7 @@ fn a_misspelt_step_and_a_wait_of_4x_are_refused_for_a_shipped_runbook() {
         .stderr();
     // A parse error stops the parse: the duration is reported first, on its own.
     assert!(
-        stderr.contains("a.yaml:4:27: wait `4x` is not a duration"),
+        stderr.contains("a.yaml:4:27: error: wait `4x` is not a duration"),
         "{stderr}"
     );
     let stderr = Test::new()
@@ -143,12 +143,13 @@ fn a_misspelt_step_and_a_wait_of_4x_are_refused_for_a_shipped_runbook() {
         .stderr();
     assert!(
         stderr.contains(
-            "a.yaml:3:3: `no-such-step` is not a step of `exchange-federation-trust-rebuild`"
+            "a.yaml:3:3: error: `no-such-step` is not a step of `exchange-federation-trust-rebuild`"
         ),
         "{stderr}"
     );
     assert!(
-        stderr.contains("a.yaml:4:20: `wait` does not answer `check-time-skew`, a gate check"),
+        stderr
+            .contains("a.yaml:4:20: error: `wait` does not answer `check-time-skew`, a gate check"),
         "{stderr}"
     );
 }

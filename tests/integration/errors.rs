@@ -43,7 +43,13 @@ fn a_directory_binary_junk_and_a_missing_file_are_clear_errors() {
         .run();
     let run = run.failure(1);
     let stderr = run.stderr();
-    assert!(stderr.contains("dir.yaml: is a directory"), "{stderr}");
-    assert!(stderr.contains("junk.yaml: is not UTF-8 text"), "{stderr}");
+    assert!(
+        stderr.contains("dir.yaml: error: is a directory"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("junk.yaml: error: is not UTF-8 text"),
+        "{stderr}"
+    );
     assert!(stderr.contains("missing.yaml: "), "{stderr}");
 }

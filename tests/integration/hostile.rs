@@ -640,7 +640,7 @@ fn invalid_utf8_in_a_params_file_or_an_argument_is_refused_clearly() {
         let run = ws.cmd(EXPORT_WITH_PARAMS).failure(1);
         let stderr = run.stderr();
         assert!(
-            stderr.contains("p.yaml: is not UTF-8 text (invalid byte at offset"),
+            stderr.contains("p.yaml: error: is not UTF-8 text (invalid byte at offset"),
             "{what}: {stderr}"
         );
         assert!(run.output.stdout.is_empty(), "{what}: no script");

@@ -245,7 +245,7 @@ fn ten_megabyte_files_are_refused_quickly_in_bounded_memory_with_a_short_message
         (
             "one-line.yaml",
             format!("id: {}", "a".repeat(TEN_MB)),
-            "one-line.yaml:1:1: missing field `title`",
+            "one-line.yaml:1:1: error: missing field `title`",
         ),
         (
             "description.yaml",
@@ -253,13 +253,13 @@ fn ten_megabyte_files_are_refused_quickly_in_bounded_memory_with_a_short_message
                 "{HEADER}description: \"{}\"\n{STEP}    tpyo: 1\n",
                 "x".repeat(TEN_MB)
             ),
-            "description.yaml:9:5: unknown field `tpyo`",
+            "description.yaml:9:5: error: unknown field `tpyo`",
         ),
         (
             "unknown-key.yaml",
             // An explicit key: a plain `key:` may not be longer than 1,024 characters.
             format!("{HEADER}? {}\n: 1\n{STEP}", "k".repeat(TEN_MB)),
-            "unknown-key.yaml:4:3: unknown field `kkkk",
+            "unknown-key.yaml:4:3: error: unknown field `kkkk",
         ),
         (
             "steps.yaml",
@@ -272,7 +272,7 @@ fn ten_megabyte_files_are_refused_quickly_in_bounded_memory_with_a_short_message
         (
             "comment.yaml",
             format!("# {}\n{HEADER}steps: []\n", "z".repeat(TEN_MB)),
-            "comment.yaml:1:1: the runbook has no steps",
+            "comment.yaml:1:1: error: the runbook has no steps",
         ),
     ];
     for (name, text, want) in cases {
@@ -297,7 +297,8 @@ fn ten_megabytes_of_random_bytes_are_not_utf8() {
         .collect();
     let (run, _dir) = generated("random.yaml", &bytes);
     assert!(
-        run.stderr().contains("random.yaml: is not UTF-8 text"),
+        run.stderr()
+            .contains("random.yaml: error: is not UTF-8 text"),
         "{}",
         run.stderr()
     );
@@ -319,7 +320,7 @@ fn five_thousand_nested_block_mappings_do_not_overflow_the_stack() {
     let (run, _dir) = generated("deep-block-mappings.yaml", text.as_bytes());
     assert!(
         run.stderr()
-            .contains("deep-block-mappings.yaml:5:2: expected a string"),
+            .contains("deep-block-mappings.yaml:5:2: error: expected a string"),
         "{}",
         run.stderr()
     );
@@ -332,7 +333,7 @@ fn five_thousand_nested_block_mappings_do_not_overflow_the_stack() {
     let (run, _dir) = generated("only-nesting.yaml", text.as_bytes());
     assert!(
         run.stderr()
-            .contains("only-nesting.yaml:1:1: unknown field `a`"),
+            .contains("only-nesting.yaml:1:1: error: unknown field `a`"),
         "{}",
         run.stderr()
     );

@@ -30,12 +30,12 @@ pub(crate) fn expected(case: &Path, prefix: &str) -> Vec<String> {
 }
 
 /// The diagnostic lines of `stderr`: every line but the source lines shown under each (`  |`),
-/// without the `error: ` the command line puts before a lone error.
+/// each `file:line:col: severity: message`.
 pub(crate) fn diagnostics(stderr: &str) -> Vec<String> {
     stderr
         .lines()
         .filter(|l| !l.starts_with("  |"))
-        .map(|l| l.strip_prefix("error: ").unwrap_or(l).to_owned())
+        .map(ToOwned::to_owned)
         .collect()
 }
 
