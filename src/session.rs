@@ -111,6 +111,16 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// The secret values as they would appear in text (a command's output, a preamble), to be
+    /// masked there.
+    pub(crate) fn secret_texts(&self) -> Vec<String> {
+        self.secrets
+            .values()
+            .map(crate::param::Value::display)
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
     /// The run as recorded so far.
     pub(crate) fn state(&self) -> &State {
         &self.state

@@ -116,7 +116,7 @@ pub(crate) fn execute(command: Command, templates: &Templates, color: Option<boo
                 exec: run::exec_options(&exec)?,
                 color,
             };
-            let options = run::ResumeOptions {
+            let options = crate::engine::open::ResumeOptions {
                 use_current: use_current_runbook,
                 accept_modified: accept_modified_runbook,
                 accept_clock_skew,

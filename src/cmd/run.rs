@@ -1,20 +1,21 @@
-//! `runbook run` and `runbook resume`: set up the session, the store and the operator, then
-//! hand over to the engine.
+//! `runbook run` and `runbook resume`: read the command line's options (values, answers file,
+//! `--exec`), pick the operator, and hand over to `Engine::start` / `Engine::resume`.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use crate::answers::{AnswersFile, Chain, ScriptedOperator};
-use crate::engine::start::{self, Resumable};
+use crate::engine::open::{self, ResumeOptions};
+use crate::engine::start::Launch;
 use crate::engine::{Engine, Exec};
 use crate::error::{Error, Result};
 use crate::host::{Dialect, HostConfig};
-use crate::journal::Event;
-use crate::loader::{self, Loaded};
+use crate::loader;
 use crate::lock::Holder;
-use crate::operator::{Notice, Operator};
+use crate::operator::Operator;
 use crate::platform;
-use crate::session::Session;
+use crate::runbook::Runbook;
+use crate::scope::Values;
 use crate::store::resume_command;
 use crate::templates::Templates;
 use crate::terminal::{self, TerminalOperator};
@@ -53,23 +54,9 @@ struct PreambleFile {
 }
 
 impl ExecOptions {
-    fn start(self, rb: &crate::runbook::Runbook) -> Exec {
-        let preamble = match self.preamble {
-            Some(file) => Some(file.text),
-            None => rb.preamble.clone(),
-        };
-        let config = HostConfig {
-            command: self.shell,
-            dialect: self.dialect,
-            preamble,
-        };
-        Exec::new(config, self.auto_read)
-    }
-
-    /// Records (and shows) which shell runs the commands and which preamble it runs first, so
-    /// the run record says what ran before every command.
-    fn record(&self, session: &mut Session<'_>, op: &mut dyn Operator) {
-        let rb = session.runbook;
+    /// The shell for a run of `rb`, described for the operator and the record: which shell runs
+    /// the commands and which preamble it runs first.
+    fn start(self, rb: &Runbook) -> Exec {
         let shell = format!(
             "shell `{}` ({} dialect)",
             self.shell.join(" "),
@@ -95,21 +82,21 @@ impl ExecOptions {
             (None, Some(text)) => ("the runbook's preamble".to_owned(), Some(text.as_str())),
             (None, None) => ("no preamble".to_owned(), None),
         };
-        op.notify(Notice::Info(format!("--exec: {shell}; {summary}")));
-        let secrets: Vec<String> = session
-            .secrets
-            .values()
-            .map(crate::param::Value::display)
-            .filter(|s| !s.is_empty())
-            .collect();
         let detail = match text {
             Some(t) => format!("{shell}; {summary}:\n{}", t.trim_end()),
             None => format!("{shell}; {summary}"),
         };
-        let detail = secrets
-            .iter()
-            .fold(detail, |d, s| d.replace(s.as_str(), "********"));
-        session.record(Event::ExecShell { detail });
+        let summary = format!("{shell}; {summary}");
+        let preamble = match self.preamble {
+            Some(file) => Some(file.text),
+            None => rb.preamble.clone(),
+        };
+        let config = HostConfig {
+            command: self.shell,
+            dialect: self.dialect,
+            preamble,
+        };
+        Exec::new(config, self.auto_read, summary, detail)
     }
 }
 
@@ -206,57 +193,16 @@ pub(crate) fn run(
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
         PathBuf::from(format!("{}-{stamp}.state.json", rb.id))
     });
-    let holder = Holder::me(&operator_name);
     let hint = format!("resume with: {}", resume_command(&path));
     let mut op = operator(answers.as_ref(), &operator_name, hint, common.color);
-    let (session, store) = start::create(rb, gathered.values, &holder, &path, |session| {
-        if let Some(exec) = &common.exec {
-            exec.record(session, &mut op);
-        }
-    })?;
-    let mut engine = Engine::new(
-        session,
-        store,
-        &loaded.renderer,
-        &mut op,
-        resume_command(&path),
-        common.exec.clone().map(|e| e.start(rb)),
-    );
-    engine.operator.notify(Notice::Info(format!(
-        "state file: {}",
-        platform::display_path(&path)
-    )));
-    engine.ask_missing_params()?;
-    engine.session.plan_units();
-    engine.save()?;
-    engine.operator.notify(plan_notice(&loaded, &path));
-    engine.drive()
+    let launch = Launch {
+        holder: Holder::me(&operator_name),
+        path,
+        operator: &mut op,
+        exec: common.exec.clone().map(|e| e.start(rb)),
+    };
+    Engine::start(&loaded, gathered.values, launch)
 }
-
-fn plan_notice(loaded: &Loaded, path: &Path) -> Notice {
-    let rb = &loaded.runbook;
-    Notice::Plan {
-        title: rb.title.clone(),
-        steps: rb
-            .steps
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                format!(
-                    "{:>2}. {} [{}, {}]",
-                    i + 1,
-                    s.title,
-                    s.kind.name(),
-                    s.impact.name()
-                )
-            })
-            .collect(),
-        counts: rb.impact_counts(),
-        state_path: platform::display_path(path),
-    }
-}
-
-pub(crate) use crate::engine::start::ResumeOptions;
 
 /// `runbook resume`.
 pub(crate) fn resume(path: &Path, options: &ResumeOptions, common: &Common) -> Result<()> {
@@ -266,77 +212,32 @@ pub(crate) fn resume(path: &Path, options: &ResumeOptions, common: &Common) -> R
         .clone()
         .unwrap_or_else(platform::default_operator);
     let holder = Holder::me(&operator_name);
-    let Resumable {
-        store,
-        state,
-        writer,
-        bytes,
-        loaded,
-        mut notices,
-        events,
-        switched,
-        behind,
-    } = start::open(path, options, &common.templates, &holder)?;
-    let rb = &loaded.runbook;
+    let opened = open::open(path, options, &common.templates, &holder)?;
+    let rb = &opened.loaded.runbook;
     crate::answers::ensure_fits(answers.as_ref(), rb)?;
-    let hint = format!("resume with: {}", resume_command(path));
-    let mut op = operator(answers.as_ref(), &operator_name, hint, common.color);
-    let mut session = Session::resume(rb, state, writer, operator_name.clone(), bytes);
-    start::take_up(
-        &mut session,
-        &holder,
-        behind.as_ref(),
-        events,
-        switched,
-        &mut notices,
-    );
     // Secrets are never stored: take them from the answers file, or ask again.
+    let mut secrets = Values::new();
     if let (Some(a), Some(p)) = (&answers, &common.answers) {
         let inputs = ValueInputs {
             answer_params: Some((p.display().to_string(), a.params.clone())),
             ..Default::default()
         };
         let gathered = values::gather(rb, &inputs)?;
-        for (k, v) in gathered.values {
-            if rb.param(&k).is_some_and(|p| p.secret) {
-                session.secrets.insert(k, v);
-            }
-        }
+        secrets.extend(
+            gathered
+                .values
+                .into_iter()
+                .filter(|(k, _)| rb.param(k).is_some_and(|p| p.secret)),
+        );
     }
-    if let Some(exec) = &common.exec {
-        exec.record(&mut session, &mut op);
-    }
-    let done: Vec<String> = session
-        .state()
-        .units
-        .iter()
-        .filter(|u| u.status.is_settled())
-        .map(|u| {
-            format!(
-                "{} {} by {} at {}",
-                u.id,
-                u.status.as_str(),
-                u.operator.as_deref().unwrap_or("?"),
-                u.finished_at.as_deref().unwrap_or("?")
-            )
-        })
-        .collect();
-    let next = session.state().cursor.as_ref().map(|c| c.step.clone());
-    let mut engine = Engine::new(
-        session,
-        store,
-        &loaded.renderer,
-        &mut op,
-        resume_command(path),
-        common.exec.clone().map(|e| e.start(rb)),
-    );
-    for n in notices {
-        engine.operator.notify(n);
-    }
-    engine.operator.notify(Notice::Resumed { done, next });
-    // The `resumed` event is saved with the first unit's start (or a secret's answer): nothing
-    // waits for a person in between, so no transition can be lost.
-    engine.ask_missing_params()?;
-    engine.session.plan_units();
-    engine.drive()
+    let exec = common.exec.clone().map(|e| e.start(rb));
+    let hint = format!("resume with: {}", resume_command(path));
+    let mut op = operator(answers.as_ref(), &operator_name, hint, common.color);
+    let launch = Launch {
+        holder,
+        path: path.to_owned(),
+        operator: &mut op,
+        exec,
+    };
+    Engine::resume(opened, secrets, launch)
 }

@@ -19,16 +19,35 @@ pub(crate) struct Exec {
     pub config: HostConfig,
     /// Read-only units run without asking.
     pub auto_read: bool,
+    /// Which shell and which preamble, in one line for the operator.
+    pub summary: String,
+    /// The summary and the preamble's text, for the record.
+    pub detail: String,
     host: Option<Host>,
 }
 
 impl Exec {
-    /// `--exec` with `config`.
-    pub(crate) fn new(config: HostConfig, auto_read: bool) -> Exec {
+    /// `--exec` with `config`, described by `summary` and `detail`.
+    pub(crate) fn new(
+        config: HostConfig,
+        auto_read: bool,
+        summary: String,
+        detail: String,
+    ) -> Exec {
         Exec {
             config,
             auto_read,
+            summary,
+            detail,
             host: None,
+        }
+    }
+
+    /// The `exec-shell` event: the record says what ran before every command. Secret values
+    /// that a preamble may contain are masked.
+    pub(crate) fn event(&self, secrets: &[String]) -> Event {
+        Event::ExecShell {
+            detail: mask(&self.detail, secrets),
         }
     }
 }
@@ -79,16 +98,6 @@ pub(super) enum Ran {
 }
 
 impl Engine<'_, '_> {
-    /// The secret values as they would appear in output.
-    fn secret_texts(&self) -> Vec<String> {
-        self.session
-            .secrets
-            .values()
-            .map(crate::param::Value::display)
-            .filter(|s| !s.is_empty())
-            .collect()
-    }
-
     fn timeout(&self, pos: &Position) -> Duration {
         let rb = self.session.runbook;
         let secs = rb.steps[pos.step]
@@ -113,7 +122,7 @@ impl Engine<'_, '_> {
             let unit = self.session.unit_id(pos.unit).to_owned();
             self.session.record(Event::ShellStarted { unit, pid });
         }
-        let secrets = self.secret_texts();
+        let secrets = self.session.secret_texts();
         let operator = &mut *self.operator;
         let mut on_line = |line: &str| operator.notify(Notice::Output(mask(line, &secrets)));
         let Some(host) = self.exec.as_mut().and_then(|e| e.host.as_mut()) else {
@@ -146,7 +155,7 @@ impl Engine<'_, '_> {
             } else {
                 format!("fail: {}", v.reason)
             },
-            output: mask(&e.output, &self.secret_texts()),
+            output: mask(&e.output, &self.session.secret_texts()),
         };
         let unit = self.session.unit_id(pos.unit).to_owned();
         self.session.record(Event::Executed { unit, execution });

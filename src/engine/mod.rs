@@ -3,6 +3,7 @@
 //! [`Operator`].
 
 mod exec;
+pub(crate) mod open;
 mod outcome;
 pub(crate) mod start;
 mod step;
@@ -38,7 +39,7 @@ pub(crate) struct Engine<'a, 'o> {
 
 impl<'a, 'o> Engine<'a, 'o> {
     /// An engine that drives `session`, saving to `store` and asking `operator`.
-    pub(crate) fn new(
+    fn new(
         session: Session<'a>,
         store: Store,
         renderer: &'a Renderer,

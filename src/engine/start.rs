@@ -1,28 +1,26 @@
-//! Setting a run up: a new run's state file with its header and first events; and taking a run
-//! up again, where the record is read and checked (damage, completion, clock) and the runbook to
-//! go on with is chosen (the record's copy, or the current one when asked) before anything is
-//! recorded.
+//! Starting a run: a new run's state file with its header and first events, or a record opened
+//! by `open.rs` taken up again; then the engine walks it (`Engine::start`, `Engine::resume`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use super::open::Resumable;
+use super::{Engine, Exec};
 use crate::clock::Behind;
-use crate::error::{Error, Result};
-use crate::journal::{Event, FORMAT, Header, RunbookRecord, Writer};
-use crate::loader::{self, Loaded};
+use crate::error::Result;
+use crate::journal::{Event, FORMAT, Header, RunbookRecord};
+use crate::loader::Loaded;
 use crate::lock::Holder;
-use crate::operator::Notice;
+use crate::operator::{Notice, Operator};
 use crate::platform;
 use crate::runbook::Runbook;
 use crate::scope::Values;
 use crate::session::Session;
-use crate::source::Source;
-use crate::state::{RunStatus, State, now};
+use crate::state::now;
 use crate::store::{Store, resume_command};
-use crate::templates::Templates;
 
 /// A new run of `rb` with `values` (secrets are kept in memory only), recorded at `path` (which
 /// must not exist) for `holder`. `setup` records what else belongs before the first save.
-pub(crate) fn create<'a>(
+fn create<'a>(
     rb: &'a Runbook,
     values: Values,
     holder: &Holder,
@@ -57,231 +55,9 @@ pub(crate) fn create<'a>(
     Ok((session, store))
 }
 
-/// A record opened for resume, checked, with what to tell and record when it is taken up.
-pub(crate) struct Resumable {
-    pub store: Store,
-    pub state: State,
-    pub writer: Writer,
-    /// The file's complete lines.
-    pub bytes: Vec<u8>,
-    /// The runbook the run goes on with.
-    pub loaded: Loaded,
-    pub notices: Vec<Notice>,
-    /// Events about the runbook choice, recorded after `resumed`.
-    pub events: Vec<Event>,
-    /// The run switched to the current runbook: it goes on at the first unfinished unit.
-    pub switched: bool,
-    /// This machine's clock is behind the record (within what is accepted).
-    pub behind: Option<Behind>,
-}
-
-/// The runbook as it is now (shipped or on disk), when it can still be found and differs from
-/// the one recorded.
-fn current_runbook(record: &RunbookRecord, templates: &Templates) -> Option<Loaded> {
-    let name = record
-        .source_name
-        .strip_prefix("runbooks/")
-        .and_then(|f| f.strip_suffix(".yaml"))
-        .map_or_else(|| record.source_name.clone(), str::to_owned);
-    let source = loader::source(&name).ok()?;
-    // Unchanged text and templates need no second validation (resume stays fast).
-    let same_templates = record
-        .templates
-        .iter()
-        .all(|(n, t)| templates.get(n).is_some_and(|(_, text)| text == t.text));
-    if same_templates && crate::runbook::sha256_hex(&source.text) == record.sha256 {
-        return None;
-    }
-    loader::load_source(&source, templates).ok()
-}
-
-/// What tells two runbook records apart, line by line: each part that differs, with the lines
-/// around the change (control characters shown escaped: the text may come from anywhere).
-fn difference(recorded: &RunbookRecord, current: &RunbookRecord) -> String {
-    let mut out = String::new();
-    let mut part = |name: &str, old: &str, new: &str| {
-        if old == new {
-            return;
-        }
-        out.push_str(&format!("--- {name} in the state file\n+++ {name} now\n"));
-        out.push_str(&crate::source::line_diff(old, new, 40));
-    };
-    part("runbook", &recorded.source, &current.source);
-    let names: std::collections::BTreeSet<&String> = recorded
-        .templates
-        .keys()
-        .chain(current.templates.keys())
-        .collect();
-    for n in names {
-        let text = |r: &RunbookRecord| {
-            r.templates
-                .get(n)
-                .map(|t| t.text.clone())
-                .unwrap_or_default()
-        };
-        part(&format!("template {n}"), &text(recorded), &text(current));
-    }
-    out
-}
-
-/// The options of `runbook resume` that decide about the runbook and the clock.
-pub(crate) struct ResumeOptions {
-    /// `--use-current-runbook`.
-    pub use_current: bool,
-    /// `--accept-modified-runbook`.
-    pub accept_modified: bool,
-    /// `--accept-clock-skew`.
-    pub accept_clock_skew: bool,
-}
-
-/// Locks and reads the record at `path` for `holder` and checks it can go on: a damaged record,
-/// a complete run, a clock far behind the record, or a runbook changed without a word are
-/// refused before anything is recorded.
-pub(crate) fn open(
-    path: &Path,
-    options: &ResumeOptions,
-    templates: &Templates,
-    holder: &Holder,
-) -> Result<Resumable> {
-    let shown = platform::display_path(path);
-    let (store, mut bytes) = Store::open(path, holder)?;
-    let (state, journal) =
-        State::read(&bytes, false).map_err(|e| crate::store::not_a_state(path, e))?;
-    if let Some(b) = &journal.broken {
-        return Err(Error::Damaged {
-            path: shown,
-            why: format!(
-                "the record's chain breaks at line {}: {}; a damaged record is not resumed",
-                b.line, b.why
-            ),
-        });
-    }
-    if !journal.edited.is_empty() {
-        return Err(Error::Damaged {
-            path: shown,
-            why: format!(
-                "{} no longer matches its recorded sha256: the runbook in this record was edited",
-                journal.edited.join(", ")
-            ),
-        });
-    }
-    let torn = journal.torn.clone();
-    let writer = Writer::continuing(&journal);
-    if state.status == RunStatus::Complete {
-        return Err(Error::Message(format!(
-            "{shown}: this run is already complete; see `runbook report {shown}`"
-        )));
-    }
-    let behind = crate::clock::behind(state.newest(), chrono::Utc::now());
-    if let Some(b) = &behind
-        && b.secs > crate::clock::TOLERANCE_SECS
-        && !options.accept_clock_skew
-    {
-        return Err(Error::Message(format!(
-            "{}; events recorded now would be out of order, and a skew this large also breaks \
-             federation (error 1007)\nthe state file is untouched; fix this clock (w32tm /resync), \
-             or go on anyway with: {} --accept-clock-skew",
-            b.describe(),
-            resume_command(path)
-        )));
-    }
-    let pinned = Templates {
-        dir: None,
-        pinned: Some(state.runbook.template_texts()),
-    };
-    let embedded_source = Source {
-        name: state.runbook.source_name.clone(),
-        text: state.runbook.source.clone(),
-    };
-    let embedded = loader::load_source(&embedded_source, &pinned)?;
-    let current = current_runbook(&state.runbook, templates);
-    let recorded = state.runbook.clone();
-    let mut notices = Vec::new();
-    if let Some(t) = &torn {
-        notices.push(Notice::Warning(format!(
-            "the last line of the record was incomplete ({} bytes of line {}: a crash while it \
-             was written) and was left out; the run goes on from the line before it",
-            t.bytes, t.line
-        )));
-    }
-    let mut events = Vec::new();
-    // The same id and version with another text: the record's copy or the shipped one was
-    // changed. Neither is used without the operator saying which.
-    let modified = current
-        .as_ref()
-        .is_some_and(|c| c.runbook.id == recorded.id && c.runbook.version == recorded.version);
-    let loaded = match current {
-        Some(cur) if options.use_current => {
-            notices.push(Notice::Warning(format!(
-                "the runbook changed since this run started; switching to the current one ({} {}) as asked",
-                cur.runbook.id, cur.runbook.version
-            )));
-            events.push(Event::RunbookSwitched {
-                runbook: RunbookRecord::of(&cur.runbook),
-            });
-            cur
-        }
-        Some(cur) if modified => {
-            let diff = difference(&recorded, &RunbookRecord::of(&cur.runbook));
-            if !options.accept_modified {
-                return Err(Error::Message(format!(
-                    "{shown}: the runbook in this record differs from `{}` although both are `{}` {}:\n{diff}\
-                     nothing was recorded; to go on with the current runbook: {} --use-current-runbook\n\
-                     to go on with the copy in the record (only if you know why it differs): {} --accept-modified-runbook",
-                    cur.runbook.source_name,
-                    recorded.id,
-                    recorded.version,
-                    resume_command(path),
-                    resume_command(path)
-                )));
-            }
-            notices.push(Notice::Warning(format!(
-                "the runbook in this record differs from `{}` of the same version; going on with the record's copy as asked:\n{diff}",
-                cur.runbook.source_name
-            )));
-            events.push(Event::ModifiedRunbookAccepted {
-                detail: format!(
-                    "differs from {} {}",
-                    cur.runbook.source_name, cur.runbook.sha256
-                ),
-            });
-            embedded
-        }
-        Some(_) => {
-            notices.push(Notice::Warning(
-                "the runbook changed since this run started; continuing with the copy in the state \
-                 file (use --use-current-runbook to switch)"
-                    .into(),
-            ));
-            events.push(Event::RunbookChanged {
-                detail: "kept the embedded copy".into(),
-            });
-            embedded
-        }
-        None => embedded,
-    };
-    let switched =
-        options.use_current && matches!(events.first(), Some(Event::RunbookSwitched { .. }));
-    if torn.is_some() {
-        store.cut_to(journal.good_len)?;
-        bytes.truncate(usize::try_from(journal.good_len).unwrap_or(usize::MAX));
-    }
-    Ok(Resumable {
-        store,
-        state,
-        writer,
-        bytes,
-        loaded,
-        notices,
-        events,
-        switched,
-        behind,
-    })
-}
-
 /// Records that `session` was taken up: who and where, the clock, the runbook choice, and where
 /// a switched run goes on.
-pub(crate) fn take_up(
+fn take_up(
     session: &mut Session<'_>,
     holder: &Holder,
     behind: Option<&Behind>,
@@ -314,5 +90,152 @@ pub(crate) fn take_up(
             }),
             None => session.record(Event::Completed),
         }
+    }
+}
+
+/// Who runs the run, where it is recorded, who answers, and the shell of `--exec`.
+pub(crate) struct Launch<'o> {
+    /// This process and its operator (for the lock and every event).
+    pub holder: Holder,
+    /// The state file.
+    pub path: PathBuf,
+    /// Who answers: scripted answers, a terminal, or both.
+    pub operator: &'o mut dyn Operator,
+    /// `--exec`.
+    pub exec: Option<Exec>,
+}
+
+impl Engine<'_, '_> {
+    /// `runbook run`: records a new run of `loaded` with `values` at `launch.path`, asks for the
+    /// parameters still missing, shows the plan and walks it.
+    pub(crate) fn start(loaded: &Loaded, values: Values, launch: Launch<'_>) -> Result<()> {
+        let Launch {
+            holder,
+            path,
+            operator,
+            exec,
+        } = launch;
+        let rb = &loaded.runbook;
+        // The shell's event belongs to the file's first write: the record says from its first
+        // line what ran before every command.
+        let (session, store) = create(rb, values, &holder, &path, |session| {
+            if let Some(exec) = &exec {
+                let secrets = session.secret_texts();
+                session.record(exec.event(&secrets));
+            }
+        })?;
+        let hint = resume_command(&path);
+        let mut engine = Engine::new(session, store, &loaded.renderer, operator, hint, exec);
+        engine.announce_exec();
+        engine.operator.notify(Notice::Info(format!(
+            "state file: {}",
+            platform::display_path(&path)
+        )));
+        engine.ask_missing_params()?;
+        engine.session.plan_units();
+        engine.save()?;
+        engine.operator.notify(plan_notice(rb, &path));
+        engine.drive()
+    }
+
+    /// `runbook resume`: takes up the run `opened` (checked by [`open`]) with the secret
+    /// `secrets` (never stored; from an answers file), tells the operator what was done, and walks
+    /// on from where it stopped.
+    pub(crate) fn resume(opened: Resumable, secrets: Values, launch: Launch<'_>) -> Result<()> {
+        let Resumable {
+            store,
+            state,
+            writer,
+            bytes,
+            loaded,
+            mut notices,
+            events,
+            switched,
+            behind,
+        } = opened;
+        let Launch {
+            holder,
+            path,
+            operator,
+            exec,
+        } = launch;
+        let rb = &loaded.runbook;
+        let mut session = Session::resume(rb, state, writer, holder.operator.clone(), bytes);
+        take_up(
+            &mut session,
+            &holder,
+            behind.as_ref(),
+            events,
+            switched,
+            &mut notices,
+        );
+        session.secrets.extend(secrets);
+        if let Some(exec) = &exec {
+            let secrets = session.secret_texts();
+            session.record(exec.event(&secrets));
+        }
+        let done = done_lines(&session);
+        let next = session.state().cursor.as_ref().map(|c| c.step.clone());
+        let hint = resume_command(&path);
+        let mut engine = Engine::new(session, store, &loaded.renderer, operator, hint, exec);
+        engine.announce_exec();
+        for n in notices {
+            engine.operator.notify(n);
+        }
+        engine.operator.notify(Notice::Resumed { done, next });
+        // The `resumed` event is saved with the first unit's start (or a secret's answer):
+        // nothing waits for a person in between, so no transition can be lost.
+        engine.ask_missing_params()?;
+        engine.session.plan_units();
+        engine.drive()
+    }
+
+    /// Tells the operator which shell runs the commands (`--exec`).
+    fn announce_exec(&mut self) {
+        if let Some(exec) = &self.exec {
+            self.operator
+                .notify(Notice::Info(format!("--exec: {}", exec.summary)));
+        }
+    }
+}
+
+/// One line per settled unit, for the resume summary.
+fn done_lines(session: &Session<'_>) -> Vec<String> {
+    session
+        .state()
+        .units
+        .iter()
+        .filter(|u| u.status.is_settled())
+        .map(|u| {
+            format!(
+                "{} {} by {} at {}",
+                u.id,
+                u.status.as_str(),
+                u.operator.as_deref().unwrap_or("?"),
+                u.finished_at.as_deref().unwrap_or("?")
+            )
+        })
+        .collect()
+}
+
+fn plan_notice(rb: &Runbook, path: &Path) -> Notice {
+    Notice::Plan {
+        title: rb.title.clone(),
+        steps: rb
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                format!(
+                    "{:>2}. {} [{}, {}]",
+                    i + 1,
+                    s.title,
+                    s.kind.name(),
+                    s.impact.name()
+                )
+            })
+            .collect(),
+        counts: rb.impact_counts(),
+        state_path: platform::display_path(path),
     }
 }
