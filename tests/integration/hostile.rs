@@ -664,3 +664,25 @@ fn invalid_utf8_in_a_params_file_or_an_argument_is_refused_clearly() {
         assert!(stderr.contains("invalid UTF-8"), "a usage error: {stderr}");
     }
 }
+
+/// Windows file names are case-insensitive, so a template may be saved as `Check.PS1`. It is a
+/// PowerShell template all the same: its values are quoted, never pasted in raw.
+#[test]
+fn a_template_named_in_capitals_is_quoted_like_any_ps1_template() {
+    let runbook = "id: caps\ntitle: Caps\nversion: '1'\nparams:\n  - name: who\n    type: string\n    \
+        example: x\nsteps:\n  - id: look\n    title: Look\n    kind: check\n    template: Check.PS1\n";
+    let ws = Workspace::new()
+        .file("caps.yaml", runbook)
+        .file("tpl/Check.PS1", "Write-Output {{ who }}\n");
+    let script = ws
+        .test()
+        .args(["--templates", "tpl", "export", "caps.yaml"])
+        .args(["--set", "who=a'; Remove-Item C:\\ -Recurse; '"])
+        .go()
+        .success()
+        .stdout();
+    assert!(
+        script.contains("Write-Output 'a''; Remove-Item C:\\ -Recurse; '''"),
+        "{script}"
+    );
+}
