@@ -1,6 +1,7 @@
 //! The one integration-test binary: one module per feature, sharing `support`.
 
 mod answers;
+mod architecture;
 mod cli;
 mod crash;
 mod errors;
