@@ -157,16 +157,10 @@ pub fn check(file: &AnswersFile, runbook: &Runbook) -> Vec<Diagnostic> {
     if let Some(d) = &file.default
         && let Answer::Choice(choice) = &d.value
     {
-        let answered = |id: &str| {
-            file.steps.iter().any(|e| {
-                let key = e.unit.value.as_str();
-                key == id || key.strip_prefix(id).is_some_and(|r| r.starts_with('['))
-            })
-        };
         let lacking: Vec<String> = runbook
             .steps
             .iter()
-            .filter(|s| !answered(&s.id))
+            .filter(|s| !answered(file, &s.id))
             .filter(|s| match &s.kind {
                 StepKind::Decision { choices, .. } => choices.iter().all(|c| c.id != *choice),
                 _ => false,
@@ -182,6 +176,24 @@ pub fn check(file: &AnswersFile, runbook: &Runbook) -> Vec<Diagnostic> {
                 "the default choice `{choice}` is not offered by {decisions} {}: answer {it} \
                  under `steps:`",
                 lacking.join(", ")
+            );
+            out.push(file.diagnostic(d, message));
+        }
+    }
+    if let Some(d) = &file.default
+        && let Answer::Skip(_) = &d.value
+    {
+        let gates: Vec<String> = runbook
+            .steps
+            .iter()
+            .filter(|s| s.is_gate() && !answered(file, &s.id))
+            .map(|s| format!("`{}`", s.id))
+            .collect();
+        if !gates.is_empty() {
+            let message = format!(
+                "the default `skip` would skip the gate {}: a gate passes, fails or is overridden \
+                 with a reason; answer it under `steps:`",
+                gates.join(", ")
             );
             out.push(file.diagnostic(d, message));
         }
@@ -221,6 +233,14 @@ pub fn check(file: &AnswersFile, runbook: &Runbook) -> Vec<Diagnostic> {
     out
 }
 
+/// Whether `file` answers step `id` (or one of its items) under `steps:`.
+fn answered(file: &AnswersFile, id: &str) -> bool {
+    file.steps.iter().any(|e| {
+        let key = e.unit.value.as_str();
+        key == id || key.strip_prefix(id).is_some_and(|r| r.starts_with('['))
+    })
+}
+
 /// [`check`] for `run` and `resume`: every problem of the answers file, if there is one, as one
 /// error before anything runs.
 pub(crate) fn ensure_fits(file: Option<&AnswersFile>, runbook: &Runbook) -> Result<()> {
@@ -243,6 +263,8 @@ fn takes(step: &Step, name: &str) -> bool {
     );
     match name {
         "done" => true,
+        // A gate passes, fails or is overridden; it is never skipped.
+        "skip" if step.is_gate() => false,
         // A capture answered `skip` or `fail` stops the run there on purpose, so that a person
         // gives the value rather than the example being recorded.
         "skip" | "fail" => acts || matches!(step.kind, StepKind::Capture { .. }),
@@ -354,6 +376,7 @@ impl Operator for ScriptedOperator {
         let unit = match &question {
             Question::Param { .. } => return Err(Stop::NoAnswer),
             Question::Outcome(v)
+            | Question::Destructive(v)
             | Question::AfterFailure { view: v, .. }
             | Question::ConfirmTarget { view: v, .. }
             | Question::Capture { view: v, .. }
@@ -374,7 +397,11 @@ impl Operator for ScriptedOperator {
                 return Err(Stop::NoAnswer);
             }
             (Question::ConfirmTarget { expected, .. }, _) => Reply::Text(expected.to_owned()),
-            (Question::Outcome(_), Answer::Skip(r)) => Reply::Outcome(Outcome::Skip(r)),
+            // A gate is never skipped: `check` refuses such a file; stop, should one slip by.
+            (Question::Outcome(v), Answer::Skip(_)) if v.gate => return Err(Stop::NoAnswer),
+            (Question::Destructive(_) | Question::Outcome(_), Answer::Skip(r)) => {
+                Reply::Outcome(Outcome::Skip(r))
+            }
             (Question::Outcome(_), Answer::Fail(r) | Answer::Override(r)) => {
                 Reply::Outcome(Outcome::Failed(r))
             }
@@ -410,8 +437,10 @@ impl Operator for ScriptedOperator {
             (Question::CompletedBeforeCrash { .. }, Answer::Fail(_) | Answer::Skip(_)) => {
                 Reply::Yes(false)
             }
+            // A destructive unit is run (the outcome question that follows records a failure).
             (
-                Question::Run { .. }
+                Question::Destructive(_)
+                | Question::Run { .. }
                 | Question::Verdict { .. }
                 | Question::Wait { .. }
                 | Question::CompletedBeforeCrash { .. },

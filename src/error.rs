@@ -137,7 +137,8 @@ impl Error {
     /// their position; anything else gets it in front.
     pub fn report(&self) -> String {
         match self {
-            Error::Invalid { .. } => self.to_string(),
+            // A stop is how a run pauses (Ctrl-C, "pause", no answer): not a failure.
+            Error::Invalid { .. } | Error::Stopped { .. } => self.to_string(),
             other => format!("error: {other}"),
         }
     }

@@ -241,6 +241,10 @@ pub enum Event {
     Interrupted {
         unit: String,
     },
+    /// The operator chose "pause": the run stops here, to be resumed.
+    Paused {
+        unit: String,
+    },
     /// A decision went back: the units of `steps` are pending again.
     JumpedBack {
         to: String,
@@ -301,6 +305,7 @@ impl Event {
             Event::StillWaiting { .. } => "still-waiting",
             Event::WaitingForInput { .. } => "waiting-for-input",
             Event::Interrupted { .. } => "interrupted",
+            Event::Paused { .. } => "paused",
             Event::JumpedBack { .. } => "jumped-back",
             Event::Completed => "completed",
             Event::Aborted { .. } => "aborted",
@@ -329,6 +334,7 @@ impl Event {
             | Event::StillWaiting { unit }
             | Event::WaitingForInput { unit }
             | Event::Interrupted { unit }
+            | Event::Paused { unit }
             | Event::Aborted { unit, .. }
             | Event::ShellStarted { unit, .. }
             | Event::Executed { unit, .. }
@@ -390,6 +396,7 @@ impl Event {
             | Event::StillWaiting { .. }
             | Event::WaitingForInput { .. }
             | Event::Interrupted { .. }
+            | Event::Paused { .. }
             | Event::Completed
             | Event::RunByHand { .. } => None,
         }

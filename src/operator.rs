@@ -10,6 +10,8 @@ use crate::runbook::{Choice, Impact, Param};
 pub(crate) enum Stop {
     /// The operator pressed Ctrl-C.
     Interrupted,
+    /// The operator chose "pause" in a menu: save and stop here, to be resumed.
+    Paused,
     /// No answer is scripted for this question and there is no terminal to ask.
     NoAnswer,
 }
@@ -90,7 +92,11 @@ pub(crate) enum Question<'a> {
         /// Whether overriding is allowed (gates).
         gate: bool,
     },
-    /// Type the target to confirm a destructive unit.
+    /// Before a destructive unit is run: run it (yes, then its target is typed), skip it or add a
+    /// note. The rollback can be read first.
+    Destructive(&'a UnitView),
+    /// Type the target to confirm a destructive unit; an empty answer goes back to
+    /// [`Question::Destructive`].
     ConfirmTarget {
         /// The unit.
         view: &'a UnitView,

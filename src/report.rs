@@ -93,8 +93,9 @@ pub fn status_text(record: &Record) -> String {
     let _ = writeln!(s, "{}", record.integrity);
     let _ = writeln!(
         s,
-        "units: {} done, {} skipped, {} failed, {} in progress, {} pending",
+        "units: {} done, {} overridden, {} skipped, {} failed, {} in progress, {} pending",
         count(UnitStatus::Done),
+        count(UnitStatus::Overridden),
         count(UnitStatus::Skipped),
         count(UnitStatus::Failed),
         count(UnitStatus::InProgress),

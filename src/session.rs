@@ -255,6 +255,10 @@ impl<'a> Session<'a> {
                 command: None,
             },
             UnitStatus::Done => Event::Done { unit, note },
+            UnitStatus::Overridden => Event::GateOverridden {
+                unit,
+                reason: note.unwrap_or_default(),
+            },
         };
         self.record(event);
     }

@@ -74,6 +74,8 @@ pub enum UnitStatus {
     /// Shown to the operator, outcome not recorded yet.
     InProgress,
     Done,
+    /// A gate that did not pass, overridden with a recorded reason: not `done`.
+    Overridden,
     /// Skipped, by the operator or by a condition or a jump.
     Skipped,
     Failed,
@@ -86,14 +88,18 @@ impl UnitStatus {
             UnitStatus::Pending => "pending",
             UnitStatus::InProgress => "in_progress",
             UnitStatus::Done => "done",
+            UnitStatus::Overridden => "overridden",
             UnitStatus::Skipped => "skipped",
             UnitStatus::Failed => "failed",
         }
     }
 
-    /// Done or skipped: nothing left to do.
+    /// Done, overridden or skipped: nothing left to do.
     pub fn is_settled(self) -> bool {
-        matches!(self, UnitStatus::Done | UnitStatus::Skipped)
+        matches!(
+            self,
+            UnitStatus::Done | UnitStatus::Overridden | UnitStatus::Skipped
+        )
     }
 }
 
@@ -111,9 +117,13 @@ pub struct Unit {
     pub started_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<String>,
-    /// Who last recorded something about it.
+    /// Who last recorded something about it; for a destructive unit, who typed its
+    /// confirmation (and so ran it), even when someone else recorded its completion later.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
+    /// Who typed the destructive unit's confirmation in its current attempt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmed_by: Option<String>,
     /// The operator's notes, or the skip reason.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -290,6 +300,14 @@ impl State {
                 u.status = UnitStatus::InProgress;
                 u.started_at = Some(at.clone());
                 u.operator = Some(by.clone());
+                u.confirmed_by = None;
+            }
+            Event::Confirmed { unit, .. } => {
+                self.unit_mut(unit)?.confirmed_by = Some(by.clone());
+            }
+            Event::GateOverridden { unit, reason } => {
+                let u = self.unit_mut(unit)?;
+                finish(u, UnitStatus::Overridden, at, by, Some(reason));
             }
             Event::Done { unit, note } => {
                 let u = self.unit_mut(unit)?;
@@ -335,11 +353,10 @@ impl State {
             | Event::Restarted { .. }
             | Event::Decision { .. }
             | Event::Approved { .. }
-            | Event::Confirmed { .. }
             | Event::Retry { .. }
-            | Event::GateOverridden { .. }
             | Event::StillWaiting { .. }
             | Event::Interrupted { .. }
+            | Event::Paused { .. }
             | Event::ShellStarted { .. }
             | Event::RunByHand { .. }
             | Event::VerdictOverruled { .. } => {}
@@ -375,6 +392,7 @@ impl State {
             started_at: None,
             finished_at: None,
             operator: None,
+            confirmed_by: None,
             note: None,
             executions: Vec::new(),
         };
@@ -421,7 +439,9 @@ impl State {
 fn finish(u: &mut Unit, status: UnitStatus, at: &str, by: &str, note: Option<&str>) {
     u.status = status;
     u.finished_at = Some(at.to_owned());
-    u.operator = Some(by.to_owned());
+    // A destructive unit is credited to whoever confirmed and ran it, not to a later operator
+    // who only recorded that it had completed.
+    u.operator = Some(u.confirmed_by.clone().unwrap_or_else(|| by.to_owned()));
     if let Some(n) = note {
         append_note(&mut u.note, n);
     }

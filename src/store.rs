@@ -28,16 +28,6 @@ pub struct Store {
     last: Cell<Stamp>,
 }
 
-/// The command that resumes the state file at `path`, quoted when it has spaces.
-pub(crate) fn resume_command(path: &Path) -> String {
-    let shown = platform::display_path(path);
-    if shown.contains(' ') {
-        format!("runbook resume \"{shown}\"")
-    } else {
-        format!("runbook resume {shown}")
-    }
-}
-
 fn dir_of(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -136,7 +126,7 @@ impl Store {
                     "cannot save {}: {e}\nthe state file is intact up to the last recorded step; only \
                      this last change was not recorded\nonce that is fixed, resume with: {}",
                     platform::display_path(&self.path),
-                    resume_command(&self.path)
+                    platform::resume_command(&self.path, None)
                 ),
             });
         }
@@ -152,7 +142,7 @@ impl Store {
         let what = match write_atomic(&self.path, whole) {
             Ok(()) => format!(
                 "everything recorded so far was written back to it\nfind out who removed it, then resume with: {}",
-                resume_command(&self.path)
+                platform::resume_command(&self.path, None)
             ),
             Err(e) => format!("writing it back failed too ({e}): this run's record is lost"),
         };
@@ -171,7 +161,7 @@ impl Store {
                 "it was left as it is, and this run's record was saved to {}\ncompare the two, \
                  then resume the one to keep with: {}",
                 platform::display_path(&copy),
-                resume_command(&copy)
+                platform::resume_command(&copy, None)
             ),
             Err(e) => {
                 format!("it was left as it is; saving this run's record beside it failed ({e})")

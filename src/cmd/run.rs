@@ -16,7 +16,6 @@ use crate::operator::Operator;
 use crate::platform;
 use crate::runbook::Runbook;
 use crate::scope::Values;
-use crate::store::resume_command;
 use crate::templates::Templates;
 use crate::terminal::{self, TerminalOperator};
 use crate::values::{self, ValueInputs};
@@ -193,13 +192,15 @@ pub(crate) fn run(
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
         PathBuf::from(format!("{}-{stamp}.state.json", rb.id))
     });
-    let hint = format!("resume with: {}", resume_command(&path));
+    let resume = platform::resume_command(&path, common.operator.as_deref());
+    let hint = format!("resume with: {resume}");
     let mut op = operator(answers.as_ref(), &operator_name, hint, common.color);
     let launch = Launch {
         holder: Holder::me(&operator_name),
         path,
         operator: &mut op,
         exec: common.exec.clone().map(|e| e.start(rb)),
+        resume,
     };
     Engine::start(&loaded, gathered.values, launch)
 }
@@ -231,13 +232,15 @@ pub(crate) fn resume(path: &Path, options: &ResumeOptions, common: &Common) -> R
         );
     }
     let exec = common.exec.clone().map(|e| e.start(rb));
-    let hint = format!("resume with: {}", resume_command(path));
+    let resume = platform::resume_command(path, common.operator.as_deref());
+    let hint = format!("resume with: {resume}");
     let mut op = operator(answers.as_ref(), &operator_name, hint, common.color);
     let launch = Launch {
         holder,
         path: path.to_owned(),
         operator: &mut op,
         exec,
+        resume,
     };
     Engine::resume(opened, secrets, launch)
 }

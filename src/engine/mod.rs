@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::journal::Event;
 use crate::operator::{Notice, Operator, Question, Reply, Stop};
 use crate::render::Renderer;
-use crate::runbook::StepKind;
+use crate::runbook::{Impact, StepKind};
 use crate::session::{Next, Position, Session};
 use crate::state::{RunStatus, UnitStatus};
 use crate::store::Store;
@@ -116,6 +116,9 @@ impl Engine<'_, '_> {
             Stop::Interrupted => Error::Stopped {
                 message: format!("interrupted at {at}; the state is saved\nresume with: {path}"),
             },
+            Stop::Paused => Error::Stopped {
+                message: format!("paused at {at}; the state is saved\nresume with: {path}"),
+            },
             Stop::NoAnswer => Error::Stopped {
                 message: format!("waiting for operator input at {at}; resume with: {path}"),
             },
@@ -188,13 +191,13 @@ impl Engine<'_, '_> {
             Ok(r) => Ok(r),
             Err(stop) => {
                 let id = self.session.unit_id(unit).to_owned();
-                if stop == Stop::NoAnswer {
+                let unit = id.clone();
+                self.session.record(match stop {
                     // Nobody saw this unit: it is pending again, not half-done.
-                    self.session
-                        .record(Event::WaitingForInput { unit: id.clone() });
-                } else {
-                    self.session.record(Event::Interrupted { unit: id.clone() });
-                }
+                    Stop::NoAnswer => Event::WaitingForInput { unit },
+                    Stop::Interrupted => Event::Interrupted { unit },
+                    Stop::Paused => Event::Paused { unit },
+                });
                 self.save()?;
                 Err(self.stopped(stop, &id))
             }
@@ -222,30 +225,54 @@ impl Engine<'_, '_> {
                 | StepKind::Notify { .. }
         );
         if acts && self.session.state().units[u].status == UnitStatus::InProgress {
-            let started = {
-                let unit = &self.session.state().units[u];
-                format!(
+            let step = &self.session.runbook.steps[pos.step];
+            let unit = &self.session.state().units[u];
+            let confirmed_by = unit.confirmed_by.clone();
+            let unconfirmed = matches!(
+                step.kind,
+                StepKind::Command {
+                    confirm: Some(_),
+                    ..
+                }
+            ) && confirmed_by.is_none();
+            if unconfirmed || step.impact == Impact::Read {
+                // Nothing can have changed: a destructive unit whose target was never typed
+                // did not run, and a read-only one is simply shown again.
+                if unconfirmed {
+                    self.operator.notify(Notice::Info(format!(
+                        "{}: its confirmation was never typed, so it did not run; it starts over",
+                        view.unit
+                    )));
+                }
+            } else {
+                let started = format!(
                     "started by {} at {}",
                     unit.operator.as_deref().unwrap_or("?"),
                     unit.started_at.as_deref().unwrap_or("?")
-                )
-            };
-            self.operator.notify(Notice::Unit(view.clone()));
-            let reply = self.ask(
-                Question::CompletedBeforeCrash {
-                    view: &view,
-                    started,
-                },
-                u,
-            )?;
-            if reply == Reply::Yes(true) {
-                self.session.finish(
-                    u,
-                    UnitStatus::Done,
-                    Some("completed before an interruption (confirmed)".into()),
                 );
-                self.session.advance(pos);
-                return self.save();
+                self.operator.notify(Notice::Unit(view.clone()));
+                let reply = self.ask(
+                    Question::CompletedBeforeCrash {
+                        view: &view,
+                        started,
+                    },
+                    u,
+                )?;
+                if reply == Reply::Yes(true) {
+                    let me = self.session.operator.clone();
+                    let note = match confirmed_by {
+                        Some(by) if by != me => format!(
+                            "completed before an interruption: confirmed and run by {by}; \
+                             its completion recorded by {me}"
+                        ),
+                        _ => format!(
+                            "completed before an interruption; its completion recorded by {me}"
+                        ),
+                    };
+                    self.session.finish(u, UnitStatus::Done, Some(note));
+                    self.session.advance(pos);
+                    return self.save();
+                }
             }
             self.session.record(Event::Restarted {
                 unit: view.unit.clone(),

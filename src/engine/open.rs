@@ -13,7 +13,7 @@ use crate::operator::Notice;
 use crate::platform;
 use crate::source::Source;
 use crate::state::{RunStatus, State};
-use crate::store::{Store, resume_command};
+use crate::store::Store;
 use crate::templates::Templates;
 
 /// A record opened for resume, checked, with what to tell and record when it is taken up.
@@ -141,7 +141,7 @@ pub(crate) fn open(
              federation (error 1007)\nthe state file is untouched; fix this clock (w32tm /resync), \
              or go on anyway with: {} --accept-clock-skew",
             b.describe(),
-            resume_command(path)
+            platform::resume_command(path, None)
         )));
     }
     let pinned = Templates {
@@ -190,8 +190,8 @@ pub(crate) fn open(
                     cur.runbook.source_name,
                     recorded.id,
                     recorded.version,
-                    resume_command(path),
-                    resume_command(path)
+                    platform::resume_command(path, None),
+                    platform::resume_command(path, None)
                 )));
             }
             notices.push(Notice::Warning(format!(

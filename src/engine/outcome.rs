@@ -1,18 +1,37 @@
-//! The operator's answers about an action: the typed confirmation of a destructive unit, and
-//! what happened (done, failed and then retry / skip / override / abort, skipped, a note).
+//! The operator's answers about an action: a destructive unit's menu and typed confirmation, and
+//! what happened (done, failed and then retry / skip / override / abort, skipped, a note). A gate
+//! has no plain skip: it passes, fails, or is overridden with a reason.
 
 use super::Engine;
 use crate::error::{Error, Result};
 use crate::journal::Event;
-use crate::operator::{Outcome, Question, Recovery, Reply, UnitView};
+use crate::operator::{Notice, Outcome, Question, Recovery, Reply, UnitView};
 use crate::param::Value;
 use crate::runbook::StepKind;
 use crate::session::Position;
 use crate::state::UnitStatus;
 
+/// How a typed confirmation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Confirmation {
+    /// The target was typed (or the step has none to type).
+    Confirmed,
+    /// An empty answer: back to the unit's menu.
+    Back,
+}
+
+/// An answer no operator gives to this question: a bug in an operator, refused rather than
+/// guessed at.
+fn unexpected(view: &UnitView, reply: &Reply) -> Error {
+    Error::Message(format!(
+        "unit `{}`: the answer {reply:?} does not fit this question",
+        view.unit
+    ))
+}
+
 impl Engine<'_, '_> {
     /// Destructive units: the operator types the target before running the command.
-    pub(super) fn confirm(&mut self, pos: &Position, view: &UnitView) -> Result<()> {
+    pub(super) fn confirm(&mut self, pos: &Position, view: &UnitView) -> Result<Confirmation> {
         let rb = self.session.runbook;
         let step = &rb.steps[pos.step];
         let StepKind::Command {
@@ -20,7 +39,7 @@ impl Engine<'_, '_> {
             ..
         } = &step.kind
         else {
-            return Ok(());
+            return Ok(Confirmation::Confirmed);
         };
         let expected = if step.for_each.as_ref().is_some_and(|f| &f.item == name) {
             view.item.as_ref().map(|(_, _, v)| v.clone())
@@ -45,14 +64,53 @@ impl Engine<'_, '_> {
                 },
                 pos.unit,
             )?;
-            if let Reply::Text(t) = reply
-                && t.trim().eq_ignore_ascii_case(expected.trim())
-            {
+            let Reply::Text(typed) = reply else {
+                return Ok(Confirmation::Back);
+            };
+            let typed = typed.trim();
+            if typed.is_empty() {
+                return Ok(Confirmation::Back);
+            }
+            if typed.eq_ignore_ascii_case(expected.trim()) {
                 self.session.record(Event::Confirmed {
                     unit: view.unit.clone(),
                     target: expected.clone(),
                 });
-                return self.save();
+                self.save()?;
+                return Ok(Confirmation::Confirmed);
+            }
+            self.operator.notify(Notice::Warning(format!(
+                "that does not match `{expected}`: type it exactly, or press Enter on an empty \
+                 line to go back"
+            )));
+        }
+    }
+
+    /// A destructive unit's menu, before anything runs: run it (with its typed confirmation),
+    /// skip it with a reason, or add a note. `Ok(true)` goes on to run it; `Ok(false)` means the
+    /// unit was skipped.
+    pub(super) fn destructive(&mut self, pos: &Position, view: &UnitView) -> Result<bool> {
+        loop {
+            match self.ask(Question::Destructive(view), pos.unit)? {
+                Reply::Yes(true) => {
+                    if self.confirm(pos, view)? == Confirmation::Confirmed {
+                        return Ok(true);
+                    }
+                }
+                Reply::Outcome(Outcome::Skip(why)) => {
+                    self.session
+                        .finish(pos.unit, UnitStatus::Skipped, Some(why));
+                    self.session.advance(pos);
+                    return Ok(false);
+                }
+                Reply::Outcome(Outcome::Note(text)) => {
+                    self.session.record(Event::Note {
+                        unit: view.unit.clone(),
+                        text,
+                    });
+                    self.save()?;
+                }
+                other => return Err(unexpected(view, &other)),
             }
         }
     }
@@ -68,7 +126,7 @@ impl Engine<'_, '_> {
                     self.session.advance(pos);
                     return Ok(true);
                 }
-                Reply::Outcome(Outcome::Skip(why)) => {
+                Reply::Outcome(Outcome::Skip(why)) if !view.gate => {
                     self.session.finish(u, UnitStatus::Skipped, Some(why));
                     self.session.advance(pos);
                     return Ok(true);
@@ -85,7 +143,7 @@ impl Engine<'_, '_> {
                         return Ok(go_on);
                     }
                 }
-                _ => {}
+                other => return Err(unexpected(view, &other)),
             }
         }
     }
@@ -119,22 +177,17 @@ impl Engine<'_, '_> {
                 self.save()?;
                 Ok(None)
             }
-            Reply::Recovery(Recovery::Skip(r)) => {
+            Reply::Recovery(Recovery::Skip(r)) if !view.gate => {
                 self.session.finish(u, UnitStatus::Skipped, Some(r));
                 self.session.advance(pos);
                 Ok(Some(true))
             }
             Reply::Recovery(Recovery::Override(r)) if view.gate => {
-                self.session.record(Event::GateOverridden {
-                    unit: view.unit.clone(),
-                    reason: r.clone(),
-                });
-                self.session
-                    .finish(u, UnitStatus::Done, Some(format!("gate overridden: {r}")));
+                self.session.finish(u, UnitStatus::Overridden, Some(r));
                 self.session.advance(pos);
                 Ok(Some(true))
             }
-            _ => {
+            Reply::Recovery(Recovery::Abort) => {
                 self.session.record(Event::Aborted {
                     unit: view.unit.clone(),
                     reason: why,
@@ -142,6 +195,7 @@ impl Engine<'_, '_> {
                 self.save()?;
                 Ok(Some(false))
             }
+            other => Err(unexpected(view, &other)),
         }
     }
 }

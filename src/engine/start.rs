@@ -16,7 +16,7 @@ use crate::runbook::Runbook;
 use crate::scope::Values;
 use crate::session::Session;
 use crate::state::now;
-use crate::store::{Store, resume_command};
+use crate::store::Store;
 
 /// A new run of `rb` with `values` (secrets are kept in memory only), recorded at `path` (which
 /// must not exist) for `holder`. `setup` records what else belongs before the first save.
@@ -103,17 +103,21 @@ pub(crate) struct Launch<'o> {
     pub operator: &'o mut dyn Operator,
     /// `--exec`.
     pub exec: Option<Exec>,
+    /// The command that resumes this run, for the messages that stop it.
+    pub resume: String,
 }
 
 impl Engine<'_, '_> {
     /// `runbook run`: records a new run of `loaded` with `values` at `launch.path`, asks for the
     /// parameters still missing, shows the plan and walks it.
     pub(crate) fn start(loaded: &Loaded, values: Values, launch: Launch<'_>) -> Result<()> {
+        // The record's path is the store's: `launch.path` names the same file.
         let Launch {
             holder,
             path,
             operator,
             exec,
+            resume,
         } = launch;
         let rb = &loaded.runbook;
         // The shell's event belongs to the file's first write: the record says from its first
@@ -124,8 +128,7 @@ impl Engine<'_, '_> {
                 session.record(exec.event(&secrets));
             }
         })?;
-        let hint = resume_command(&path);
-        let mut engine = Engine::new(session, store, &loaded.renderer, operator, hint, exec);
+        let mut engine = Engine::new(session, store, &loaded.renderer, operator, resume, exec);
         engine.announce_exec();
         engine.operator.notify(Notice::Info(format!(
             "state file: {}",
@@ -153,11 +156,13 @@ impl Engine<'_, '_> {
             switched,
             behind,
         } = opened;
+        // The record's path is the store's: `launch.path` names the same file.
         let Launch {
             holder,
-            path,
+            path: _,
             operator,
             exec,
+            resume,
         } = launch;
         let rb = &loaded.runbook;
         let mut session = Session::resume(rb, state, writer, holder.operator.clone(), bytes);
@@ -176,8 +181,7 @@ impl Engine<'_, '_> {
         }
         let done = done_lines(&session);
         let next = session.state().cursor.as_ref().map(|c| c.step.clone());
-        let hint = resume_command(&path);
-        let mut engine = Engine::new(session, store, &loaded.renderer, operator, hint, exec);
+        let mut engine = Engine::new(session, store, &loaded.renderer, operator, resume, exec);
         engine.announce_exec();
         for n in notices {
             engine.operator.notify(n);

@@ -174,8 +174,8 @@ impl Engine<'_, '_> {
     fn action(&mut self, pos: &Position, view: &UnitView) -> Result<()> {
         let rb = self.session.runbook;
         let step = &rb.steps[pos.step];
-        if step.impact == Impact::Destructive {
-            self.confirm(pos, view)?;
+        if step.impact == Impact::Destructive && !self.destructive(pos, view)? {
+            return self.save();
         }
         let executable = matches!(step.kind, StepKind::Command { .. } | StepKind::Check { .. });
         let ran = match self.exec {

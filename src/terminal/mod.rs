@@ -27,6 +27,9 @@ use crate::runbook::Param;
 use interrupt::Prompt;
 use render::Styles;
 
+/// The last item of every menu.
+const PAUSE: &str = "pause (the state is saved; resume later)";
+
 /// Asks the person at the terminal.
 pub(crate) struct TerminalOperator {
     term: Term,
@@ -75,11 +78,18 @@ impl TerminalOperator {
         settle(&self.term, f(&self.term).map_err(io::Error::from))
     }
 
+    /// A menu; every menu ends with "pause", which stops the run with the state saved.
     fn select(&self, prompt: &str, items: &[&str], default: usize) -> Result<usize, Stop> {
-        self.run(Prompt::Raw, |term| {
+        let mut all = items.to_vec();
+        all.push(PAUSE);
+        let chosen = self.run(Prompt::Raw, |term| {
             let select = Select::with_theme(&*self.theme).with_prompt(prompt);
-            select.items(items).default(default).interact_on(term)
-        })
+            select.items(&all).default(default).interact_on(term)
+        })?;
+        if chosen == items.len() {
+            return Err(Stop::Paused);
+        }
+        Ok(chosen)
     }
 
     fn text(&self, prompt: &str, allow_empty: bool) -> Result<String, Stop> {
@@ -113,37 +123,81 @@ impl TerminalOperator {
         })
     }
 
+    /// What happened? A gate passes or fails; it has no plain skip.
     fn outcome(&self, view: &UnitView) -> Result<Outcome, Stop> {
-        let ok = if view.gate { "passed" } else { "done" };
-        let mut items = vec![ok, "failed", "skip (with a reason)", "add a note"];
-        if view.rollback.is_some() {
-            items.push("show the rollback");
+        #[derive(Clone, Copy)]
+        enum Item {
+            Done,
+            Failed,
+            Skip,
+            Note,
+            Rollback,
         }
+        let mut items = vec![
+            (if view.gate { "passed" } else { "done" }, Item::Done),
+            ("failed", Item::Failed),
+        ];
+        if !view.gate {
+            items.push(("skip (with a reason)", Item::Skip));
+        }
+        items.push(("add a note", Item::Note));
+        if view.rollback.is_some() {
+            items.push(("show the rollback", Item::Rollback));
+        }
+        let labels: Vec<&str> = items.iter().map(|(l, _)| *l).collect();
         loop {
-            match self.select("What happened?", &items, 0)? {
-                0 => return Ok(Outcome::Done),
-                1 => return self.reason("What went wrong?").map(Outcome::Failed),
-                2 => return self.reason("Why skip it?").map(Outcome::Skip),
-                3 => return self.reason("Note").map(Outcome::Note),
-                _ => {
-                    let rollback = view.rollback.as_deref().unwrap_or_default();
-                    self.show(|s, out| render::block("Rollback:", rollback, s, out));
-                }
+            match items[self.select("What happened?", &labels, 0)?].1 {
+                Item::Done => return Ok(Outcome::Done),
+                Item::Failed => return self.reason("What went wrong?").map(Outcome::Failed),
+                Item::Skip => return self.reason("Why skip it?").map(Outcome::Skip),
+                Item::Note => return self.reason("Note").map(Outcome::Note),
+                Item::Rollback => self.show_rollback(view),
             }
         }
     }
 
-    fn after_failure(&self, gate: bool) -> Result<Recovery, Stop> {
-        let mut items = vec!["retry", "skip (with a reason)"];
-        if gate {
-            items.push("override the gate (with a reason)");
+    fn show_rollback(&self, view: &UnitView) {
+        let rollback = view.rollback.as_deref().unwrap_or_default();
+        self.show(|s, out| render::block("Rollback:", rollback, s, out));
+    }
+
+    /// Before a destructive unit: its rollback can be read, and it can be skipped, before
+    /// anything is typed or run.
+    fn destructive(&self, view: &UnitView) -> Result<Reply, Stop> {
+        let mut items = vec![
+            "run it (type its target to confirm)",
+            "skip (with a reason)",
+            "add a note",
+        ];
+        if view.rollback.is_some() {
+            items.push("show the rollback");
         }
-        items.push("abort the run");
+        loop {
+            match self.select("This step is destructive. What now?", &items, 0)? {
+                0 => return Ok(Reply::Yes(true)),
+                1 => return Ok(Reply::Outcome(Outcome::Skip(self.reason("Why skip it?")?))),
+                2 => return Ok(Reply::Outcome(Outcome::Note(self.reason("Note")?))),
+                _ => self.show_rollback(view),
+            }
+        }
+    }
+
+    /// After a failure: retry, skip (not a gate), override (a gate only), or abort.
+    fn after_failure(&self, gate: bool) -> Result<Recovery, Stop> {
+        let items = if gate {
+            vec![
+                "retry",
+                "override the gate (with a reason)",
+                "abort the run",
+            ]
+        } else {
+            vec!["retry", "skip (with a reason)", "abort the run"]
+        };
         let choice = self.select("It failed. What now?", &items, 0)?;
         Ok(match (choice, gate) {
             (0, _) => Recovery::Retry,
-            (1, _) => Recovery::Skip(self.reason("Why skip it?")?),
-            (2, true) => Recovery::Override(self.reason("Why override the gate?")?),
+            (1, false) => Recovery::Skip(self.reason("Why skip it?")?),
+            (1, true) => Recovery::Override(self.reason("Why override the gate?")?),
             _ => Recovery::Abort,
         })
     }
@@ -248,9 +302,10 @@ impl Operator for TerminalOperator {
             Question::Param { param, .. } => self.param(param).map(Reply::Text),
             Question::Outcome(view) => self.outcome(view).map(Reply::Outcome),
             Question::AfterFailure { gate, .. } => self.after_failure(gate).map(Reply::Recovery),
+            Question::Destructive(view) => self.destructive(view),
             Question::ConfirmTarget { expected, .. } => {
-                let typed = self.text(&format!("Type {expected} to confirm"), true)?;
-                Ok(Reply::Text(typed))
+                let prompt = format!("Type {expected} to confirm (empty: back to the menu)");
+                Ok(Reply::Text(self.text(&prompt, true)?))
             }
             Question::Capture {
                 variable,

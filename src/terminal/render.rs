@@ -136,7 +136,7 @@ pub(super) fn question(
             }
             refused(error.as_deref(), styles, out)
         }
-        Question::ConfirmTarget { .. } => styles.say(
+        Question::Destructive(_) => styles.say(
             out,
             "This step is destructive and cannot simply be undone.",
             Style::new().red().bold(),
@@ -175,6 +175,7 @@ pub(super) fn question(
             writeln!(out, "The run stopped at \"{}\" ({started}).", view.title)
         }
         Question::Outcome(_)
+        | Question::ConfirmTarget { .. }
         | Question::AfterFailure { .. }
         | Question::Decision { .. }
         | Question::Approval { .. }
@@ -289,6 +290,7 @@ mod tests {
                     gate: true,
                 },
             ),
+            ("destructive", Question::Destructive(&view)),
             (
                 "confirm target",
                 Question::ConfirmTarget {
@@ -386,8 +388,9 @@ mod tests {
         error: expected a DNS name such as `contoso.com`
         [outcome]
         [after failure]
-        [confirm target]
+        [destructive]
         This step is destructive and cannot simply be undone.
+        [confirm target]
         [capture]
         Record trust_name (string), e.g. Microsoft Federation Gateway
         error: not a string
@@ -415,8 +418,9 @@ mod tests {
         ␛[31merror: expected a DNS name such as `contoso.com`␛[0m
         [outcome]
         [after failure]
-        [confirm target]
+        [destructive]
         ␛[31m␛[1mThis step is destructive and cannot simply be undone.␛[0m
+        [confirm target]
         [capture]
         Record trust_name (string), e.g. Microsoft Federation Gateway
         ␛[31merror: not a string␛[0m

@@ -535,14 +535,24 @@ fn a_destructive_command_reaches_the_shell_only_after_the_typed_confirmation() {
     );
     s.expect("The verdict?").expect("the read-only check ran");
     s.send("\r").expect("accept");
+    s.expect("This step is destructive. What now?")
+        .expect("the destructive step's menu first");
+    s.send("\r").expect("run it");
     s.expect("Type contoso.com to confirm")
-        .expect("the typed confirmation first");
+        .expect("then the typed confirmation");
     assert!(sent(&dir).is_empty(), "sent before the confirmation");
-    s.send_line("y").expect("a y is not a confirmation");
+    // Typed as a person types: the text, then Enter on its own.
+    s.send("y").expect("a y is not a confirmation");
+    s.expect("y").expect("echoed");
+    s.send("\r").expect("enter");
+    s.expect("does not match `contoso.com`")
+        .expect("told that it does not match");
     s.expect("Type contoso.com to confirm")
         .expect("asked again");
     assert!(sent(&dir).is_empty(), "sent after a wrong confirmation");
-    s.send_line("contoso.com").expect("type the target");
+    s.send("contoso.com").expect("type the target");
+    s.expect("contoso.com").expect("echoed");
+    s.send("\r").expect("enter");
     s.expect("Run this command?").expect("then: run it?");
     assert!(sent(&dir).is_empty(), "sent before `run it now`");
     s.send("\r").expect("run it now");

@@ -26,4 +26,5 @@ mod standalone;
 mod support;
 mod terminal;
 mod terminal_render;
+mod walk;
 mod warnings;

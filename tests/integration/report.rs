@@ -60,7 +60,7 @@ fn a_scripted_run_says_the_state_file_the_plan_each_unit_and_where_it_stopped() 
     unit: look (Look at the trust)
     unit: read-name (Read the trust's name)
     unit: approve (Get the change manager's approval)
-    error: waiting for operator input at how; resume with: runbook resume s.json
+    waiting for operator input at how; resume with: runbook resume s.json --operator alice
     ");
 }
 
@@ -83,10 +83,10 @@ fn status_of_a_stopped_run_shows_the_counts_the_next_unit_and_every_unit() {
     let shown = ws.cmd(["status", "s.json"]).success().stdout();
     insta::assert_snapshot!(redact(&shown), @"
     rotate 2.1.0 (263679eef33d): running
-    record intact: 21 events, chain verified
-    units: 3 done, 0 skipped, 0 failed, 0 in progress, 4 pending
+    record intact: 20 events, chain verified
+    units: 2 done, 1 overridden, 0 skipped, 0 failed, 0 in progress, 4 pending
     next: how (pending)
-      done        look  (alice, <TIME>)
+      overridden  look  (alice, <TIME>)
       done        read-name  (alice, <TIME>)
       done        approve  (alice, <TIME>)
       pending     how
@@ -102,9 +102,9 @@ fn status_of_a_finished_run_shows_who_did_each_unit() {
     let shown = ws.cmd(["status", "s.json"]).success().stdout();
     insta::assert_snapshot!(redact(&shown), @"
     rotate 2.1.0 (263679eef33d): complete
-    record intact: 37 events, chain verified
-    units: 6 done, 1 skipped, 0 failed, 0 in progress, 0 pending
-      done        look  (alice, <TIME>)
+    record intact: 36 events, chain verified
+    units: 5 done, 1 overridden, 1 skipped, 0 failed, 0 in progress, 0 pending
+      overridden  look  (alice, <TIME>)
       done        read-name  (alice, <TIME>)
       done        approve  (alice, <TIME>)
       done        how  (bob, <TIME>)
@@ -122,7 +122,7 @@ fn report_is_the_whole_record_for_the_change_ticket() {
 
     Runbook sha256 `263679eef33d493bd8124b4aa24dfd924098b9d90577f02016d5917461b97a15` · started <TIME> · status **complete**
 
-    record intact: 37 events, chain verified
+    record intact: 36 events, chain verified
 
     Operators: alice, bob
 
@@ -139,7 +139,7 @@ fn report_is_the_whole_record_for_the_change_ticket() {
 
     | unit | outcome | operator | started | finished | note |
     |---|---|---|---|---|---|
-    | `look` | done | alice | <TIME> | <TIME> | checked by hand<br>gate overridden: checked by hand |
+    | `look` | overridden | alice | <TIME> | <TIME> | checked by hand<br>checked by hand |
     | `read-name` | done | alice | <TIME> | <TIME> |  |
     | `approve` | done | alice | <TIME> | <TIME> | approved by Carol |
     | `how` | done | bob | <TIME> | <TIME> | chose `now`: Now |
@@ -173,7 +173,6 @@ fn report_is_the_whole_record_for_the_change_ticket() {
     - <TIME> alice started `look`
     - <TIME> alice failed `look`: checked by hand
     - <TIME> alice gate-overridden `look`: checked by hand
-    - <TIME> alice done `look`: gate overridden: checked by hand
     - <TIME> alice started `read-name`
     - <TIME> alice captured `read-name`: trust_name = Federation Trust
     - <TIME> alice done `read-name`

@@ -63,9 +63,14 @@ fn an_interactive_run_asks_params_confirms_by_typing_the_target_and_completes() 
     s.send("\r").expect("passed");
     s.expect("Remove-FederatedDomain -DomainName 'contoso.com' -Force")
         .expect("destructive command");
+    s.expect("This step is destructive. What now?")
+        .expect("the menu comes first");
+    s.send("\r").expect("run it");
     s.expect("Type contoso.com to confirm")
         .expect("typed confirmation");
     s.send_line("y").expect("a y is not a confirmation");
+    s.expect("does not match `contoso.com`")
+        .expect("says it does not match");
     s.expect("Type contoso.com to confirm")
         .expect("asked again");
     s.send_line("contoso.com").expect("type the target");
@@ -100,8 +105,11 @@ fn ctrl_c_at_a_prompt_saves_prints_the_resume_command_and_resume_finishes() {
     );
     s.expect("What happened?").expect("first step");
     s.send("\r").expect("passed");
-    s.expect("Type contoso.com to confirm")
+    s.expect("This step is destructive. What now?")
         .expect("destructive step");
+    s.send("\r").expect("run it");
+    s.expect("Type contoso.com to confirm")
+        .expect("the typed confirmation");
     s.send("\x03").expect("Ctrl-C");
     s.expect("resume with: runbook resume s.json")
         .expect("resume command printed");
@@ -110,11 +118,15 @@ fn ctrl_c_at_a_prompt_saves_prints_the_resume_command_and_resume_finishes() {
     assert_eq!(st["complete"], false);
     assert_eq!(st["units"][0]["status"], "done");
 
+    // The target was never typed, so the command did not run: the unit starts over, without
+    // "did it complete?", and nobody can record it done without its confirmation.
     let mut s = spawn(&ws, &["resume", "s.json", "--operator", "bob"]);
     s.expect("look").expect("shows what was done");
-    s.expect("Did this complete?")
-        .expect("asks about the interrupted unit");
-    s.send("\r").expect("the default is no: show it again");
+    s.expect("its confirmation was never typed")
+        .expect("says why it starts over");
+    s.expect("This step is destructive. What now?")
+        .expect("the unit's menu again");
+    s.send("\r").expect("run it");
     s.expect("Type contoso.com to confirm")
         .expect("asked to confirm again");
     s.send_line("contoso.com").expect("type");

@@ -1,0 +1,218 @@
+//! Gates, destructive steps, pause and resume keep their promise (issue 13, part 2), in a real
+//! terminal where a person answers and with scripted answers where a second operator takes over.
+#![cfg(unix)]
+
+use expectrl::Expect as _;
+
+use crate::support::Workspace;
+use crate::terminal::{RUNBOOK, exit_code, spawn};
+
+/// The events of the record at `state`, as `(event, unit)` pairs.
+fn events(ws: &Workspace, state: &str) -> Vec<(String, String)> {
+    ws.status(state)["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| {
+            let text = |k: &str| e[k].as_str().unwrap_or_default().to_owned();
+            (text("event"), text("unit"))
+        })
+        .collect()
+}
+
+/// The unit `id` of the record at `state`, as `status --format json` shows it.
+fn unit(ws: &Workspace, state: &str, id: &str) -> serde_json::Value {
+    ws.status(state)["units"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .find(|u| u["id"] == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("no unit {id}"))
+}
+
+fn run_args() -> [&'static str; 8] {
+    [
+        "run",
+        "pty.yaml",
+        "--set",
+        "domain=contoso.com",
+        "--state",
+        "s.json",
+        "--operator",
+        "alice",
+    ]
+}
+
+#[test]
+fn a_gate_has_no_skip_and_an_override_is_recorded_as_overridden() {
+    let ws = Workspace::new().file("pty.yaml", RUNBOOK);
+    let mut s = spawn(&ws, &run_args());
+    s.expect("What happened?").expect("the gate's menu");
+    let menu = String::from_utf8_lossy(
+        s.expect("pause (the state is saved; resume later)")
+            .expect("every menu ends with pause")
+            .before(),
+    )
+    .into_owned();
+    assert!(menu.contains("passed") && menu.contains("failed"), "{menu}");
+    assert!(!menu.contains("skip"), "a gate cannot be skipped: {menu}");
+    // failed: Down, Enter; the reason, then Enter on its own.
+    s.send("\x1b[B").expect("down");
+    s.send("\r").expect("failed");
+    s.expect("What went wrong?").expect("asks why");
+    s.send("offset 412 s").expect("type");
+    s.expect("offset 412 s").expect("echoed");
+    s.send("\r").expect("enter");
+    let after = String::from_utf8_lossy(
+        s.expect("pause (the state is saved; resume later)")
+            .expect("the failure menu")
+            .before(),
+    )
+    .into_owned();
+    assert!(after.contains("override the gate"), "{after}");
+    assert!(
+        !after.contains("skip"),
+        "a failed gate cannot be skipped: {after}"
+    );
+    s.send("\x1b[B").expect("down");
+    s.send("\r").expect("override");
+    s.expect("Why override the gate?").expect("asks why");
+    s.send("CAB accepted the risk").expect("type");
+    s.expect("CAB accepted the risk").expect("echoed");
+    s.send("\r").expect("enter");
+    s.expect("This step is destructive. What now?")
+        .expect("on to the next step");
+    s.send("\x03").expect("Ctrl-C");
+    assert_eq!(exit_code(s), 3);
+    let look = unit(&ws, "s.json", "look");
+    assert_eq!(look["status"], "overridden", "{look}");
+    assert!(
+        events(&ws, "s.json").contains(&("gate-overridden".into(), "look".into())),
+        "the override is an event"
+    );
+    let shown = ws.cmd(["status", "s.json"]).success().stdout();
+    assert!(shown.contains("overridden  look"), "{shown}");
+}
+
+#[test]
+fn pause_saves_prints_the_resume_command_with_the_operator_and_is_no_error() {
+    let ws = Workspace::new().file("pty.yaml", RUNBOOK);
+    let mut s = spawn(&ws, &run_args());
+    s.expect("What happened?").expect("the gate's menu");
+    // Up from the first item wraps to the last: pause.
+    s.send("\x1b[A").expect("up");
+    s.send("\r").expect("pause");
+    let said = String::from_utf8_lossy(
+        s.expect("resume with: runbook resume s.json --operator alice")
+            .expect("the resume command, with the operator")
+            .before(),
+    )
+    .into_owned();
+    assert!(
+        said.contains("paused at look; the state is saved"),
+        "{said}"
+    );
+    assert!(!said.contains("error"), "a pause is not an error: {said}");
+    assert_eq!(exit_code(s), 3);
+    assert!(events(&ws, "s.json").contains(&("paused".into(), "look".into())));
+}
+
+#[test]
+fn a_destructive_step_can_be_skipped_from_its_menu_without_typing_its_target() {
+    let ws = Workspace::new().file("pty.yaml", RUNBOOK);
+    let mut s = spawn(&ws, &run_args());
+    s.expect("What happened?").expect("the gate");
+    s.send("\r").expect("passed");
+    s.expect("This step is destructive. What now?")
+        .expect("the destructive step's menu");
+    s.send("\x1b[B").expect("down");
+    s.send("\r").expect("skip");
+    s.expect("Why skip it?").expect("asks why");
+    s.send("domain stays federated").expect("type");
+    s.expect("domain stays federated").expect("echoed");
+    s.send("\r").expect("enter");
+    s.expect("What happened?").expect("the last step");
+    s.send("\r").expect("done");
+    assert_eq!(exit_code(s), 0);
+    let kinds: Vec<String> = events(&ws, "s.json")
+        .into_iter()
+        .filter(|(_, u)| u == "remove")
+        .map(|(e, _)| e)
+        .collect();
+    assert_eq!(kinds, ["started", "skipped"], "no confirmation was asked");
+}
+
+#[test]
+fn a_wrong_or_empty_confirmation_never_runs_and_empty_goes_back_to_the_menu() {
+    let ws = Workspace::new().file("pty.yaml", RUNBOOK);
+    let mut s = spawn(&ws, &run_args());
+    s.expect("What happened?").expect("the gate");
+    s.send("\r").expect("passed");
+    s.expect("This step is destructive. What now?")
+        .expect("the menu");
+    s.send("\r").expect("run it");
+    s.expect("Type contoso.com to confirm").expect("confirm");
+    s.send("fabrikam.com").expect("type");
+    s.expect("fabrikam.com").expect("echoed");
+    s.send("\r").expect("enter");
+    s.expect("that does not match `contoso.com`")
+        .expect("says it does not match");
+    s.expect("Type contoso.com to confirm")
+        .expect("asked again");
+    s.send("\r").expect("an empty line");
+    s.expect("This step is destructive. What now?")
+        .expect("back to the menu");
+    s.send("\x03").expect("Ctrl-C");
+    assert_eq!(exit_code(s), 3);
+    let remove: Vec<String> = events(&ws, "s.json")
+        .into_iter()
+        .filter(|(_, u)| u == "remove")
+        .map(|(e, _)| e)
+        .collect();
+    assert!(!remove.contains(&"confirmed".to_owned()), "{remove:?}");
+}
+
+#[test]
+fn a_confirmed_destructive_unit_completed_before_a_hand_over_is_credited_to_who_ran_it() {
+    let ws = Workspace::new().file("pty.yaml", RUNBOOK);
+    let mut s = spawn(&ws, &run_args());
+    s.expect("What happened?").expect("the gate");
+    s.send("\r").expect("passed");
+    s.expect("This step is destructive. What now?")
+        .expect("the menu");
+    s.send("\r").expect("run it");
+    s.expect("Type contoso.com to confirm").expect("confirm");
+    s.send("contoso.com").expect("type");
+    s.expect("contoso.com").expect("echoed");
+    s.send("\r").expect("enter");
+    s.expect("What happened?")
+        .expect("alice runs it, then stops");
+    s.send("\x03").expect("Ctrl-C");
+    assert_eq!(exit_code(s), 3);
+
+    // Bob takes over with scripted answers: "did it complete?" yes.
+    ws.write("a.yaml", "default: done\n");
+    let run = ws
+        .cmd([
+            "resume",
+            "s.json",
+            "--operator",
+            "bob",
+            "--answers",
+            "a.yaml",
+        ])
+        .success();
+    assert!(run.stderr().contains("complete"), "{}", run.stderr());
+    let remove = unit(&ws, "s.json", "remove");
+    assert_eq!(remove["status"], "done");
+    assert_eq!(
+        remove["operator"], "alice",
+        "credited to who confirmed and ran it"
+    );
+    let note = remove["note"].as_str().expect("note");
+    assert!(
+        note.contains("confirmed and run by alice; its completion recorded by bob"),
+        "{note}"
+    );
+}
