@@ -51,9 +51,26 @@ pub(crate) enum LockError {
     Io(PathBuf, std::io::Error),
 }
 
+/// A lock taken: the OS lock on `<state>.lock`, released when this is dropped, and the
+/// `<state>.holder` file that says who has it, removed just before (while the lock still keeps
+/// anyone else from writing their own). A process killed outright leaves its holder file behind;
+/// it is harmless, as nobody reads it unless the lock is held.
+#[derive(Debug)]
+pub(crate) struct Lock {
+    holder_path: PathBuf,
+    // Dropped after `drop` has run: the lock outlives the holder file.
+    _file: File,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.holder_path);
+    }
+}
+
 /// Takes the lock of the state file at `path` for `holder`, or says who has it. The returned
-/// file holds the lock until it is dropped.
-pub(crate) fn acquire(path: &Path, holder: &Holder) -> Result<File, LockError> {
+/// [`Lock`] holds it until it is dropped.
+pub(crate) fn acquire(path: &Path, holder: &Holder) -> Result<Lock, LockError> {
     let lock_path = sibling(path, ".lock");
     let file = OpenOptions::new()
         .create(true)
@@ -72,8 +89,13 @@ pub(crate) fn acquire(path: &Path, holder: &Holder) -> Result<File, LockError> {
         }
         Err(TryLockError::Error(e)) => return Err(LockError::Io(lock_path, e)),
     }
+    // Who holds the lock is for messages only: a folder that no longer takes new files (made
+    // read-only behind a run) must not stop the run that holds the lock.
     let holder_path = sibling(path, ".holder");
     let text = serde_json::to_string(holder).unwrap_or_default();
-    std::fs::write(&holder_path, text).map_err(|e| LockError::Io(holder_path, e))?;
-    Ok(file)
+    let _ = std::fs::write(&holder_path, text);
+    Ok(Lock {
+        holder_path,
+        _file: file,
+    })
 }

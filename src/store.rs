@@ -23,7 +23,7 @@ use crate::platform;
 pub struct Store {
     path: PathBuf,
     file: File,
-    _lock: File,
+    _lock: lock::Lock,
     /// The version of the file this process last read or wrote.
     last: Cell<Stamp>,
 }
@@ -52,7 +52,7 @@ impl Store {
         Store::opened(path, lock)
     }
 
-    fn opened(path: &Path, lock: File) -> Result<Store> {
+    fn opened(path: &Path, lock: lock::Lock) -> Result<Store> {
         let file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -176,7 +176,7 @@ impl Store {
 }
 
 /// The lock of the state file at `path`, or who holds it.
-fn lock(path: &Path, holder: &Holder) -> Result<File> {
+fn lock(path: &Path, holder: &Holder) -> Result<lock::Lock> {
     lock::acquire(path, holder).map_err(|e| match e {
         lock::LockError::Held(holder) => Error::Locked {
             path: platform::display_path(path),
