@@ -157,6 +157,19 @@ fn read_answers(path: Option<&Path>) -> Result<Option<AnswersFile>> {
         })
 }
 
+/// Without a terminal only an answers file can answer: say so before anything is created or
+/// locked, rather than leave a state file that stops at its first question.
+fn ensure_answerable(answers: Option<&AnswersFile>, command: &str, params: &str) -> Result<()> {
+    if answers.is_some() || std::io::stdin().is_terminal() {
+        return Ok(());
+    }
+    Err(Error::Message(format!(
+        "stdin is not a terminal and no --answers file was given, so nothing can answer the run's \
+         questions; nothing was written. Run it in a terminal, or answer from a file: \
+         `{command} --answers FILE`{params}"
+    )))
+}
+
 /// The operator: scripted answers first; a terminal for the rest when stdin is one.
 fn operator(answers: Option<&AnswersFile>, name: &str, hint: String, color: Option<bool>) -> Chain {
     let interactive = std::io::stdin().is_terminal();
@@ -184,6 +197,11 @@ pub(crate) fn run(
         inputs.answer_params = Some((path.display().to_string(), a.params.clone()));
     }
     let gathered = values::gather(rb, &inputs)?;
+    ensure_answerable(
+        answers.as_ref(),
+        &format!("runbook run {name}"),
+        " (parameters with --set NAME=VALUE or --params FILE)",
+    )?;
     let operator_name = common
         .operator
         .clone()
@@ -213,7 +231,13 @@ pub(crate) fn resume(path: &Path, options: &ResumeOptions, common: &Common) -> R
         .clone()
         .unwrap_or_else(platform::default_operator);
     let holder = Holder::me(&operator_name);
+    // A damaged, complete or locked record is said first: it matters more.
     let opened = open::open(path, options, &common.templates, &holder)?;
+    ensure_answerable(
+        answers.as_ref(),
+        &platform::resume_command(path, common.operator.as_deref()),
+        "",
+    )?;
     let rb = &opened.loaded.runbook;
     crate::answers::ensure_fits(answers.as_ref(), rb)?;
     // Secrets are never stored: take them from the answers file, or ask again.

@@ -365,8 +365,12 @@ fn secrets_never_reach_the_state_or_the_report_and_are_asked_again() {
     let raw = dir.read("s.json");
     assert!(!raw.contains("Sup3r-Secret-Value"), "secret in state");
     assert!(raw.contains("'********'"), "command recorded masked");
-    // Without the secret and without a terminal, resume waits for it.
-    let err = dir.cmd(["resume", "s.json"]).failure(3).stderr();
+    // With answers but without the secret, and without a terminal, resume waits for it.
+    dir.write("none.yaml", "default: done\n");
+    let err = dir
+        .cmd(["resume", "s.json", "--answers", "none.yaml"])
+        .failure(3)
+        .stderr();
     assert!(err.contains("parameter `token`"), "{err}");
     dir.cmd(["resume", "s.json", "--answers", "b.yaml"])
         .success();
@@ -484,4 +488,24 @@ fn a_skip_or_fail_answer_for_a_capture_stops_instead_of_taking_the_example() {
             "the example was not captured"
         );
     }
+}
+
+#[test]
+fn without_a_terminal_and_without_answers_nothing_is_created_and_it_says_how_to_answer() {
+    let ws = Workspace::new();
+    let err = ws
+        .cmd(["run", "exchange-federation-trust-rebuild", "--example"])
+        .failure(1)
+        .stderr();
+    assert!(err.contains("stdin is not a terminal"), "{err}");
+    assert!(
+        err.contains("`runbook run exchange-federation-trust-rebuild --answers FILE`"),
+        "{err}"
+    );
+    assert!(err.contains("--set NAME=VALUE"), "{err}");
+    assert_eq!(
+        ws.files(),
+        Vec::<String>::new(),
+        "no state, lock or holder file"
+    );
 }

@@ -219,8 +219,16 @@ fn a_secret_reaches_no_file_and_no_output_through_run_stop_resume_report_and_exp
     }
     r.run(&["status", state], 0);
     r.run(&["status", state, "--format", "json"], 0);
-    // Without the secrets and without a terminal, resume stops at the secret's question.
-    r.run(&["resume", state], 3);
+    // Without a terminal and without answers, nothing can answer: refused, nothing written.
+    r.run(&["resume", state], 1);
+    assert!(
+        r.stderr_of_last().contains("no --answers file was given"),
+        "{}",
+        r.stderr_of_last()
+    );
+    // With answers but without the secrets, resume stops at the secret's question.
+    std::fs::write(r.path().join("none.yaml"), "default: done\n").expect("write");
+    r.run(&["resume", state, "--answers", "none.yaml"], 3);
     assert!(
         r.stderr_of_last().contains("parameter `token`"),
         "{}",
