@@ -457,11 +457,15 @@ impl Operator for ScriptedOperator {
     fn notify(&mut self, notice: Notice) {
         let line = match notice {
             Notice::Plan { title, steps, .. } => format!("plan: {title} ({} steps)", steps.len()),
-            Notice::Resumed { done, next } => format!(
-                "resumed: {} units finished earlier; next: {}",
-                done.len(),
-                next.unwrap_or_else(|| "nothing".into())
-            ),
+            Notice::History(h) => {
+                let [done, overridden, skipped, failed] = h.counts;
+                format!(
+                    "{}: {done} done, {overridden} overridden, {skipped} skipped, {failed} failed; \
+                     next: {}",
+                    if h.resuming { "resumed" } else { "history" },
+                    h.next.unwrap_or_else(|| "nothing".into())
+                )
+            }
             Notice::Unit(v) => format!("unit: {} ({})", v.unit, v.title),
             Notice::SkippedByCondition { unit, condition } => {
                 format!("skipped: {unit} (condition `{condition}` is false)")

@@ -12,6 +12,8 @@ pub(crate) enum Stop {
     Interrupted,
     /// The operator chose "pause" in a menu: save and stop here, to be resumed.
     Paused,
+    /// Not a stop: the operator asked to see the run's history; show it and ask again.
+    ShowHistory,
     /// No answer is scripted for this question and there is no terminal to ask.
     NoAnswer,
 }
@@ -204,13 +206,8 @@ pub enum Notice {
         /// The state file.
         state_path: String,
     },
-    /// On resume: what was done already.
-    Resumed {
-        /// One line per finished unit.
-        done: Vec<String>,
-        /// Where it continues.
-        next: Option<String>,
-    },
+    /// What happened so far: on resume, and when the operator asks for it.
+    History(History),
     /// A unit is about to be asked about.
     Unit(UnitView),
     /// A unit skipped by its condition.
@@ -228,6 +225,37 @@ pub enum Notice {
     Warning(String),
     /// Finished.
     Complete,
+}
+
+/// What happened in a run so far, for the operator who takes it over.
+#[derive(Debug, Clone)]
+pub struct History {
+    /// Shown because the run was just taken up (else: on request).
+    pub resuming: bool,
+    /// Units done, overridden, skipped and failed so far.
+    pub counts: [usize; 4],
+    /// What the next operator must know (failures, notes, skips, overrides, decisions,
+    /// approvals, captured values, stops), oldest first.
+    pub events: Vec<HistoryLine>,
+    /// How many older events `events` leaves out (status and report show them all).
+    pub left_out: usize,
+    /// The unit the run goes on with.
+    pub next: Option<String>,
+}
+
+/// One event of a [`History`].
+#[derive(Debug, Clone)]
+pub struct HistoryLine {
+    /// When (RFC 3339 UTC).
+    pub at: String,
+    /// Who recorded it.
+    pub by: String,
+    /// The unit it concerns, if any.
+    pub unit: Option<String>,
+    /// What happened: the event's name.
+    pub what: &'static str,
+    /// Its details (a reason, a note, a value), if any.
+    pub detail: Option<String>,
 }
 
 /// The person running the runbook.

@@ -29,6 +29,10 @@ pub struct State {
     pub status: RunStatus,
     /// Every event, in the order recorded (none kept by a live run: its journal has them).
     pub entries: Vec<Entry>,
+    /// The events the next operator must hear about (failures, notes, skips, overrides,
+    /// decisions, approvals, captures, stops), oldest first: kept by every fold, live or read
+    /// back, so resume can tell them without reading the journal again.
+    pub notable: Vec<Entry>,
     keep_entries: bool,
     /// Changes whenever a parameter or a captured value does (templates see them).
     values_version: u64,
@@ -193,6 +197,7 @@ impl State {
             cursor: None,
             status: RunStatus::Running,
             entries: Vec::new(),
+            notable: Vec::new(),
             keep_entries: true,
             values_version: 0,
             newest: None,
@@ -361,6 +366,9 @@ impl State {
             | Event::RunByHand { .. }
             | Event::VerdictOverruled { .. } => {}
         }
+        if is_notable(&entry.event) {
+            self.notable.push(entry.clone());
+        }
         if self.keep_entries {
             self.entries.push(entry);
         }
@@ -434,6 +442,29 @@ impl State {
         self.by_step.insert(step.to_owned(), at..at + count);
         Ok(())
     }
+}
+
+/// Whether the next operator must hear about `event` when taking the run over.
+fn is_notable(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Failed { .. }
+            | Event::Note { .. }
+            | Event::Skipped { .. }
+            | Event::GateOverridden { .. }
+            | Event::Decision { .. }
+            | Event::Approved { .. }
+            | Event::Captured { .. }
+            | Event::Retry { .. }
+            | Event::Confirmed { .. }
+            | Event::VerdictOverruled { .. }
+            | Event::Aborted { .. }
+            | Event::Interrupted { .. }
+            | Event::Paused { .. }
+            | Event::Resumed { .. }
+            | Event::ModifiedRunbookAccepted { .. }
+            | Event::RunbookSwitched { .. }
+    )
 }
 
 fn finish(u: &mut Unit, status: UnitStatus, at: &str, by: &str, note: Option<&str>) {

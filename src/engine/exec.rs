@@ -179,7 +179,7 @@ impl Engine<'_, '_> {
             // After a restarted shell, always.
             if note.is_some() || (!asked && (step.impact != Impact::Read || !auto_read)) {
                 let reply = self.ask(
-                    Question::Run {
+                    &Question::Run {
                         view,
                         note: note.take(),
                     },
@@ -244,7 +244,7 @@ impl Engine<'_, '_> {
         view: &UnitView,
         verdict: &Verdict,
     ) -> Result<(bool, String)> {
-        let reply = self.ask(Question::Verdict { view, verdict }, pos.unit)?;
+        let reply = self.ask(&Question::Verdict { view, verdict }, pos.unit)?;
         match reply {
             Reply::Text(why) => {
                 self.session.record(Event::VerdictOverruled {
@@ -339,7 +339,7 @@ impl Engine<'_, '_> {
                 return Ok(Some(format!("condition met: {}", verdict.reason)));
             }
             let reply = self.ask(
-                Question::Wait {
+                &Question::Wait {
                     view,
                     interval_secs,
                     poll: true,

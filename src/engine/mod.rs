@@ -13,12 +13,15 @@ pub(crate) use exec::Exec;
 
 use crate::error::{Error, Result};
 use crate::journal::Event;
-use crate::operator::{Notice, Operator, Question, Reply, Stop};
+use crate::operator::{History, HistoryLine, Notice, Operator, Question, Reply, Stop};
 use crate::render::Renderer;
 use crate::runbook::{Impact, StepKind};
 use crate::session::{Next, Position, Session};
 use crate::state::{RunStatus, UnitStatus};
 use crate::store::Store;
+
+/// How many events a [`History`] shows at most.
+const HISTORY_LINES: usize = 40;
 
 /// One run in progress: the session, where it is saved, and who answers.
 pub(crate) struct Engine<'a, 'o> {
@@ -116,7 +119,7 @@ impl Engine<'_, '_> {
             Stop::Interrupted => Error::Stopped {
                 message: format!("interrupted at {at}; the state is saved\nresume with: {path}"),
             },
-            Stop::Paused => Error::Stopped {
+            Stop::Paused | Stop::ShowHistory => Error::Stopped {
                 message: format!("paused at {at}; the state is saved\nresume with: {path}"),
             },
             Stop::NoAnswer => Error::Stopped {
@@ -186,8 +189,56 @@ impl Engine<'_, '_> {
         Ok(true)
     }
 
-    pub(crate) fn ask(&mut self, q: Question<'_>, unit: usize) -> Result<Reply> {
-        match self.operator.ask(q) {
+    /// What happened so far, for the operator who takes the run over or asks for it. At most
+    /// the newest [`HISTORY_LINES`] events: a long run's whole story is `status`'s and `report`'s.
+    pub(crate) fn history(&self, resuming: bool) -> History {
+        let state = self.session.state();
+        let count = |s: UnitStatus| state.units.iter().filter(|u| u.status == s).count();
+        let notable = &state.notable;
+        let left_out = notable.len().saturating_sub(HISTORY_LINES);
+        let events = notable[left_out..]
+            .iter()
+            .map(|e| HistoryLine {
+                at: e.at.clone(),
+                by: e.operator.clone(),
+                unit: e.event.unit().map(str::to_owned),
+                what: e.event.name(),
+                detail: e.event.detail(),
+            })
+            .collect();
+        let next = state.cursor.as_ref().map(|c| {
+            let units = state.step_units(&c.step);
+            state.units[units]
+                .get(c.item)
+                .map_or_else(|| c.step.clone(), |u| u.id.clone())
+        });
+        History {
+            resuming,
+            counts: [
+                count(UnitStatus::Done),
+                count(UnitStatus::Overridden),
+                count(UnitStatus::Skipped),
+                count(UnitStatus::Failed),
+            ],
+            events,
+            left_out,
+            next,
+        }
+    }
+
+    /// Asks `q` about `unit`; a stop is recorded and saved and becomes the error that ends the
+    /// run (exit 3). Asking for the history shows it and asks again.
+    pub(crate) fn ask(&mut self, q: &Question<'_>, unit: usize) -> Result<Reply> {
+        let answer = loop {
+            match self.operator.ask(q.clone()) {
+                Err(Stop::ShowHistory) => {
+                    let history = self.history(false);
+                    self.operator.notify(Notice::History(history));
+                }
+                other => break other,
+            }
+        };
+        match answer {
             Ok(r) => Ok(r),
             Err(stop) => {
                 let id = self.session.unit_id(unit).to_owned();
@@ -196,7 +247,7 @@ impl Engine<'_, '_> {
                     // Nobody saw this unit: it is pending again, not half-done.
                     Stop::NoAnswer => Event::WaitingForInput { unit },
                     Stop::Interrupted => Event::Interrupted { unit },
-                    Stop::Paused => Event::Paused { unit },
+                    Stop::Paused | Stop::ShowHistory => Event::Paused { unit },
                 });
                 self.save()?;
                 Err(self.stopped(stop, &id))
@@ -252,7 +303,7 @@ impl Engine<'_, '_> {
                 );
                 self.operator.notify(Notice::Unit(view.clone()));
                 let reply = self.ask(
-                    Question::CompletedBeforeCrash {
+                    &Question::CompletedBeforeCrash {
                         view: &view,
                         started,
                     },

@@ -58,7 +58,7 @@ impl Engine<'_, '_> {
         };
         loop {
             let reply = self.ask(
-                Question::ConfirmTarget {
+                &Question::ConfirmTarget {
                     view,
                     expected: &expected,
                 },
@@ -91,7 +91,7 @@ impl Engine<'_, '_> {
     /// unit was skipped.
     pub(super) fn destructive(&mut self, pos: &Position, view: &UnitView) -> Result<bool> {
         loop {
-            match self.ask(Question::Destructive(view), pos.unit)? {
+            match self.ask(&Question::Destructive(view), pos.unit)? {
                 Reply::Yes(true) => {
                     if self.confirm(pos, view)? == Confirmation::Confirmed {
                         return Ok(true);
@@ -119,7 +119,7 @@ impl Engine<'_, '_> {
     pub(super) fn outcome(&mut self, pos: &Position, view: &UnitView) -> Result<bool> {
         let u = pos.unit;
         loop {
-            let reply = self.ask(Question::Outcome(view), u)?;
+            let reply = self.ask(&Question::Outcome(view), u)?;
             match reply {
                 Reply::Outcome(Outcome::Done) => {
                     self.session.finish(u, UnitStatus::Done, None);
@@ -161,7 +161,7 @@ impl Engine<'_, '_> {
             .finish(u, UnitStatus::Failed, Some(why.clone()));
         self.save()?;
         let reply = self.ask(
-            Question::AfterFailure {
+            &Question::AfterFailure {
                 view,
                 gate: view.gate,
             },

@@ -179,14 +179,13 @@ impl Engine<'_, '_> {
             let secrets = session.secret_texts();
             session.record(exec.event(&secrets));
         }
-        let done = done_lines(&session);
-        let next = session.state().cursor.as_ref().map(|c| c.step.clone());
         let mut engine = Engine::new(session, store, &loaded.renderer, operator, resume, exec);
         engine.announce_exec();
         for n in notices {
             engine.operator.notify(n);
         }
-        engine.operator.notify(Notice::Resumed { done, next });
+        let history = engine.history(true);
+        engine.operator.notify(Notice::History(history));
         // The `resumed` event is saved with the first unit's start (or a secret's answer):
         // nothing waits for a person in between, so no transition can be lost.
         engine.ask_missing_params()?;
@@ -201,25 +200,6 @@ impl Engine<'_, '_> {
                 .notify(Notice::Info(format!("--exec: {}", exec.summary)));
         }
     }
-}
-
-/// One line per settled unit, for the resume summary.
-fn done_lines(session: &Session<'_>) -> Vec<String> {
-    session
-        .state()
-        .units
-        .iter()
-        .filter(|u| u.status.is_settled())
-        .map(|u| {
-            format!(
-                "{} {} by {} at {}",
-                u.id,
-                u.status.as_str(),
-                u.operator.as_deref().unwrap_or("?"),
-                u.finished_at.as_deref().unwrap_or("?")
-            )
-        })
-        .collect()
 }
 
 fn plan_notice(rb: &Runbook, path: &Path) -> Notice {

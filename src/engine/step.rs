@@ -45,7 +45,7 @@ impl Engine<'_, '_> {
         let mut error = None;
         let value = loop {
             let reply = self.ask(
-                Question::Capture {
+                &Question::Capture {
                     view,
                     variable,
                     value_type,
@@ -80,7 +80,7 @@ impl Engine<'_, '_> {
         };
         let choice = loop {
             let reply = self.ask(
-                Question::Decision {
+                &Question::Decision {
                     view,
                     question,
                     choices,
@@ -118,7 +118,7 @@ impl Engine<'_, '_> {
             return Ok(());
         };
         let name = loop {
-            let reply = self.ask(Question::Approval { view, approver }, u)?;
+            let reply = self.ask(&Question::Approval { view, approver }, u)?;
             if let Reply::Text(t) = reply
                 && !t.trim().is_empty()
             {
@@ -151,7 +151,7 @@ impl Engine<'_, '_> {
         }
         loop {
             let reply = self.ask(
-                Question::Wait {
+                &Question::Wait {
                     view,
                     interval_secs: *interval_secs,
                     poll: false,

@@ -27,7 +27,8 @@ use crate::runbook::Param;
 use interrupt::Prompt;
 use render::Styles;
 
-/// The last item of every menu.
+/// The last two items of every menu.
+const HISTORY: &str = "show the history (failures, notes, decisions, values so far)";
 const PAUSE: &str = "pause (the state is saved; resume later)";
 
 /// Asks the person at the terminal.
@@ -78,18 +79,20 @@ impl TerminalOperator {
         settle(&self.term, f(&self.term).map_err(io::Error::from))
     }
 
-    /// A menu; every menu ends with "pause", which stops the run with the state saved.
+    /// A menu; every menu ends with "show the history" and "pause", which stops the run with the
+    /// state saved.
     fn select(&self, prompt: &str, items: &[&str], default: usize) -> Result<usize, Stop> {
         let mut all = items.to_vec();
-        all.push(PAUSE);
+        all.extend([HISTORY, PAUSE]);
         let chosen = self.run(Prompt::Raw, |term| {
             let select = Select::with_theme(&*self.theme).with_prompt(prompt);
             select.items(&all).default(default).interact_on(term)
         })?;
-        if chosen == items.len() {
-            return Err(Stop::Paused);
+        match chosen.cmp(&items.len()) {
+            std::cmp::Ordering::Less => Ok(chosen),
+            std::cmp::Ordering::Equal => Err(Stop::ShowHistory),
+            std::cmp::Ordering::Greater => Err(Stop::Paused),
         }
-        Ok(chosen)
     }
 
     fn text(&self, prompt: &str, allow_empty: bool) -> Result<String, Stop> {

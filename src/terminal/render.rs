@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use console::Style;
 
 use crate::duration::duration_text;
-use crate::operator::{Notice, Question, UnitView};
+use crate::operator::{History, HistoryLine, Notice, Question, UnitView};
 use crate::runbook::Impact;
 
 /// How text is drawn.
@@ -65,16 +65,7 @@ pub fn notice(notice: &Notice, styles: Styles, out: &mut dyn Write) -> io::Resul
             )?;
             writeln!(out, "State: {state_path}")
         }
-        Notice::Resumed { done, next } => {
-            styles.say(out, "Resuming. Already done:", Style::new().bold())?;
-            for line in done {
-                writeln!(out, "  {line}")?;
-            }
-            match next {
-                Some(next) => writeln!(out, "Continuing at: {next}"),
-                None => writeln!(out, "Nothing is left to do."),
-            }
-        }
+        Notice::History(h) => history(h, styles, out),
         Notice::Unit(view) => {
             writeln!(out)?;
             unit(view, styles, out)
@@ -86,6 +77,74 @@ pub fn notice(notice: &Notice, styles: Styles, out: &mut dyn Write) -> io::Resul
         Notice::Info(text) => writeln!(out, "{text}"),
         Notice::Warning(text) => styles.say(out, format!("warning: {text}"), Style::new().yellow()),
         Notice::Complete => styles.say(out, "Runbook complete.", Style::new().green()),
+    }
+}
+
+/// What happened so far: the counts, then what the next operator must know, then where the run
+/// goes on, with that unit's own earlier attempts, failures and notes apart.
+fn history(h: &History, styles: Styles, out: &mut dyn Write) -> io::Result<()> {
+    let [done, overridden, skipped, failed] = h.counts;
+    let heading = if h.resuming {
+        "Resuming. So far"
+    } else {
+        "The run so far"
+    };
+    styles.say(
+        out,
+        format!(
+            "{heading}: {done} done, {overridden} overridden, {skipped} skipped, {failed} failed."
+        ),
+        Style::new().bold(),
+    )?;
+    let line = |e: &HistoryLine, out: &mut dyn Write| {
+        // A pasted, multi-line note stays readable: its lines are indented under the event.
+        let detail = e
+            .detail
+            .as_deref()
+            .map(|d| format!(": {}", d.trim_end().replace('\n', "\n      ")))
+            .unwrap_or_default();
+        let unit = e
+            .unit
+            .as_deref()
+            .map(|u| format!("{u}  "))
+            .unwrap_or_default();
+        let what = e.what;
+        let event = format!("  {}  {unit}{what} ({}){detail}", e.at, e.by);
+        match what {
+            "failed" | "aborted" | "gate-overridden" | "verdict-overruled" => {
+                styles.say(out, event, Style::new().yellow())
+            }
+            _ => writeln!(out, "{event}"),
+        }
+    };
+    let (here, elsewhere): (Vec<&HistoryLine>, Vec<&HistoryLine>) = h
+        .events
+        .iter()
+        .partition(|e| e.unit.is_some() && e.unit == h.next);
+    if h.left_out > 0 {
+        writeln!(
+            out,
+            "  ({} earlier events left out: `runbook status` and `runbook report` show them all)",
+            h.left_out
+        )?;
+    }
+    for e in elsewhere {
+        line(e, out)?;
+    }
+    match &h.next {
+        Some(next) if !here.is_empty() => {
+            styles.say(
+                out,
+                format!("Continuing at {next}, which before now:"),
+                Style::new().bold(),
+            )?;
+            for e in here {
+                line(e, out)?;
+            }
+            Ok(())
+        }
+        Some(next) => writeln!(out, "Continuing at {next}."),
+        None => writeln!(out, "Nothing is left to do."),
     }
 }
 

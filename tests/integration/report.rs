@@ -68,7 +68,7 @@ fn a_scripted_run_says_the_state_file_the_plan_each_unit_and_where_it_stopped() 
 fn a_scripted_resume_says_what_was_finished_and_each_unit() {
     let (_, err) = finished();
     insta::assert_snapshot!(err, @"
-    resumed: 3 units finished earlier; next: how
+    resumed: 2 done, 1 overridden, 0 skipped, 0 failed; next: how
     unit: how (Rotate now or later?)
     unit: rotate[fabrikam.com] (Rotate the token)
     unit: rotate[tailspin.com] (Rotate the token)

@@ -121,7 +121,8 @@ fn ctrl_c_at_a_prompt_saves_prints_the_resume_command_and_resume_finishes() {
     // The target was never typed, so the command did not run: the unit starts over, without
     // "did it complete?", and nobody can record it done without its confirmation.
     let mut s = spawn(&ws, &["resume", "s.json", "--operator", "bob"]);
-    s.expect("look").expect("shows what was done");
+    s.expect("Resuming. So far: 1 done")
+        .expect("says what was done");
     s.expect("its confirmation was never typed")
         .expect("says why it starts over");
     s.expect("This step is destructive. What now?")

@@ -8,7 +8,7 @@
 
 use insta::assert_snapshot;
 use runbook::Impact;
-use runbook::testing::{Notice, Styles, UnitView, render_notice};
+use runbook::testing::{History, HistoryLine, Notice, Styles, UnitView, render_notice};
 
 /// What `notice` shows on a 40-column terminal, with escape characters made visible.
 fn shown(notice: &Notice, color: bool) -> String {
@@ -116,37 +116,94 @@ fn plan_without_destructive_steps_in_colour_leaves_the_count_plain() {
     ");
 }
 
+fn line(at: &str, by: &str, unit: &str, what: &'static str, detail: Option<&str>) -> HistoryLine {
+    HistoryLine {
+        at: at.into(),
+        by: by.into(),
+        unit: Some(unit.into()),
+        what,
+        detail: detail.map(Into::into),
+    }
+}
+
 #[test]
 fn resumed() {
-    let notice = Notice::Resumed {
-        done: vec![
-            "look done by alice at 2026-11-29T10:00:00Z".into(),
-            "remove skipped by bob at 2026-11-29T10:05:00Z".into(),
+    let notice = Notice::History(History {
+        resuming: true,
+        counts: [1, 1, 0, 0],
+        events: vec![
+            line(
+                "2026-11-29T10:00:00Z",
+                "alice",
+                "look",
+                "failed",
+                Some("offset 412 s"),
+            ),
+            line(
+                "2026-11-29T10:01:00Z",
+                "alice",
+                "look",
+                "gate-overridden",
+                Some("CAB"),
+            ),
+            line(
+                "2026-11-29T10:02:00Z",
+                "alice",
+                "remove",
+                "failed",
+                Some("1007 AccessDenied"),
+            ),
+            line("2026-11-29T10:03:00Z", "alice", "remove", "retry", None),
+            line(
+                "2026-11-29T10:04:00Z",
+                "alice",
+                "remove",
+                "note",
+                Some("Proof: 0xA1"),
+            ),
         ],
-        next: Some("finish".into()),
-    };
+        left_out: 0,
+        next: Some("remove".into()),
+    });
     assert_snapshot!(shown(&notice, false), @"
-    Resuming. Already done:
-      look done by alice at 2026-11-29T10:00:00Z
-      remove skipped by bob at 2026-11-29T10:05:00Z
-    Continuing at: finish
+    Resuming. So far: 1 done, 1 overridden, 0 skipped, 0 failed.
+      2026-11-29T10:00:00Z  look  failed (alice): offset 412 s
+      2026-11-29T10:01:00Z  look  gate-overridden (alice): CAB
+    Continuing at remove, which before now:
+      2026-11-29T10:02:00Z  remove  failed (alice): 1007 AccessDenied
+      2026-11-29T10:03:00Z  remove  retry (alice)
+      2026-11-29T10:04:00Z  remove  note (alice): Proof: 0xA1
     ");
     assert_snapshot!(shown(&notice, true), @"
-    ␛[1mResuming. Already done:␛[0m
-      look done by alice at 2026-11-29T10:00:00Z
-      remove skipped by bob at 2026-11-29T10:05:00Z
-    Continuing at: finish
+    ␛[1mResuming. So far: 1 done, 1 overridden, 0 skipped, 0 failed.␛[0m
+    ␛[33m  2026-11-29T10:00:00Z  look  failed (alice): offset 412 s␛[0m
+    ␛[33m  2026-11-29T10:01:00Z  look  gate-overridden (alice): CAB␛[0m
+    ␛[1mContinuing at remove, which before now:␛[0m
+    ␛[33m  2026-11-29T10:02:00Z  remove  failed (alice): 1007 AccessDenied␛[0m
+      2026-11-29T10:03:00Z  remove  retry (alice)
+      2026-11-29T10:04:00Z  remove  note (alice): Proof: 0xA1
     ");
 }
 
 #[test]
-fn resumed_with_nothing_left() {
-    let notice = Notice::Resumed {
-        done: vec![],
+fn resumed_with_nothing_left_and_older_events_left_out() {
+    let notice = Notice::History(History {
+        resuming: false,
+        counts: [3, 0, 1, 0],
+        events: vec![line(
+            "2026-11-29T10:04:00Z",
+            "bob",
+            "finish",
+            "note",
+            Some("done"),
+        )],
+        left_out: 60,
         next: None,
-    };
+    });
     assert_snapshot!(shown(&notice, false), @"
-    Resuming. Already done:
+    The run so far: 3 done, 0 overridden, 1 skipped, 0 failed.
+      (60 earlier events left out: `runbook status` and `runbook report` show them all)
+      2026-11-29T10:04:00Z  finish  note (bob): done
     Nothing is left to do.
     ");
 }

@@ -3,6 +3,7 @@
 #![cfg(unix)]
 
 use expectrl::Expect as _;
+use expectrl::session::OsSession as Session;
 
 use crate::support::Workspace;
 use crate::terminal::{RUNBOOK, exit_code, spawn};
@@ -215,4 +216,50 @@ fn a_confirmed_destructive_unit_completed_before_a_hand_over_is_credited_to_who_
         note.contains("confirmed and run by alice; its completion recorded by bob"),
         "{note}"
     );
+}
+
+/// Types `text` and then Enter on its own, as a person does.
+fn type_line(s: &mut Session, text: &str) {
+    s.send(text).expect("type");
+    s.expect(text).expect("echoed");
+    s.send("\r").expect("enter");
+}
+
+#[test]
+fn the_next_operator_sees_the_failures_and_notes_of_the_unit_he_takes_over() {
+    let ws = Workspace::new().file("pty.yaml", RUNBOOK);
+    let mut s = spawn(&ws, &run_args());
+    s.expect("What happened?").expect("the gate");
+    s.send("\x1b[B").expect("down");
+    s.send("\r").expect("failed");
+    s.expect("What went wrong?").expect("why");
+    type_line(&mut s, "offset 412 s");
+    s.expect("It failed. What now?").expect("after the failure");
+    s.send("\r").expect("retry");
+    s.expect("What happened?").expect("the gate again");
+    s.send("\x1b[B\x1b[B").expect("down twice");
+    s.send("\r").expect("add a note");
+    s.expect("Note").expect("the note");
+    type_line(&mut s, "ran w32tm /resync; Proof 0xA1");
+    s.expect("What happened?").expect("asked again");
+    s.send("\x03").expect("Ctrl-C");
+    assert_eq!(exit_code(s), 3);
+
+    let mut s = spawn(&ws, &["resume", "s.json", "--operator", "bob"]);
+    s.expect("Resuming. So far: 0 done").expect("the summary");
+    s.expect("Continuing at look, which before now:")
+        .expect("the unit bob takes over, apart");
+    s.expect("failed (alice): offset 412 s")
+        .expect("its failure, with who");
+    s.expect("note (alice): ran w32tm /resync; Proof 0xA1")
+        .expect("the note");
+    s.expect("What happened?").expect("the gate's menu");
+    // Up from the first item: pause, then the history.
+    s.send("\x1b[A\x1b[A").expect("up twice");
+    s.send("\r").expect("show the history");
+    s.expect("The run so far")
+        .expect("the history again, on request");
+    s.expect("What happened?").expect("then the same question");
+    s.send("\x03").expect("Ctrl-C");
+    assert_eq!(exit_code(s), 3);
 }
