@@ -70,7 +70,7 @@ pub mod testing {
     pub use crate::host::POWERSHELL_SETUP;
     pub use crate::journal::{Event, Writer, header_line, read as read_journal};
     pub use crate::lock::Holder;
-    pub use crate::operator::{History, HistoryLine, Notice, UnitView};
+    pub use crate::operator::{History, HistoryLine, Notice, PlanStep, UnitView};
     pub use crate::param::item_shown;
     pub use crate::runbook::sha256_hex;
     pub use crate::state::now;

@@ -199,8 +199,11 @@ pub enum Notice {
     Plan {
         /// Runbook title.
         title: String,
-        /// Step titles with kind and impact.
-        steps: Vec<String>,
+        /// Each step: title, id, kind and impact.
+        steps: Vec<PlanStep>,
+        /// Each parameter: name, value as shown (a secret's never), and where it came from
+        /// (`given`, `default`, `example`, `asked`).
+        params: Vec<(String, String, &'static str)>,
         /// Read, change, destructive counts.
         counts: [usize; 3],
         /// The state file.
@@ -225,6 +228,21 @@ pub enum Notice {
     Warning(String),
     /// Finished.
     Complete,
+}
+
+/// One step of the plan.
+#[derive(Debug, Clone)]
+pub struct PlanStep {
+    /// Title.
+    pub title: String,
+    /// Id (instructions and `status` name steps by id).
+    pub id: String,
+    /// Kind name.
+    pub kind: &'static str,
+    /// Impact.
+    pub impact: Impact,
+    /// A gate check.
+    pub gate: bool,
 }
 
 /// What happened in a run so far, for the operator who takes it over.

@@ -1,6 +1,7 @@
 //! Gathers parameter values from `--example`, a `--params` file and `--set NAME=VALUE`, in that
 //! order of precedence (later wins), checking each against its declared type.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::error::{Error, Result, ValueProblem};
@@ -32,6 +33,8 @@ pub struct ValueInputs {
 pub(crate) struct Gathered {
     /// Values by name (defaults included).
     pub values: Values,
+    /// Where each value came from: `default`, `example` or `given`.
+    pub origins: BTreeMap<String, &'static str>,
     /// Required parameters without a value.
     pub missing: Vec<String>,
 }
@@ -39,13 +42,16 @@ pub(crate) struct Gathered {
 /// Gathers and checks values; every bad value is reported, not just the first.
 pub(crate) fn gather(runbook: &Runbook, inputs: &ValueInputs) -> Result<Gathered> {
     let mut values = Values::new();
+    let mut origins = BTreeMap::new();
     let mut problems = Vec::new();
     for p in &runbook.params {
         if let Some(d) = &p.default {
             values.insert(p.name.clone(), d.clone());
+            origins.insert(p.name.clone(), "default");
         }
         if inputs.example {
             values.insert(p.name.clone(), p.example.clone());
+            origins.insert(p.name.clone(), "example");
         }
     }
     let names: Vec<&str> = runbook.params.iter().map(|p| p.name.as_str()).collect();
@@ -84,6 +90,7 @@ pub(crate) fn gather(runbook: &Runbook, inputs: &ValueInputs) -> Result<Gathered
             };
             match result {
                 Ok(v) => {
+                    origins.insert(name.clone(), "given");
                     values.insert(name, v);
                 }
                 Err(e) => {
@@ -125,6 +132,7 @@ pub(crate) fn gather(runbook: &Runbook, inputs: &ValueInputs) -> Result<Gathered
         };
         match param.parse_text(text) {
             Ok(v) => {
+                origins.insert(name.to_owned(), "given");
                 values.insert(name.to_owned(), v);
             }
             Err(e) => problems.push(ValueProblem {
@@ -141,7 +149,11 @@ pub(crate) fn gather(runbook: &Runbook, inputs: &ValueInputs) -> Result<Gathered
         .map(|p| p.name.clone())
         .collect();
     if problems.is_empty() {
-        Ok(Gathered { values, missing })
+        Ok(Gathered {
+            values,
+            origins,
+            missing,
+        })
     } else {
         Err(Error::Values { problems })
     }

@@ -220,7 +220,7 @@ pub(crate) fn run(
         exec: common.exec.clone().map(|e| e.start(rb)),
         resume,
     };
-    Engine::start(&loaded, gathered.values, launch)
+    Engine::start(&loaded, gathered, launch)
 }
 
 /// `runbook resume`.

@@ -1,6 +1,7 @@
 //! Starting a run: a new run's state file with its header and first events, or a record opened
 //! by `open.rs` taken up again; then the engine walks it (`Engine::start`, `Engine::resume`).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::open::Resumable;
@@ -10,13 +11,14 @@ use crate::error::Result;
 use crate::journal::{Event, FORMAT, Header, RunbookRecord};
 use crate::loader::Loaded;
 use crate::lock::Holder;
-use crate::operator::{Notice, Operator};
+use crate::operator::{Notice, Operator, PlanStep};
 use crate::platform;
 use crate::runbook::Runbook;
 use crate::scope::Values;
 use crate::session::Session;
 use crate::state::now;
 use crate::store::Store;
+use crate::values::Gathered;
 
 /// A new run of `rb` with `values` (secrets are kept in memory only), recorded at `path` (which
 /// must not exist) for `holder`. `setup` records what else belongs before the first save.
@@ -110,7 +112,7 @@ pub(crate) struct Launch<'o> {
 impl Engine<'_, '_> {
     /// `runbook run`: records a new run of `loaded` with `values` at `launch.path`, asks for the
     /// parameters still missing, shows the plan and walks it.
-    pub(crate) fn start(loaded: &Loaded, values: Values, launch: Launch<'_>) -> Result<()> {
+    pub(crate) fn start(loaded: &Loaded, gathered: Gathered, launch: Launch<'_>) -> Result<()> {
         // The record's path is the store's: `launch.path` names the same file.
         let Launch {
             holder,
@@ -122,6 +124,9 @@ impl Engine<'_, '_> {
         let rb = &loaded.runbook;
         // The shell's event belongs to the file's first write: the record says from its first
         // line what ran before every command.
+        let Gathered {
+            values, origins, ..
+        } = gathered;
         let (session, store) = create(rb, values, &holder, &path, |session| {
             if let Some(exec) = &exec {
                 let secrets = session.secret_texts();
@@ -137,7 +142,15 @@ impl Engine<'_, '_> {
         engine.ask_missing_params()?;
         engine.session.plan_units();
         engine.save()?;
-        engine.operator.notify(plan_notice(rb, &path));
+        if origins.values().any(|o| *o == "example") {
+            engine.operator.notify(Notice::Warning(
+                "--example: the parameters not given are the runbook's examples (such as \
+                 contoso.com), not this organisation's values; the plan marks them"
+                    .to_owned(),
+            ));
+        }
+        let params = plan_params(rb, &engine.session.values(), &origins);
+        engine.operator.notify(plan_notice(rb, params, &path));
         engine.drive()
     }
 
@@ -202,23 +215,46 @@ impl Engine<'_, '_> {
     }
 }
 
-fn plan_notice(rb: &Runbook, path: &Path) -> Notice {
+/// Every parameter for the plan: its value as shown (never a secret's) and where it came from.
+fn plan_params(
+    rb: &Runbook,
+    values: &Values,
+    origins: &BTreeMap<String, &'static str>,
+) -> Vec<(String, String, &'static str)> {
+    rb.params
+        .iter()
+        .map(|p| {
+            let (shown, origin) = match values.get(&p.name) {
+                None => ("(none)".to_owned(), "not given"),
+                Some(_) if p.secret => ("(secret: kept in memory only)".to_owned(), "given"),
+                Some(v) => {
+                    let shown = match v.display() {
+                        s if s.is_empty() => "(empty)".to_owned(),
+                        s => s,
+                    };
+                    (shown, origins.get(&p.name).copied().unwrap_or("asked"))
+                }
+            };
+            (p.name.clone(), shown, origin)
+        })
+        .collect()
+}
+
+fn plan_notice(rb: &Runbook, params: Vec<(String, String, &'static str)>, path: &Path) -> Notice {
     Notice::Plan {
         title: rb.title.clone(),
         steps: rb
             .steps
             .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                format!(
-                    "{:>2}. {} [{}, {}]",
-                    i + 1,
-                    s.title,
-                    s.kind.name(),
-                    s.impact.name()
-                )
+            .map(|s| PlanStep {
+                title: s.title.clone(),
+                id: s.id.clone(),
+                kind: s.kind.name(),
+                impact: s.impact,
+                gate: s.is_gate(),
             })
             .collect(),
+        params,
         counts: rb.impact_counts(),
         state_path: platform::display_path(path),
     }

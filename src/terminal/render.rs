@@ -47,12 +47,44 @@ pub fn notice(notice: &Notice, styles: Styles, out: &mut dyn Write) -> io::Resul
         Notice::Plan {
             title,
             steps,
+            params,
             counts: [read, change, destructive],
             state_path,
         } => {
             styles.say(out, format!("Plan: {title}"), Style::new().bold())?;
             for (i, step) in steps.iter().enumerate() {
-                writeln!(out, "  {:>2}. {step}", i + 1)?;
+                let mut marks = vec![step.kind.to_owned()];
+                if step.gate {
+                    marks.push("gate".to_owned());
+                }
+                marks.push(match step.impact {
+                    Impact::Destructive => styles.paint("DESTRUCTIVE", Style::new().red().bold()),
+                    other => other.name().to_owned(),
+                });
+                writeln!(
+                    out,
+                    "  {:>2}. {} ({}) [{}]",
+                    i + 1,
+                    step.title,
+                    step.id,
+                    marks.join(", ")
+                )?;
+            }
+            if !params.is_empty() {
+                writeln!(out, "Parameters:")?;
+            }
+            for (name, value, origin) in params {
+                let origin = match *origin {
+                    "given" | "asked" => String::new(),
+                    "example" => {
+                        format!(
+                            " {}",
+                            styles.paint("(EXAMPLE value)", Style::new().yellow())
+                        )
+                    }
+                    other => format!(" ({other})"),
+                };
+                writeln!(out, "  {name} = {value}{origin}")?;
             }
             let destructive = match destructive {
                 0 => "0 destructive".to_owned(),

@@ -56,6 +56,7 @@ fn a_scripted_run_says_the_state_file_the_plan_each_unit_and_where_it_stopped() 
     let (_, err) = stopped_at_the_decision();
     insta::assert_snapshot!(err, @"
     state file: s.json
+    warning: --example: the parameters not given are the runbook's examples (such as contoso.com), not this organisation's values; the plan marks them
     plan: Rotate the partner token (6 steps)
     unit: look (Look at the trust)
     unit: read-name (Read the trust's name)

@@ -8,7 +8,7 @@
 
 use insta::assert_snapshot;
 use runbook::Impact;
-use runbook::testing::{History, HistoryLine, Notice, Styles, UnitView, render_notice};
+use runbook::testing::{History, HistoryLine, Notice, PlanStep, Styles, UnitView, render_notice};
 
 /// What `notice` shows on a 40-column terminal, with escape characters made visible.
 fn shown(notice: &Notice, color: bool) -> String {
@@ -66,14 +66,41 @@ fn bare_unit() -> UnitView {
     }
 }
 
-/// Step lines as `cmd/run.rs` builds them today (numbered there, and numbered again here).
+fn step(title: &str, id: &str, kind: &'static str, impact: Impact, gate: bool) -> PlanStep {
+    PlanStep {
+        title: title.into(),
+        id: id.into(),
+        kind,
+        impact,
+        gate,
+    }
+}
+
+/// The plan of the pty runbook: one numbering, titles and ids, gates and impact marked, every
+/// parameter with where its value came from.
 fn plan_notice(destructive: usize) -> Notice {
     Notice::Plan {
         title: "Remove a domain".into(),
         steps: vec![
-            " 1. Look at it [check, read]".into(),
-            " 2. Remove the domain [command, destructive]".into(),
-            " 3. Finish [instruction, read]".into(),
+            step("Look at it", "look", "check", Impact::Read, true),
+            step(
+                "Remove the domain",
+                "remove",
+                "command",
+                Impact::Destructive,
+                false,
+            ),
+            step("Finish", "finish", "instruction", Impact::Read, false),
+        ],
+        params: vec![
+            ("domain".into(), "contoso.com".into(), "example"),
+            ("record_folder".into(), "C:\\Change".into(), "default"),
+            ("operator_note".into(), "(none)".into(), "not given"),
+            (
+                "token".into(),
+                "(secret: kept in memory only)".into(),
+                "given",
+            ),
         ],
         counts: [2, 0, destructive],
         state_path: "s.json".into(),
@@ -82,11 +109,16 @@ fn plan_notice(destructive: usize) -> Notice {
 
 #[test]
 fn plan() {
-    assert_snapshot!(shown(&plan_notice(1), false), @"
+    assert_snapshot!(shown(&plan_notice(1), false), @r"
     Plan: Remove a domain
-       1.  1. Look at it [check, read]
-       2.  2. Remove the domain [command, destructive]
-       3.  3. Finish [instruction, read]
+       1. Look at it (look) [check, gate, read]
+       2. Remove the domain (remove) [command, DESTRUCTIVE]
+       3. Finish (finish) [instruction, read]
+    Parameters:
+      domain = contoso.com (EXAMPLE value)
+      record_folder = C:\Change (default)
+      operator_note = (none) (not given)
+      token = (secret: kept in memory only)
     3 steps: 2 read, 0 change, 1 destructive
     State: s.json
     ");
@@ -94,11 +126,16 @@ fn plan() {
 
 #[test]
 fn plan_in_colour() {
-    assert_snapshot!(shown(&plan_notice(1), true), @"
+    assert_snapshot!(shown(&plan_notice(1), true), @r"
     ␛[1mPlan: Remove a domain␛[0m
-       1.  1. Look at it [check, read]
-       2.  2. Remove the domain [command, destructive]
-       3.  3. Finish [instruction, read]
+       1. Look at it (look) [check, gate, read]
+       2. Remove the domain (remove) [command, ␛[31m␛[1mDESTRUCTIVE␛[0m]
+       3. Finish (finish) [instruction, read]
+    Parameters:
+      domain = contoso.com ␛[33m(EXAMPLE value)␛[0m
+      record_folder = C:\Change (default)
+      operator_note = (none) (not given)
+      token = (secret: kept in memory only)
     3 steps: 2 read, 0 change, ␛[31m␛[1m1 destructive␛[0m
     State: s.json
     ");
@@ -106,11 +143,16 @@ fn plan_in_colour() {
 
 #[test]
 fn plan_without_destructive_steps_in_colour_leaves_the_count_plain() {
-    assert_snapshot!(shown(&plan_notice(0), true), @"
+    assert_snapshot!(shown(&plan_notice(0), true), @r"
     ␛[1mPlan: Remove a domain␛[0m
-       1.  1. Look at it [check, read]
-       2.  2. Remove the domain [command, destructive]
-       3.  3. Finish [instruction, read]
+       1. Look at it (look) [check, gate, read]
+       2. Remove the domain (remove) [command, ␛[31m␛[1mDESTRUCTIVE␛[0m]
+       3. Finish (finish) [instruction, read]
+    Parameters:
+      domain = contoso.com ␛[33m(EXAMPLE value)␛[0m
+      record_folder = C:\Change (default)
+      operator_note = (none) (not given)
+      token = (secret: kept in memory only)
     3 steps: 2 read, 0 change, 0 destructive
     State: s.json
     ");
