@@ -178,6 +178,10 @@ pub(crate) enum Command {
         /// Go on although this machine's clock is more than 5 minutes behind the run's record.
         #[arg(long)]
         accept_clock_skew: bool,
+        /// Change a parameter (repeatable): refused when a finished step used it; a `for_each`
+        /// over it follows the new list.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        sets: Vec<String>,
         /// Running the commands (`--exec`).
         #[command(flatten)]
         exec: ExecArgs,

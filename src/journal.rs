@@ -166,6 +166,21 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         value: Option<Value>,
     },
+    /// A parameter was changed on resume (`--set`), while no finished unit had used it; the
+    /// values are absent for a secret.
+    ParamChanged {
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        old: Option<Value>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        new: Option<Value>,
+    },
+    /// A planned `for_each` step follows its changed list: units of items still listed keep
+    /// their record, pending units of items no longer listed are dropped, new items added.
+    Replanned {
+        step: String,
+        items: Vec<String>,
+    },
     /// A step's units were planned: one, or one per item, inserted at unit index `position`.
     Planned {
         step: String,
@@ -288,6 +303,8 @@ impl Event {
             Event::ModifiedRunbookAccepted { .. } => "modified-runbook-accepted",
             Event::ExecShell { .. } => "exec-shell",
             Event::ParamSet { .. } => "param-set",
+            Event::ParamChanged { .. } => "param-changed",
+            Event::Replanned { .. } => "replanned",
             Event::Planned { .. } => "planned",
             Event::Next { .. } => "next",
             Event::Started { .. } => "started",
@@ -359,6 +376,14 @@ impl Event {
                 Some(v) => format!("{name} = {}", v.display()),
                 None => format!("{name} (secret)"),
             }),
+            Event::ParamChanged { name, old, new } => {
+                let shown = |v: &Option<Value>| {
+                    v.as_ref()
+                        .map_or_else(|| "********".to_owned(), Value::display)
+                };
+                Some(format!("{name}: {} -> {}", shown(old), shown(new)))
+            }
+            Event::Replanned { step, items } => Some(format!("{step}: {} items", items.len())),
             Event::Planned { step, items, .. } => Some(match items {
                 Some(items) => format!("{step}: {} items", items.len()),
                 None => step.clone(),
@@ -888,6 +913,21 @@ mod tests {
             Event::StillWaiting { unit: unit() },
             Event::WaitingForInput { unit: unit() },
             Event::Interrupted { unit: unit() },
+            Event::Paused { unit: unit() },
+            Event::ParamChanged {
+                name: "p".into(),
+                old: Some(Value::Text("a".into())),
+                new: Some(Value::List(vec![Value::Text("b".into())])),
+            },
+            Event::ParamChanged {
+                name: "secret".into(),
+                old: None,
+                new: None,
+            },
+            Event::Replanned {
+                step: "s".into(),
+                items: vec!["a".into(), "b".into()],
+            },
             Event::JumpedBack {
                 to: "s".into(),
                 steps: vec!["s".into()],
@@ -919,7 +959,16 @@ mod tests {
         let events = every_event();
         let mut names: Vec<&str> = events.iter().map(Event::name).collect();
         names.dedup();
-        assert_eq!(names.len(), 32, "a variant is missing from every_event()");
+        // `name()` matches every variant (the compiler sees to it): one arm per variant.
+        let source = include_str!("journal.rs");
+        let name_fn = &source[source.find("pub fn name(&self)").expect("fn name")..];
+        let name_fn = &name_fn[..name_fn.find("\n    }\n").expect("its end")];
+        let variants = name_fn.matches("=> \"").count();
+        assert_eq!(
+            names.len(),
+            variants,
+            "a variant is missing from every_event()"
+        );
         let line = header_line(&header());
         let mut w = Writer::after_header(&line);
         let mut bytes = format!("{line}\n").into_bytes();

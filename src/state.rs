@@ -272,7 +272,10 @@ impl State {
         }
         if matches!(
             entry.event,
-            Event::ParamSet { .. } | Event::Captured { .. } | Event::RunbookSwitched { .. }
+            Event::ParamSet { .. }
+                | Event::ParamChanged { .. }
+                | Event::Captured { .. }
+                | Event::RunbookSwitched { .. }
         ) {
             self.values_version += 1;
         }
@@ -289,6 +292,12 @@ impl State {
             } => {
                 self.params.insert(name.clone(), v.clone());
             }
+            Event::ParamChanged { name, new, .. } => {
+                if let Some(v) = new {
+                    self.params.insert(name.clone(), v.clone());
+                }
+            }
+            Event::Replanned { step, items } => self.replan(step, items)?,
             Event::Planned {
                 step,
                 position,
@@ -375,6 +384,59 @@ impl State {
         Ok(())
     }
 
+    /// Step `step`'s units for its changed list `items`: a listed item keeps its unit (and its
+    /// record), a new one gets a pending unit, and an item no longer listed loses its unit unless
+    /// something was recorded about it (then it stays, after the listed ones). The cursor, if in
+    /// this step, goes to its first unit not yet settled.
+    fn replan(&mut self, step: &str, items: &[String]) -> Result<(), String> {
+        let Some(range) = self.by_step.get(step).cloned() else {
+            return Err(format!("step `{step}` was replanned before it was planned"));
+        };
+        let old: Vec<Unit> = self.units[range.clone()].to_vec();
+        let mut new: Vec<Unit> = items
+            .iter()
+            .map(|item| {
+                old.iter()
+                    .find(|u| u.item.as_deref() == Some(item.as_str()))
+                    .cloned()
+                    .unwrap_or_else(|| pending_unit(step, Some(item)))
+            })
+            .collect();
+        new.extend(
+            old.iter()
+                .filter(|u| {
+                    u.status != UnitStatus::Pending
+                        && !items.iter().any(|i| u.item.as_deref() == Some(i.as_str()))
+                })
+                .cloned(),
+        );
+        let (start, count) = (range.start, new.len());
+        self.units.splice(range.clone(), new);
+        self.by_id = self
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id.clone(), i))
+            .collect();
+        if self.by_id.len() != self.units.len() {
+            return Err(format!("step `{step}` has two items with the same name"));
+        }
+        for r in self.by_step.values_mut() {
+            if r.start > start {
+                r.start = r.start - range.len() + count;
+                r.end = r.end - range.len() + count;
+            }
+        }
+        self.by_step.insert(step.to_owned(), start..start + count);
+        if let Some(c) = self.cursor.as_mut().filter(|c| c.step == step) {
+            c.item = self.units[start..start + count]
+                .iter()
+                .position(|u| !u.status.is_settled())
+                .unwrap_or(0);
+        }
+        Ok(())
+    }
+
     fn plan(&mut self, step: &str, at: usize, items: Option<&[String]>) -> Result<(), String> {
         if self.is_planned(step) {
             return Err(format!("step `{step}` was planned twice"));
@@ -392,18 +454,7 @@ impl State {
                 self.units[at].step
             ));
         }
-        let unit = |item: Option<&String>| Unit {
-            id: unit_id(step, item.map(String::as_str)),
-            step: step.to_owned(),
-            item: item.cloned(),
-            status: UnitStatus::Pending,
-            started_at: None,
-            finished_at: None,
-            operator: None,
-            confirmed_by: None,
-            note: None,
-            executions: Vec::new(),
-        };
+        let unit = |item: Option<&String>| pending_unit(step, item);
         let new: Vec<Unit> = match items {
             Some(items) => items.iter().map(|i| unit(Some(i))).collect(),
             None => vec![unit(None)],
@@ -444,6 +495,22 @@ impl State {
     }
 }
 
+/// A new, pending unit of `step` (for `item`).
+fn pending_unit(step: &str, item: Option<&String>) -> Unit {
+    Unit {
+        id: unit_id(step, item.map(String::as_str)),
+        step: step.to_owned(),
+        item: item.cloned(),
+        status: UnitStatus::Pending,
+        started_at: None,
+        finished_at: None,
+        operator: None,
+        confirmed_by: None,
+        note: None,
+        executions: Vec::new(),
+    }
+}
+
 /// Whether the next operator must hear about `event` when taking the run over.
 fn is_notable(event: &Event) -> bool {
     matches!(
@@ -464,6 +531,7 @@ fn is_notable(event: &Event) -> bool {
             | Event::Resumed { .. }
             | Event::ModifiedRunbookAccepted { .. }
             | Event::RunbookSwitched { .. }
+            | Event::ParamChanged { .. }
     )
 }
 

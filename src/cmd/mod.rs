@@ -107,6 +107,7 @@ pub(crate) fn execute(command: Command, templates: &Templates, color: Option<boo
             use_current_runbook,
             accept_modified_runbook,
             accept_clock_skew,
+            sets,
             exec,
         } => {
             let common = run::Common {
@@ -121,7 +122,7 @@ pub(crate) fn execute(command: Command, templates: &Templates, color: Option<boo
                 accept_modified: accept_modified_runbook,
                 accept_clock_skew,
             };
-            run::resume(&state, &options, &common)?;
+            run::resume(&state, &options, &sets, &common)?;
             Ok(exit::OK)
         }
         Command::Status { state, format } => {

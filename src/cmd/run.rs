@@ -224,7 +224,12 @@ pub(crate) fn run(
 }
 
 /// `runbook resume`.
-pub(crate) fn resume(path: &Path, options: &ResumeOptions, common: &Common) -> Result<()> {
+pub(crate) fn resume(
+    path: &Path,
+    options: &ResumeOptions,
+    sets: &[String],
+    common: &Common,
+) -> Result<()> {
     let answers = read_answers(common.answers.as_deref())?;
     let operator_name = common
         .operator
@@ -266,5 +271,5 @@ pub(crate) fn resume(path: &Path, options: &ResumeOptions, common: &Common) -> R
         exec,
         resume,
     };
-    Engine::resume(opened, secrets, launch)
+    Engine::resume(opened, secrets, sets, launch)
 }

@@ -7,16 +7,17 @@ use std::path::{Path, PathBuf};
 use super::open::Resumable;
 use super::{Engine, Exec};
 use crate::clock::Behind;
-use crate::error::Result;
+use crate::error::{Error, Result, ValueProblem};
 use crate::journal::{Event, FORMAT, Header, RunbookRecord};
 use crate::loader::Loaded;
 use crate::lock::Holder;
 use crate::operator::{Notice, Operator, PlanStep};
+use crate::param::Value;
 use crate::platform;
-use crate::runbook::Runbook;
+use crate::runbook::{Runbook, Step, StepKind};
 use crate::scope::Values;
 use crate::session::Session;
-use crate::state::now;
+use crate::state::{UnitStatus, now};
 use crate::store::Store;
 use crate::values::Gathered;
 
@@ -157,7 +158,12 @@ impl Engine<'_, '_> {
     /// `runbook resume`: takes up the run `opened` (checked by [`open`]) with the secret
     /// `secrets` (never stored; from an answers file), tells the operator what was done, and walks
     /// on from where it stopped.
-    pub(crate) fn resume(opened: Resumable, secrets: Values, launch: Launch<'_>) -> Result<()> {
+    pub(crate) fn resume(
+        opened: Resumable,
+        secrets: Values,
+        sets: &[String],
+        launch: Launch<'_>,
+    ) -> Result<()> {
         let Resumable {
             store,
             state,
@@ -197,6 +203,7 @@ impl Engine<'_, '_> {
         for n in notices {
             engine.operator.notify(n);
         }
+        engine.change_params(sets)?;
         let history = engine.history(true);
         engine.operator.notify(Notice::History(history));
         // The `resumed` event is saved with the first unit's start (or a secret's answer):
@@ -257,5 +264,114 @@ fn plan_notice(rb: &Runbook, params: Vec<(String, String, &'static str)>, path: 
         params,
         counts: rb.impact_counts(),
         state_path: platform::display_path(path),
+    }
+}
+
+impl Engine<'_, '_> {
+    /// `resume --set NAME=VALUE`: each parameter changes while no finished unit has used it
+    /// (else the change is refused, naming the steps that did); a planned `for_each` step over
+    /// it follows the new list. Checked in full before anything is recorded.
+    fn change_params(&mut self, sets: &[String]) -> Result<()> {
+        let rb = self.session.runbook;
+        let mut changes = Vec::new();
+        for set in sets {
+            let Some((name, text)) = set.split_once('=') else {
+                return Err(Error::Message(format!(
+                    "--set {set:?}: expected NAME=VALUE"
+                )));
+            };
+            let name = name.trim();
+            let Some(param) = rb.param(name) else {
+                let hint = crate::suggest::hint(name, rb.params.iter().map(|p| p.name.as_str()));
+                return Err(Error::Message(format!(
+                    "--set: `{name}` is not a parameter of `{}`{hint}",
+                    rb.id
+                )));
+            };
+            let value = param.parse_text(text).map_err(|e| Error::Values {
+                problems: vec![ValueProblem {
+                    param: name.to_owned(),
+                    value: (!param.secret).then(|| text.to_owned()),
+                    message: e.message(param.secret),
+                }],
+            })?;
+            let used: Vec<&str> = rb
+                .steps
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| self.uses(s, name))
+                .filter(|(i, _)| {
+                    let units = self.session.step_units(*i);
+                    self.session.state().units[units]
+                        .iter()
+                        .any(|u| matches!(u.status, UnitStatus::Done | UnitStatus::Overridden))
+                })
+                .map(|(_, s)| s.id.as_str())
+                .collect();
+            if !used.is_empty() {
+                return Err(Error::Message(format!(
+                    "--set {name}: refused: the finished step{} {} used its value; a changed \
+                     value would make the record say what did not happen (start a new run for \
+                     the new value)",
+                    if used.len() == 1 { "" } else { "s" },
+                    used.iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+            changes.push((param, value));
+        }
+        for (param, value) in changes {
+            let name = param.name.clone();
+            let shown = |v: Option<&Value>| v.map_or_else(|| "(none)".to_owned(), Value::display);
+            if param.secret {
+                self.session.secrets.insert(name.clone(), value.clone());
+                self.session.record(Event::ParamChanged {
+                    name: name.clone(),
+                    old: None,
+                    new: None,
+                });
+                self.operator
+                    .notify(Notice::Info(format!("parameter `{name}` changed (secret)")));
+            } else {
+                let old = self.session.state().params.get(&name).cloned();
+                self.operator.notify(Notice::Info(format!(
+                    "parameter `{name}` changed: {} -> {}",
+                    shown(old.as_ref()),
+                    shown(Some(&value))
+                )));
+                self.session.record(Event::ParamChanged {
+                    name: name.clone(),
+                    old,
+                    new: Some(value.clone()),
+                });
+            }
+            for step in &rb.steps {
+                let follows = step.for_each.as_ref().is_some_and(|f| f.list == name);
+                if follows && self.session.state().is_planned(&step.id) {
+                    let items = match &value {
+                        Value::List(items) => items.iter().map(Value::display).collect(),
+                        other => vec![other.display()],
+                    };
+                    self.session.record(Event::Replanned {
+                        step: step.id.clone(),
+                        items,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `step` reads the parameter `name`: in a template, as its list, its condition or
+    /// its confirmation target.
+    fn uses(&self, step: &Step, name: &str) -> bool {
+        step.templates()
+            .iter()
+            .any(|t| self.renderer.variables(&t.name).iter().any(|v| v == name))
+            || step.for_each.as_ref().is_some_and(|f| f.list == name)
+            || step.when.as_ref().is_some_and(|c| c.variable == name)
+            || matches!(&step.kind, StepKind::Command { confirm: Some(c), .. } if c == name)
     }
 }

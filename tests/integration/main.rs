@@ -2,6 +2,7 @@
 
 mod answers;
 mod architecture;
+mod change;
 mod cli;
 mod crash;
 mod errors;
