@@ -373,8 +373,16 @@ fn raw_text(v: &RawValue) -> String {
 
 impl Operator for ScriptedOperator {
     fn ask(&mut self, question: Question<'_>) -> Result<Reply, Stop> {
+        if let Question::Moved { by, host, path } = question {
+            // Unattended, nobody can be asked: go on, and say so where the log is read.
+            self.notify(Notice::Warning(format!(
+                "this record was last written by {by} on {host} at {path}: going on with this \
+                 copy; if that one is still in use, two people now hold one change"
+            )));
+            return Ok(Reply::Yes(true));
+        }
         let unit = match &question {
-            Question::Param { .. } => return Err(Stop::NoAnswer),
+            Question::Param { .. } | Question::Moved { .. } => return Err(Stop::NoAnswer),
             Question::Outcome(v)
             | Question::Destructive(v)
             | Question::AfterFailure { view: v, .. }
@@ -392,7 +400,12 @@ impl Operator for ScriptedOperator {
             // A capture cannot be skipped or failed: taking the example instead would record a
             // value nobody gave. Stop there, so a person answers it, as when the answer given
             // was refused.
-            (Question::Param { .. } | Question::Capture { error: Some(_), .. }, _)
+            (
+                Question::Param { .. }
+                | Question::Moved { .. }
+                | Question::Capture { error: Some(_), .. },
+                _,
+            )
             | (Question::Capture { .. }, Answer::Skip(_) | Answer::Fail(_)) => {
                 return Err(Stop::NoAnswer);
             }

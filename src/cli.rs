@@ -186,6 +186,20 @@ pub(crate) enum Command {
         #[command(flatten)]
         exec: ExecArgs,
     },
+    /// Hand a run over to the next operator: the run goes on from a copy at the new path (a
+    /// share, another folder), and this state file is closed so it cannot be resumed as well.
+    Handover {
+        /// The state file.
+        state: PathBuf,
+        /// Where the next operator goes on from (must not exist).
+        new_path: PathBuf,
+        /// Who takes over.
+        #[arg(long, value_name = "NAME")]
+        to: String,
+        /// Who hands over (default: the OS user).
+        #[arg(long, value_name = "NAME")]
+        operator: Option<String>,
+    },
     /// Show where a run stands.
     Status {
         /// The state file.

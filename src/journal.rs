@@ -134,10 +134,33 @@ pub enum Event {
     /// The run was created on `host`.
     RunStarted {
         host: String,
+        /// The state file's absolute path on `host`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        path: Option<String>,
     },
     /// Someone took the run up again.
     Resumed {
         host: String,
+        /// The state file's absolute path on `host`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        path: Option<String>,
+    },
+    /// `runbook handover`: the run goes on from a copy at `path`, for `to`; this file is closed.
+    HandedOver {
+        to: String,
+        path: String,
+    },
+    /// The first line of a handed-over copy: it came from `from` (the original's path).
+    Received {
+        from: String,
+        host: String,
+        path: String,
+    },
+    /// The record was taken up somewhere other than where it was last written (a plain copy):
+    /// the operator was told who wrote it last and where.
+    Moved {
+        from_host: String,
+        from_path: String,
     },
     /// This machine's clock was behind the newest recorded event.
     ClockBehind {
@@ -297,6 +320,9 @@ impl Event {
         match self {
             Event::RunStarted { .. } => "run-started",
             Event::Resumed { .. } => "resumed",
+            Event::HandedOver { .. } => "handed-over",
+            Event::Received { .. } => "received",
+            Event::Moved { .. } => "moved",
             Event::ClockBehind { .. } => "clock-behind",
             Event::RunbookChanged { .. } => "runbook-changed",
             Event::RunbookSwitched { .. } => "runbook-switched",
@@ -364,7 +390,18 @@ impl Event {
     /// Its details in one line of text, for the report (`None` when the name says it all).
     pub fn detail(&self) -> Option<String> {
         match self {
-            Event::RunStarted { host } | Event::Resumed { host } => Some(format!("on {host}")),
+            Event::RunStarted { host, path } | Event::Resumed { host, path } => Some(match path {
+                Some(p) => format!("on {host} at {p}"),
+                None => format!("on {host}"),
+            }),
+            Event::HandedOver { to, path } => Some(format!("to {to}, at {path}")),
+            Event::Received { from, host, path } => {
+                Some(format!("from {from}, now on {host} at {path}"))
+            }
+            Event::Moved {
+                from_host,
+                from_path,
+            } => Some(format!("last written on {from_host} at {from_path}")),
             Event::ClockBehind { detail }
             | Event::RunbookChanged { detail }
             | Event::ModifiedRunbookAccepted { detail }
@@ -840,8 +877,14 @@ mod tests {
             output: "o".into(),
         };
         vec![
-            Event::RunStarted { host: "h".into() },
-            Event::Resumed { host: "h".into() },
+            Event::RunStarted {
+                host: "h".into(),
+                path: Some("/runs/s.json".into()),
+            },
+            Event::Resumed {
+                host: "h".into(),
+                path: None,
+            },
             Event::ClockBehind { detail: "d".into() },
             Event::RunbookChanged { detail: "d".into() },
             Event::RunbookSwitched {
@@ -914,6 +957,19 @@ mod tests {
             Event::WaitingForInput { unit: unit() },
             Event::Interrupted { unit: unit() },
             Event::Paused { unit: unit() },
+            Event::HandedOver {
+                to: "Bob".into(),
+                path: "/share/s.json".into(),
+            },
+            Event::Received {
+                from: "/home/alice/s.json".into(),
+                host: "ex01".into(),
+                path: "/share/s.json".into(),
+            },
+            Event::Moved {
+                from_host: "ex01".into(),
+                from_path: "/home/alice/s.json".into(),
+            },
             Event::ParamChanged {
                 name: "p".into(),
                 old: Some(Value::Text("a".into())),

@@ -159,6 +159,16 @@ pub(crate) enum Question<'a> {
         /// The verdict.
         verdict: &'a Verdict,
     },
+    /// The record was last written on another host or at another path (a plain copy, whose
+    /// original may still be in use): go on with this copy?
+    Moved {
+        /// Who wrote it last.
+        by: &'a str,
+        /// Where: host and path.
+        host: &'a str,
+        /// The path there.
+        path: &'a str,
+    },
     /// The run crashed while this unit was shown: did it complete?
     CompletedBeforeCrash {
         /// The unit.

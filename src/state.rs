@@ -29,6 +29,11 @@ pub struct State {
     pub status: RunStatus,
     /// Every event, in the order recorded (none kept by a live run: its journal has them).
     pub entries: Vec<Entry>,
+    /// Where the record was last written: host and absolute path (`None` in records that did
+    /// not say).
+    pub place: Option<(String, String)>,
+    /// `runbook handover` closed this file: to whom, the copy's path, when.
+    pub handed_over: Option<(String, String, String)>,
     /// The events the next operator must hear about (failures, notes, skips, overrides,
     /// decisions, approvals, captures, stops), oldest first: kept by every fold, live or read
     /// back, so resume can tell them without reading the journal again.
@@ -198,6 +203,8 @@ impl State {
             status: RunStatus::Running,
             entries: Vec::new(),
             notable: Vec::new(),
+            place: None,
+            handed_over: None,
             keep_entries: true,
             values_version: 0,
             newest: None,
@@ -280,10 +287,24 @@ impl State {
             self.values_version += 1;
         }
         match &entry.event {
-            Event::Resumed { .. } => {
+            Event::Resumed { host, path } => {
                 if self.status == RunStatus::Aborted {
                     self.status = RunStatus::Running;
                 }
+                if let Some(p) = path {
+                    self.place = Some((host.clone(), p.clone()));
+                }
+            }
+            Event::RunStarted {
+                host,
+                path: Some(p),
+            } => self.place = Some((host.clone(), p.clone())),
+            Event::HandedOver { to, path } => {
+                self.handed_over = Some((to.clone(), path.clone(), at.clone()));
+            }
+            Event::Received { host, path, .. } => {
+                self.handed_over = None;
+                self.place = Some((host.clone(), path.clone()));
             }
             Event::RunbookSwitched { runbook } => self.runbook = runbook.clone(),
             Event::ParamSet {
@@ -358,7 +379,8 @@ impl State {
                 let u = self.unit_mut(unit)?;
                 keep_execution(&mut u.executions, execution.clone());
             }
-            Event::RunStarted { .. }
+            Event::RunStarted { path: None, .. }
+            | Event::Moved { .. }
             | Event::ClockBehind { .. }
             | Event::RunbookChanged { .. }
             | Event::ModifiedRunbookAccepted { .. }
@@ -532,6 +554,9 @@ fn is_notable(event: &Event) -> bool {
             | Event::ModifiedRunbookAccepted { .. }
             | Event::RunbookSwitched { .. }
             | Event::ParamChanged { .. }
+            | Event::HandedOver { .. }
+            | Event::Received { .. }
+            | Event::Moved { .. }
     )
 }
 

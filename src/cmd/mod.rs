@@ -125,6 +125,26 @@ pub(crate) fn execute(command: Command, templates: &Templates, color: Option<boo
             run::resume(&state, &options, &sets, &common)?;
             Ok(exit::OK)
         }
+        Command::Handover {
+            state,
+            new_path,
+            to,
+            operator,
+        } => {
+            let me = operator.unwrap_or_else(crate::platform::default_operator);
+            let holder = crate::lock::Holder::me(&me);
+            let resume =
+                crate::engine::handover::hand_over(&state, &new_path, &to, &holder, templates)?;
+            let closed = crate::platform::display_path(&state);
+            emit(
+                format!(
+                    "handed over to {to}: the run goes on from {}\n{to} resumes it with: {resume}\n\
+                     {closed} is closed; `runbook status` and `runbook report` still read it\n",
+                    crate::platform::display_path(&new_path)
+                )
+                .as_bytes(),
+            )
+        }
         Command::Status { state, format } => {
             let record = report::Record::load(&state)?;
             let text = match format {

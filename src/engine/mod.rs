@@ -3,6 +3,7 @@
 //! [`Operator`].
 
 mod exec;
+pub(crate) mod handover;
 pub(crate) mod open;
 mod outcome;
 pub(crate) mod start;

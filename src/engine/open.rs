@@ -102,6 +102,28 @@ pub(crate) fn open(
     templates: &Templates,
     holder: &Holder,
 ) -> Result<Resumable> {
+    open_checked(path, options, templates, holder, None)
+}
+
+/// [`open`] for `runbook handover` to the copy at `copy`: a record already handed over to that
+/// same path is opened again when the copy is missing (a crash after the original was closed).
+pub(crate) fn open_for_handover(
+    path: &Path,
+    options: &ResumeOptions,
+    templates: &Templates,
+    holder: &Holder,
+    copy: &str,
+) -> Result<Resumable> {
+    open_checked(path, options, templates, holder, Some(copy))
+}
+
+fn open_checked(
+    path: &Path,
+    options: &ResumeOptions,
+    templates: &Templates,
+    holder: &Holder,
+    handover_to: Option<&str>,
+) -> Result<Resumable> {
     let shown = platform::display_path(path);
     let (store, mut bytes) = Store::open(path, holder)?;
     let (state, journal) =
@@ -126,6 +148,16 @@ pub(crate) fn open(
     }
     let torn = journal.torn.clone();
     let writer = Writer::continuing(&journal);
+    if let Some((to, copy, at)) = &state.handed_over {
+        let redo = handover_to == Some(copy.as_str()) && !Path::new(copy).exists();
+        if !redo {
+            return Err(Error::Message(format!(
+                "{shown}: this run was handed over to {to} on {at}; it goes on from {copy} \
+                 (`runbook resume {copy}`). This file is closed; `runbook status` and `runbook \
+                 report` still read it"
+            )));
+        }
+    }
     if state.status == RunStatus::Complete {
         return Err(Error::Message(format!(
             "{shown}: this run is already complete; see `runbook report {shown}`"

@@ -11,7 +11,7 @@ use crate::error::{Error, Result, ValueProblem};
 use crate::journal::{Event, FORMAT, Header, RunbookRecord};
 use crate::loader::Loaded;
 use crate::lock::Holder;
-use crate::operator::{Notice, Operator, PlanStep};
+use crate::operator::{Notice, Operator, PlanStep, Question, Reply};
 use crate::param::Value;
 use crate::platform;
 use crate::runbook::{Runbook, Step, StepKind};
@@ -50,6 +50,7 @@ fn create<'a>(
     let (mut session, header_line) = Session::create(rb, header, holder.operator.clone(), secrets);
     session.record(Event::RunStarted {
         host: holder.host.clone(),
+        path: Some(place(path)),
     });
     session.begin();
     setup(&mut session);
@@ -62,6 +63,7 @@ fn create<'a>(
 /// a switched run goes on.
 fn take_up(
     session: &mut Session<'_>,
+    path: &Path,
     holder: &Holder,
     behind: Option<&Behind>,
     events: Vec<Event>,
@@ -70,6 +72,7 @@ fn take_up(
 ) {
     session.record(Event::Resumed {
         host: holder.host.clone(),
+        path: Some(place(path)),
     });
     if let Some(b) = behind {
         // Recorded, so the report explains the out-of-order times; the order of events is
@@ -94,6 +97,12 @@ fn take_up(
             None => session.record(Event::Completed),
         }
     }
+}
+
+/// Where a state file is, as the record keeps it: its absolute path, as this platform shows it.
+pub(crate) fn place(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    platform::display_path(&absolute)
 }
 
 /// Who runs the run, where it is recorded, who answers, and the shell of `--exec`.
@@ -175,18 +184,53 @@ impl Engine<'_, '_> {
             switched,
             behind,
         } = opened;
-        // The record's path is the store's: `launch.path` names the same file.
         let Launch {
             holder,
-            path: _,
+            path,
             operator,
             exec,
             resume,
         } = launch;
         let rb = &loaded.runbook;
+        // A plain copy (another host or folder) may have a twin still in use: say who wrote it
+        // last and where, and let the operator stop before anything is recorded.
+        let here = place(&path);
+        let moved = state
+            .place
+            .clone()
+            .filter(|(host, at)| *host != holder.host || *at != here);
+        if let Some((host, at)) = &moved {
+            let last_by = state.newest().map_or("?", |(_, _, by)| by).to_owned();
+            let question = Question::Moved {
+                by: &last_by,
+                host,
+                path: at,
+            };
+            match operator.ask(question) {
+                Ok(Reply::Yes(true)) => {}
+                Ok(_) => {
+                    return Err(Error::Message(format!(
+                        "not resumed: this copy was left as it was; the run was last written by \
+                         {last_by} on {host} at {at}"
+                    )));
+                }
+                Err(_) => {
+                    return Err(Error::Stopped {
+                        message: "not resumed: nothing was recorded".to_owned(),
+                    });
+                }
+            }
+        }
         let mut session = Session::resume(rb, state, writer, holder.operator.clone(), bytes);
+        if let Some((from_host, from_path)) = moved {
+            session.record(Event::Moved {
+                from_host,
+                from_path,
+            });
+        }
         take_up(
             &mut session,
+            &path,
             &holder,
             behind.as_ref(),
             events,

@@ -367,6 +367,10 @@ impl Operator for TerminalOperator {
                 Ok(Reply::Yes(false))
             }
             Question::Wait { interval_secs, .. } => self.wait(interval_secs).map(Reply::Yes),
+            Question::Moved { .. } => {
+                let items = ["go on with this copy", "stop here (nothing is recorded)"];
+                Ok(Reply::Yes(self.select("Go on?", &items, 1)? == 0))
+            }
             Question::CompletedBeforeCrash { .. } => {
                 let items = ["yes, it completed", "no, show it again"];
                 let index = self.select("Did this complete?", &items, 1)?;

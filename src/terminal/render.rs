@@ -262,6 +262,16 @@ pub(super) fn question(
             let every = duration_text(*interval_secs);
             writeln!(out, "waiting; check again every {every}")
         }
+        Question::Moved { by, host, path } => styles.say(
+            out,
+            format!(
+                "This record was last written by {by} on {host} at {path}, not here: it is a \
+                 copy. If that one is still in use, two people now hold one change; agree who \
+                 goes on before going on (`runbook handover` passes a run on and closes the \
+                 original)."
+            ),
+            Style::new().yellow().bold(),
+        ),
         Question::CompletedBeforeCrash { view, started } => {
             writeln!(out, "The run stopped at \"{}\" ({started}).", view.title)
         }

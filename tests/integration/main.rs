@@ -11,6 +11,7 @@ mod exec_powershell;
 mod export;
 mod faults;
 mod graph;
+mod handover;
 mod hostile;
 mod journal;
 mod library;

@@ -118,7 +118,10 @@ fn status_of_a_finished_run_shows_who_did_each_unit() {
 #[test]
 fn report_is_the_whole_record_for_the_change_ticket() {
     let (ws, _) = finished();
-    insta::assert_snapshot!(redact(&ws.report("s.json")), @"
+    // The record keeps where its file was: a temporary folder here.
+    let folder = ws.path().display().to_string();
+    let report = redact(&ws.report("s.json")).replace(&folder, "<FOLDER>");
+    insta::assert_snapshot!(report, @"
     # Run record: rotate 2.1.0
 
     Runbook sha256 `263679eef33d493bd8124b4aa24dfd924098b9d90577f02016d5917461b97a15` · started <TIME> · status **complete**
@@ -170,7 +173,7 @@ fn report_is_the_whole_record_for_the_change_ticket() {
 
     ## Events
 
-    - <TIME> alice run-started: on ws01
+    - <TIME> alice run-started: on ws01 at <FOLDER>/s.json
     - <TIME> alice started `look`
     - <TIME> alice failed `look`: checked by hand
     - <TIME> alice gate-overridden `look`: checked by hand
@@ -180,7 +183,7 @@ fn report_is_the_whole_record_for_the_change_ticket() {
     - <TIME> alice started `approve`
     - <TIME> alice approved `approve`: Carol
     - <TIME> alice done `approve`: approved by Carol
-    - <TIME> bob resumed: on ws01
+    - <TIME> bob resumed: on ws01 at <FOLDER>/s.json
     - <TIME> bob started `how`
     - <TIME> bob decision `how`: now: Now
     - <TIME> bob done `how`: chose `now`: Now
