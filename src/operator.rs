@@ -93,6 +93,9 @@ pub(crate) enum Question<'a> {
         view: &'a UnitView,
         /// Whether overriding is allowed (gates).
         gate: bool,
+        /// Whether skipping is allowed (not for a gate, nor a capture whose value later steps
+        /// need).
+        skip: bool,
     },
     /// Before a destructive unit is run: run it (yes, then its target is typed), skip it or add a
     /// note. The rollback can be read first.

@@ -160,10 +160,16 @@ impl Engine<'_, '_> {
         self.session
             .finish(u, UnitStatus::Failed, Some(why.clone()));
         self.save()?;
+        let capture = matches!(
+            self.session.runbook.steps[pos.step].kind,
+            StepKind::Capture { .. }
+        );
+        let skip = !view.gate && !capture;
         let reply = self.ask(
             &Question::AfterFailure {
                 view,
                 gate: view.gate,
+                skip,
             },
             u,
         )?;
@@ -177,7 +183,7 @@ impl Engine<'_, '_> {
                 self.save()?;
                 Ok(None)
             }
-            Reply::Recovery(Recovery::Skip(r)) if !view.gate => {
+            Reply::Recovery(Recovery::Skip(r)) if skip => {
                 self.session.finish(u, UnitStatus::Skipped, Some(r));
                 self.session.advance(pos);
                 Ok(Some(true))

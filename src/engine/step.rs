@@ -3,7 +3,7 @@
 use super::Engine;
 use crate::error::{Error, Result};
 use crate::journal::Event;
-use crate::operator::{Question, Reply, UnitView};
+use crate::operator::{Outcome, Question, Reply, UnitView};
 use crate::runbook::{Impact, StepKind};
 use crate::session::Position;
 use crate::state::UnitStatus;
@@ -55,7 +55,20 @@ impl Engine<'_, '_> {
                 },
                 u,
             )?;
-            let Reply::Text(text) = reply else { continue };
+            let text = match reply {
+                Reply::Text(text) => text,
+                Reply::Outcome(Outcome::Note(text)) => {
+                    self.note(view, text)?;
+                    continue;
+                }
+                // The command threw: retry (asked again) or abort; a capture is not skipped, as
+                // later steps need its value.
+                Reply::Outcome(Outcome::Failed(why)) => match self.after_failure(pos, view, why)? {
+                    None => continue,
+                    Some(_) => return self.stop_after_abort(view),
+                },
+                _ => continue,
+            };
             match value_type.parse_text(&text, pattern.as_ref()) {
                 Ok(v) => break v,
                 Err(e) => error = Some(format!("`{variable}` {e}")),
@@ -118,11 +131,22 @@ impl Engine<'_, '_> {
             return Ok(());
         };
         let name = loop {
-            let reply = self.ask(&Question::Approval { view, approver }, u)?;
-            if let Reply::Text(t) = reply
-                && !t.trim().is_empty()
-            {
-                break t.trim().to_owned();
+            match self.ask(&Question::Approval { view, approver }, u)? {
+                Reply::Text(t) if !t.trim().is_empty() => break t.trim().to_owned(),
+                Reply::Outcome(Outcome::Note(text)) => self.note(view, text)?,
+                // Refused: on record, and the run stops there (exit 4); resuming asks again.
+                Reply::Outcome(Outcome::Failed(why)) => {
+                    let why = format!("approval refused: {why}");
+                    self.session
+                        .finish(u, UnitStatus::Failed, Some(why.clone()));
+                    self.session.record(Event::Aborted {
+                        unit: view.unit.clone(),
+                        reason: why,
+                    });
+                    self.save()?;
+                    return self.stop_after_abort(view);
+                }
+                _ => {}
             }
         };
         self.session.record(Event::Approved {
@@ -158,8 +182,21 @@ impl Engine<'_, '_> {
                 },
                 u,
             )?;
-            if reply == Reply::Yes(true) {
-                break;
+            match reply {
+                Reply::Yes(true) => break,
+                Reply::Outcome(Outcome::Note(text)) => {
+                    self.note(view, text)?;
+                    continue;
+                }
+                // The awaited thing cannot be reached: a failure, then retry / skip / abort.
+                Reply::Outcome(Outcome::Failed(why)) => {
+                    match self.after_failure(pos, view, why)? {
+                        None => continue,
+                        Some(true) => return self.save(),
+                        Some(false) => return self.stop_after_abort(view),
+                    }
+                }
+                _ => {}
             }
             self.session.record(Event::StillWaiting {
                 unit: view.unit.clone(),
@@ -195,5 +232,24 @@ impl Engine<'_, '_> {
             });
         }
         self.save()
+    }
+
+    /// Records a note on the unit of `view`.
+    fn note(&mut self, view: &UnitView, text: String) -> Result<()> {
+        self.session.record(Event::Note {
+            unit: view.unit.clone(),
+            text,
+        });
+        self.save()
+    }
+
+    /// The error that ends the run after an abort (exit 4).
+    fn stop_after_abort(&self, view: &UnitView) -> Result<()> {
+        Err(Error::Aborted {
+            message: format!(
+                "aborted at {}; the state is saved (resume with: {})",
+                view.unit, self.resume_hint
+            ),
+        })
     }
 }

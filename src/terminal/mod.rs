@@ -185,35 +185,67 @@ impl TerminalOperator {
         }
     }
 
-    /// After a failure: retry, skip (not a gate), override (a gate only), or abort.
-    fn after_failure(&self, gate: bool) -> Result<Recovery, Stop> {
-        let items = if gate {
-            vec![
-                "retry",
-                "override the gate (with a reason)",
-                "abort the run",
-            ]
-        } else {
-            vec!["retry", "skip (with a reason)", "abort the run"]
-        };
-        let choice = self.select("It failed. What now?", &items, 0)?;
-        Ok(match (choice, gate) {
-            (0, _) => Recovery::Retry,
-            (1, false) => Recovery::Skip(self.reason("Why skip it?")?),
-            (1, true) => Recovery::Override(self.reason("Why override the gate?")?),
+    /// After a failure: retry, skip (when allowed), override (a gate only), or abort.
+    fn after_failure(&self, gate: bool, skip: bool) -> Result<Recovery, Stop> {
+        let mut items = vec!["retry"];
+        if gate {
+            items.push("override the gate (with a reason)");
+        } else if skip {
+            items.push("skip (with a reason)");
+        }
+        items.push("abort the run");
+        let choice = items[self.select("It failed. What now?", &items, 0)?];
+        Ok(match choice {
+            "retry" => Recovery::Retry,
+            "skip (with a reason)" => Recovery::Skip(self.reason("Why skip it?")?),
+            "override the gate (with a reason)" => {
+                Recovery::Override(self.reason("Why override the gate?")?)
+            }
             _ => Recovery::Abort,
         })
     }
 
-    fn wait(&self, interval_secs: u64) -> Result<bool, Stop> {
+    /// Waiting by hand: done, keep waiting (a countdown), failed (unreachable), or a note.
+    fn wait(&self, interval_secs: u64) -> Result<Reply, Stop> {
         let keep = format!(
             "keep waiting (check again in {})",
             duration_text(interval_secs)
         );
-        while self.select("Is it done?", &["it is done", &keep], 0)? == 1 {
-            self.countdown(interval_secs)?;
+        let items = [
+            "it is done",
+            keep.as_str(),
+            "it failed (unreachable, timed out: with a reason)",
+            "add a note",
+        ];
+        loop {
+            match self.select("Is it done?", &items, 0)? {
+                0 => return Ok(Reply::Yes(true)),
+                1 => self.countdown(interval_secs)?,
+                2 => {
+                    let why = self.reason("What went wrong?")?;
+                    return Ok(Reply::Outcome(Outcome::Failed(why)));
+                }
+                _ => return Ok(Reply::Outcome(Outcome::Note(self.reason("Note")?))),
+            }
         }
-        Ok(true)
+    }
+
+    /// An approval: given (by whom), refused (who and why: the run stops), or a note.
+    fn approval(&self, approver: &str) -> Result<Reply, Stop> {
+        let items = [
+            "approved (type who approved)",
+            "refused (the run stops here)",
+            "add a note",
+        ];
+        match self.select(&format!("Approval of {approver}?"), &items, 0)? {
+            0 => Ok(Reply::Text(
+                self.reason(&format!("Approved by (name of {approver})"))?,
+            )),
+            1 => Ok(Reply::Outcome(Outcome::Failed(
+                self.reason("Refused by whom, and why?")?,
+            ))),
+            _ => Ok(Reply::Outcome(Outcome::Note(self.reason("Note")?))),
+        }
     }
 
     /// A spinner counting down the interval until the operator presses Enter (at any time).
@@ -304,7 +336,9 @@ impl Operator for TerminalOperator {
         match question {
             Question::Param { param, .. } => self.param(param).map(Reply::Text),
             Question::Outcome(view) => self.outcome(view).map(Reply::Outcome),
-            Question::AfterFailure { gate, .. } => self.after_failure(gate).map(Reply::Recovery),
+            Question::AfterFailure { gate, skip, .. } => {
+                self.after_failure(gate, skip).map(Reply::Recovery)
+            }
             Question::Destructive(view) => self.destructive(view),
             Question::ConfirmTarget { expected, .. } => {
                 let prompt = format!("Type {expected} to confirm (empty: back to the menu)");
@@ -316,7 +350,7 @@ impl Operator for TerminalOperator {
                 proposed,
                 ..
             } => {
-                let prompt = format!("{variable} ({value_type})");
+                let prompt = format!("{variable} ({value_type}; empty: other choices)");
                 let text = match proposed {
                     // Read from the output: Enter takes it, or type over it.
                     Some(p) => self.run(Prompt::Raw, |term| {
@@ -325,9 +359,22 @@ impl Operator for TerminalOperator {
                             .default(p)
                             .interact_text_on(term)
                     })?,
-                    None => self.text(&prompt, false)?,
+                    None => self.text(&prompt, true)?,
                 };
-                Ok(Reply::Text(text))
+                if !text.trim().is_empty() {
+                    return Ok(Reply::Text(text));
+                }
+                // No value: the command threw, or there is something to note first.
+                let items = [
+                    "type the value",
+                    "the command failed (with a reason)",
+                    "add a note",
+                ];
+                Ok(match self.select("No value. What now?", &items, 0)? {
+                    0 => Reply::Text(String::new()),
+                    1 => Reply::Outcome(Outcome::Failed(self.reason("What went wrong?")?)),
+                    _ => Reply::Outcome(Outcome::Note(self.reason("Note")?)),
+                })
             }
             Question::Run { .. } => {
                 let items = ["run it now", "no, I run it myself"];
@@ -350,10 +397,7 @@ impl Operator for TerminalOperator {
                 let choice = choices.get(index).ok_or(Stop::NoAnswer)?;
                 Ok(Reply::Choice(choice.id.clone()))
             }
-            Question::Approval { approver, .. } => {
-                let name = self.reason(&format!("Approved by (name of {approver})"))?;
-                Ok(Reply::Text(name))
-            }
+            Question::Approval { approver, .. } => self.approval(approver),
             Question::Wait {
                 interval_secs,
                 poll: true,
@@ -366,7 +410,7 @@ impl Operator for TerminalOperator {
                 self.countdown(interval_secs)?;
                 Ok(Reply::Yes(false))
             }
-            Question::Wait { interval_secs, .. } => self.wait(interval_secs).map(Reply::Yes),
+            Question::Wait { interval_secs, .. } => self.wait(interval_secs),
             Question::Moved { .. } => {
                 let items = ["go on with this copy", "stop here (nothing is recorded)"];
                 Ok(Reply::Yes(self.select("Go on?", &items, 1)? == 0))

@@ -389,6 +389,7 @@ mod tests {
                 Question::AfterFailure {
                     view: &view,
                     gate: true,
+                    skip: false,
                 },
             ),
             ("destructive", Question::Destructive(&view)),

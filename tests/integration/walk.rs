@@ -263,3 +263,62 @@ fn the_next_operator_sees_the_failures_and_notes_of_the_unit_he_takes_over() {
     s.send("\x03").expect("Ctrl-C");
     assert_eq!(exit_code(s), 3);
 }
+
+/// A capture whose command can throw, and an approval that can be refused.
+const WAYS_OUT: &str = "id: ways\ntitle: Ways out\nversion: '1'\nsteps:\n  - id: name\n    \
+    title: Read the trust name\n    kind: capture\n    variable: trust_name\n    type: string\n    \
+    example: Microsoft Federation Gateway\n    command: Get-FederationTrust\n  - id: approve\n    \
+    title: Get approval\n    kind: approval\n    approver: the change manager\n  - id: finish\n    \
+    title: Finish\n    kind: instruction\n";
+
+#[test]
+fn a_capture_can_fail_and_an_approval_can_be_refused_on_record() {
+    let ws = Workspace::new().file("ways.yaml", WAYS_OUT);
+    let mut s = spawn(&ws, &["run", "ways.yaml", "--state", "s.json"]);
+    s.expect("trust_name (string; empty: other choices)")
+        .expect("the capture");
+    s.send("\r").expect("an empty line");
+    s.expect("No value. What now?").expect("the other choices");
+    s.send("\x1b[B").expect("down");
+    s.send("\r").expect("the command failed");
+    s.expect("What went wrong?").expect("why");
+    type_line(&mut s, "Expected exactly one federation trust, found 2");
+    let menu = String::from_utf8_lossy(
+        s.expect("pause (the state is saved; resume later)")
+            .expect("after the failure")
+            .before(),
+    )
+    .into_owned();
+    assert!(!menu.contains("skip"), "a capture is not skipped: {menu}");
+    s.send("\r").expect("retry");
+    s.expect("trust_name (string; empty: other choices)")
+        .expect("asked again");
+    type_line(&mut s, "Microsoft Federation Gateway");
+    s.expect("Approval of the change manager?")
+        .expect("the approval");
+    s.send("\x1b[B").expect("down");
+    s.send("\r").expect("refused");
+    s.expect("Refused by whom, and why?").expect("who and why");
+    type_line(&mut s, "Carol: not in the change window");
+    s.expect("aborted at approve").expect("the run stops");
+    assert_eq!(exit_code(s), 4);
+    let approve = unit(&ws, "s.json", "approve");
+    assert_eq!(approve["status"], "failed");
+    assert_eq!(
+        approve["note"],
+        "approval refused: Carol: not in the change window"
+    );
+    let names: Vec<(String, String)> = events(&ws, "s.json");
+    assert!(
+        names.contains(&("failed".into(), "name".into())),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&("retry".into(), "name".into())),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&("aborted".into(), "approve".into())),
+        "{names:?}"
+    );
+}
