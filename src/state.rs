@@ -434,15 +434,7 @@ impl State {
         );
         let (start, count) = (range.start, new.len());
         self.units.splice(range.clone(), new);
-        self.by_id = self
-            .units
-            .iter()
-            .enumerate()
-            .map(|(i, u)| (u.id.clone(), i))
-            .collect();
-        if self.by_id.len() != self.units.len() {
-            return Err(format!("step `{step}` has two items with the same name"));
-        }
+        self.reindex(step)?;
         for r in self.by_step.values_mut() {
             if r.start > start {
                 r.start = r.start - range.len() + count;
@@ -457,6 +449,21 @@ impl State {
                 .unwrap_or(0);
         }
         Ok(())
+    }
+
+    /// Rebuilds the unit index after units moved; two units of `step` with one id are refused.
+    fn reindex(&mut self, step: &str) -> Result<(), String> {
+        self.by_id = self
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id.clone(), i))
+            .collect();
+        if self.by_id.len() == self.units.len() {
+            Ok(())
+        } else {
+            Err(format!("step `{step}` has two items with the same name"))
+        }
     }
 
     fn plan(&mut self, step: &str, at: usize, items: Option<&[String]>) -> Result<(), String> {
@@ -496,12 +503,7 @@ impl State {
                 self.by_id.insert(self.units[i].id.clone(), i);
             }
         } else {
-            self.by_id = self
-                .units
-                .iter()
-                .enumerate()
-                .map(|(i, u)| (u.id.clone(), i))
-                .collect();
+            self.reindex(step)?;
         }
         if self.by_id.len() != self.units.len() {
             return Err(format!("step `{step}` has two items with the same name"));

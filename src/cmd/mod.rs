@@ -90,13 +90,7 @@ pub(crate) fn execute(command: Command, templates: &Templates, color: Option<boo
             exec,
         } => {
             let inputs = values::ValueInputs::from(values);
-            let common = run::Common {
-                operator,
-                answers,
-                templates: templates.clone(),
-                exec: run::exec_options(&exec)?,
-                color,
-            };
+            let common = run::Common::new(operator, answers, templates, &exec, color)?;
             run::run(&runbook, &inputs, state, &common)?;
             Ok(exit::OK)
         }
@@ -110,13 +104,7 @@ pub(crate) fn execute(command: Command, templates: &Templates, color: Option<boo
             sets,
             exec,
         } => {
-            let common = run::Common {
-                operator,
-                answers,
-                templates: templates.clone(),
-                exec: run::exec_options(&exec)?,
-                color,
-            };
+            let common = run::Common::new(operator, answers, templates, &exec, color)?;
             let options = crate::engine::open::ResumeOptions {
                 use_current: use_current_runbook,
                 accept_modified: accept_modified_runbook,

@@ -34,6 +34,25 @@ pub(crate) struct Common {
     pub color: Option<bool>,
 }
 
+impl Common {
+    /// The options `run` and `resume` share, checked.
+    pub(crate) fn new(
+        operator: Option<String>,
+        answers: Option<PathBuf>,
+        templates: &Templates,
+        exec: &crate::cli::ExecArgs,
+        color: Option<bool>,
+    ) -> Result<Common> {
+        Ok(Common {
+            operator,
+            answers,
+            templates: templates.clone(),
+            exec: exec_options(exec)?,
+            color,
+        })
+    }
+}
+
 /// What `--exec` was asked for; the runbook adds its preamble unless `--preamble` replaces it.
 #[derive(Debug, Clone)]
 pub(crate) struct ExecOptions {

@@ -32,6 +32,29 @@ fn unit(ws: &Workspace, state: &str, id: &str) -> serde_json::Value {
         .unwrap_or_else(|| panic!("no unit {id}"))
 }
 
+/// The event names of `unit` in the record `s.json`.
+fn events_of(ws: &Workspace, unit: &str) -> Vec<String> {
+    events(ws, "s.json")
+        .into_iter()
+        .filter(|(_, u)| u == unit)
+        .map(|(e, _)| e)
+        .collect()
+}
+
+/// Alice's run of the pty runbook, past the gate and the destructive menu, at the typed
+/// confirmation.
+fn at_the_confirmation() -> (Workspace, Session) {
+    let ws = Workspace::new().file("pty.yaml", RUNBOOK);
+    let mut s = spawn(&ws, &run_args());
+    s.expect("What happened?").expect("the gate");
+    s.send("\r").expect("passed");
+    s.expect("This step is destructive. What now?")
+        .expect("the menu");
+    s.send("\r").expect("run it");
+    s.expect("Type contoso.com to confirm").expect("confirm");
+    (ws, s)
+}
+
 fn run_args() -> [&'static str; 8] {
     [
         "run",
@@ -136,27 +159,14 @@ fn a_destructive_step_can_be_skipped_from_its_menu_without_typing_its_target() {
     s.expect("What happened?").expect("the last step");
     s.send("\r").expect("done");
     assert_eq!(exit_code(s), 0);
-    let kinds: Vec<String> = events(&ws, "s.json")
-        .into_iter()
-        .filter(|(_, u)| u == "remove")
-        .map(|(e, _)| e)
-        .collect();
+    let kinds = events_of(&ws, "remove");
     assert_eq!(kinds, ["started", "skipped"], "no confirmation was asked");
 }
 
 #[test]
 fn a_wrong_or_empty_confirmation_never_runs_and_empty_goes_back_to_the_menu() {
-    let ws = Workspace::new().file("pty.yaml", RUNBOOK);
-    let mut s = spawn(&ws, &run_args());
-    s.expect("What happened?").expect("the gate");
-    s.send("\r").expect("passed");
-    s.expect("This step is destructive. What now?")
-        .expect("the menu");
-    s.send("\r").expect("run it");
-    s.expect("Type contoso.com to confirm").expect("confirm");
-    s.send("fabrikam.com").expect("type");
-    s.expect("fabrikam.com").expect("echoed");
-    s.send("\r").expect("enter");
+    let (ws, mut s) = at_the_confirmation();
+    type_line(&mut s, "fabrikam.com");
     s.expect("that does not match `contoso.com`")
         .expect("says it does not match");
     s.expect("Type contoso.com to confirm")
@@ -166,27 +176,14 @@ fn a_wrong_or_empty_confirmation_never_runs_and_empty_goes_back_to_the_menu() {
         .expect("back to the menu");
     s.send("\x03").expect("Ctrl-C");
     assert_eq!(exit_code(s), 3);
-    let remove: Vec<String> = events(&ws, "s.json")
-        .into_iter()
-        .filter(|(_, u)| u == "remove")
-        .map(|(e, _)| e)
-        .collect();
+    let remove = events_of(&ws, "remove");
     assert!(!remove.contains(&"confirmed".to_owned()), "{remove:?}");
 }
 
 #[test]
 fn a_confirmed_destructive_unit_completed_before_a_hand_over_is_credited_to_who_ran_it() {
-    let ws = Workspace::new().file("pty.yaml", RUNBOOK);
-    let mut s = spawn(&ws, &run_args());
-    s.expect("What happened?").expect("the gate");
-    s.send("\r").expect("passed");
-    s.expect("This step is destructive. What now?")
-        .expect("the menu");
-    s.send("\r").expect("run it");
-    s.expect("Type contoso.com to confirm").expect("confirm");
-    s.send("contoso.com").expect("type");
-    s.expect("contoso.com").expect("echoed");
-    s.send("\r").expect("enter");
+    let (ws, mut s) = at_the_confirmation();
+    type_line(&mut s, "contoso.com");
     s.expect("What happened?")
         .expect("alice runs it, then stops");
     s.send("\x03").expect("Ctrl-C");
