@@ -333,6 +333,8 @@ pub struct ScriptedOperator {
     operator: String,
     /// Notices, kept for tests and for the stderr log.
     pub log: Vec<String>,
+    /// No terminal is behind this operator: notices go to stderr, and it decides what a person
+    /// would (go on with a moved copy).
     echo: bool,
 }
 
@@ -374,6 +376,10 @@ fn raw_text(v: &RawValue) -> String {
 impl Operator for ScriptedOperator {
     fn ask(&mut self, question: Question<'_>) -> Result<Reply, Stop> {
         if let Question::Moved { by, host, path } = question {
+            // A person at a terminal decides (the chain asks the terminal next).
+            if !self.echo {
+                return Err(Stop::NoAnswer);
+            }
             // Unattended, nobody can be asked: go on, and say so where the log is read.
             self.notify(Notice::Warning(format!(
                 "this record was last written by {by} on {host} at {path}: going on with this \

@@ -319,3 +319,33 @@ fn a_capture_can_fail_and_an_approval_can_be_refused_on_record() {
         "{names:?}"
     );
 }
+
+#[test]
+fn a_plain_copy_resumed_at_a_terminal_asks_first_and_stopping_records_nothing() {
+    let ws = Workspace::new()
+        .file("pty.yaml", RUNBOOK)
+        .file("first.yaml", "steps:\n  look: done\n")
+        .file("other/.keep", "");
+    ws.cmd([
+        "run",
+        "pty.yaml",
+        "--example",
+        "--answers",
+        "first.yaml",
+        "--state",
+        "s.json",
+        "--operator",
+        "alice",
+    ])
+    .failure(3);
+    std::fs::copy(ws.path().join("s.json"), ws.path().join("other/s.json")).expect("copy");
+    let before = ws.read("other/s.json");
+    let mut s = spawn(&ws, &["resume", "other/s.json", "--operator", "bob"]);
+    s.expect("This record was last written by alice")
+        .expect("who wrote it last, and where");
+    s.expect("Go on?").expect("asked first");
+    s.send("\r").expect("the default: stop here");
+    s.expect("not resumed").expect("says so");
+    assert_eq!(exit_code(s), 1);
+    assert_eq!(ws.read("other/s.json"), before, "nothing recorded");
+}
