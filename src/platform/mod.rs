@@ -11,16 +11,6 @@ mod windows;
 #[cfg(windows)]
 pub(crate) use windows::*;
 
-/// What a Ctrl-C in the middle of a prompt may have left changed on the terminal, for
-/// [`restore_terminal`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Restore {
-    /// A raw-mode read: every setting (`stty sane`).
-    All,
-    /// A hidden read (echo off, signals on): echo only (`stty echo`).
-    Echo,
-}
-
 /// The command that resumes the state file at `path`, as this machine's shell takes it; with
 /// `--operator` when one was given, so a copy of it resumes under the same name.
 pub(crate) fn resume_command(path: &std::path::Path, operator: Option<&str>) -> String {

@@ -1,8 +1,6 @@
-//! Unix: directory fsync, user and host names, the terminal's settings after an interrupt.
+//! Unix: directory fsync, user and host names, bracketed paste.
 
 use std::path::Path;
-
-use super::Restore;
 
 /// Makes a rename in `dir` durable: fsync the directory itself.
 pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
@@ -78,18 +76,6 @@ pub(crate) fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     Some((meta.dev(), meta.ino()))
 }
 
-/// Exiting during a raw-mode or hidden read would leave the terminal raw or without echo: put
-/// `what` back with `stty` on the controlling terminal. Best effort: nothing to do without one.
-pub(crate) fn restore_terminal(what: Restore) {
-    let setting = match what {
-        Restore::All => "sane",
-        Restore::Echo => "echo",
-    };
-    if let Ok(tty) = std::fs::File::open("/dev/tty") {
-        let _ = std::process::Command::new("stty")
-            .arg(setting)
-            .stdin(tty)
-            .stderr(std::process::Stdio::null())
-            .status();
-    }
-}
+/// Unix terminals (xterm and its kin, tmux, screen) mark a paste when asked to (bracketed
+/// paste), so a prompt receives it as one event.
+pub(crate) const BRACKETED_PASTE: bool = true;

@@ -1,9 +1,8 @@
 //! Windows: no directory fsync (a directory cannot be opened for writing; NTFS journals the
-//! rename), names from `USERNAME` / `COMPUTERNAME`, and paths shown with backslashes.
+//! rename), names from `USERNAME` / `COMPUTERNAME`, paths shown with backslashes, and no
+//! bracketed paste.
 
 use std::path::Path;
-
-use super::Restore;
 
 /// A rename on NTFS is journaled; Windows offers no directory handle to flush.
 #[allow(
@@ -58,6 +57,6 @@ pub(crate) fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     None
 }
 
-/// No `stty` on Windows and nothing to put back: a no-op, so the interrupt handler needs no
-/// `cfg`.
-pub(crate) fn restore_terminal(_what: Restore) {}
+/// The Windows console has no bracketed paste (crossterm cannot ask for it there): a paste comes
+/// as a burst of key events, which the prompts tell from typing by its speed.
+pub(crate) const BRACKETED_PASTE: bool = false;

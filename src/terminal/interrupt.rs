@@ -9,9 +9,8 @@ use std::time::Duration;
 
 use console::Term;
 
-use super::render;
+use super::{keys, render};
 use crate::error::exit;
-use crate::platform::{self, Restore};
 
 /// What the terminal is doing, for the handler: a [`Prompt`] as its `u8`.
 static PROMPT: AtomicU8 = AtomicU8::new(Prompt::Idle as u8);
@@ -22,11 +21,9 @@ static PROMPT: AtomicU8 = AtomicU8::new(Prompt::Idle as u8);
 pub(super) enum Prompt {
     /// Nothing reads the terminal: Ctrl-C exits through the handler.
     Idle,
-    /// A raw-mode read. On Unix console turns Ctrl-C into an `Interrupted` error and also raises
-    /// SIGINT, which the handler ignores; on Windows the read goes on, so the handler exits.
+    /// A prompt reads in raw mode, where Ctrl-C is a key that the prompt returns as
+    /// `Interrupted`, not a signal.
     Raw,
-    /// A hidden line read (echo off, signals on): the handler turns echo back on and exits.
-    Secret,
     /// A prompt returned `Interrupted` and the engine is stopping: SIGINT is ignored.
     Stopping,
 }
@@ -40,8 +37,7 @@ impl Prompt {
     fn now() -> Prompt {
         match PROMPT.load(Ordering::SeqCst) {
             1 => Prompt::Raw,
-            2 => Prompt::Secret,
-            3 => Prompt::Stopping,
+            2 => Prompt::Stopping,
             _ => Prompt::Idle,
         }
     }
@@ -54,20 +50,18 @@ impl Prompt {
 pub(crate) fn install_interrupt_handler(resume_hint: String) {
     let _ = ctrlc::set_handler(move || {
         match Prompt::now() {
-            Prompt::Stopping if cfg!(unix) => return,
-            Prompt::Raw if cfg!(unix) => {
-                // Usually console raised this itself and the prompt is returning `Interrupted`
-                // (then the prompt is `Stopping`). But a Ctrl-C typed in the instant before the
-                // prompt switched to raw mode arrives as a real SIGINT and the prompt keeps
-                // waiting for a key: give it a moment, then stop here.
+            Prompt::Stopping => return,
+            Prompt::Raw => {
+                // A Ctrl-C typed in the instant before the prompt switched to raw mode arrives
+                // as a signal and the prompt keeps waiting for a key. The prompt may be ending
+                // anyway (another Ctrl-C, now a key): give it a moment, then stop here.
                 std::thread::sleep(Duration::from_millis(300));
                 if Prompt::now() != Prompt::Raw {
                     return;
                 }
-                platform::restore_terminal(Restore::All);
+                keys::restore();
             }
-            Prompt::Secret => platform::restore_terminal(Restore::Echo),
-            _ => {}
+            Prompt::Idle => {}
         }
         let term = Term::stderr();
         if term.is_term() {

@@ -1,31 +1,34 @@
-//! The interactive [`Operator`]: the person at the terminal, asked with dialoguer's prompts.
+//! The interactive [`Operator`]: the person at the terminal, asked with our own prompts.
 //!
 //! Everything goes to stderr, so stdout stays clean. What is shown is rendered by `render.rs`
-//! (text into any writer, testable without a terminal); this file asks the questions with
-//! dialoguer's menus and text prompts and draws indicatif's progress bar and countdown. Ctrl-C
-//! ends the run with the state saved: inside a raw-mode prompt (Unix) it comes back as
-//! [`Stop::Interrupted`]; anywhere else the handler in `interrupt.rs` prints the resume hint and
-//! exits.
+//! (text into any writer, testable without a terminal); the prompts are `input.rs` (what keys
+//! and pastes mean), `screen.rs` (drawing them) and `keys.rs` (the terminal in raw mode); this
+//! file asks the questions with them and draws indicatif's progress bar and countdown. Ctrl-C
+//! ends the run with the state saved: inside a prompt it comes back as [`Stop::Interrupted`];
+//! anywhere else the handler in `interrupt.rs` prints the resume hint and exits.
 
+mod input;
 mod interrupt;
+mod keys;
 pub(crate) mod render;
+mod screen;
 
 pub(crate) use interrupt::install_interrupt_handler;
 
 use std::io::{self, Write};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use console::{Key, Term};
-use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
-use dialoguer::{Input, Password, Select};
+use console::Term;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::duration::duration_text;
 use crate::operator::{Notice, Operator, Outcome, Question, Recovery, Reply, Stop, UnitView};
 use crate::runbook::Param;
+use input::{Answer, Ask, Lines, Presses};
 use interrupt::Prompt;
+use keys::Terminal;
 use render::Styles;
+use screen::Screen;
 
 /// The last two items of every menu.
 const HISTORY: &str = "show the history (failures, notes, decisions, values so far)";
@@ -35,7 +38,6 @@ const PAUSE: &str = "pause (the state is saved; resume later)";
 pub(crate) struct TerminalOperator {
     term: Term,
     color: bool,
-    theme: Box<dyn Theme>,
 }
 
 impl TerminalOperator {
@@ -47,36 +49,35 @@ impl TerminalOperator {
             let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
             !no_color && term.is_term()
         });
-        // dialoguer's themes and indicatif style with console, which reads this switch.
+        // indicatif styles with console, which reads this switch.
         console::set_colors_enabled_stderr(color);
-        let theme: Box<dyn Theme> = if color {
-            Box::new(ColorfulTheme::default())
-        } else {
-            Box::new(SimpleTheme)
-        };
-        TerminalOperator { term, color, theme }
+        TerminalOperator { term, color }
+    }
+
+    fn styles(&self) -> Styles {
+        Styles {
+            color: self.color,
+            width: self.term.size().1,
+        }
     }
 
     /// Writes what `draw` renders to the terminal, in one write.
     fn show(&self, draw: impl FnOnce(Styles, &mut dyn Write) -> io::Result<()>) {
-        let styles = Styles {
-            color: self.color,
-            width: self.term.size().1,
-        };
         let mut text = Vec::new();
-        if draw(styles, &mut text).is_ok() && !text.is_empty() {
+        if draw(self.styles(), &mut text).is_ok() && !text.is_empty() {
             let _ = (&self.term).write_all(&text);
         }
     }
 
-    /// Runs a prompt in `mode` (see [`Prompt`]).
-    fn run<T>(
+    /// Reads the terminal in raw mode with `prompt`, drawing on stderr.
+    fn read<T>(
         &self,
-        mode: Prompt,
-        f: impl FnOnce(&Term) -> dialoguer::Result<T>,
-    ) -> Result<T, Stop> {
-        mode.enter();
-        settle(&self.term, f(&self.term).map_err(io::Error::from))
+        prompt: impl FnOnce(&mut Presses<Terminal>, &mut Screen<'_>) -> io::Result<T>,
+    ) -> io::Result<T> {
+        Prompt::Raw.enter();
+        let mut keys = Presses::new(Terminal::open()?);
+        let mut out = &self.term;
+        prompt(&mut keys, &mut Screen::new(&mut out, self.styles()))
     }
 
     /// A menu; every menu ends with "show the history" and "pause", which stops the run with the
@@ -84,10 +85,10 @@ impl TerminalOperator {
     fn select(&self, prompt: &str, items: &[&str], default: usize) -> Result<usize, Stop> {
         let mut all = items.to_vec();
         all.extend([HISTORY, PAUSE]);
-        let chosen = self.run(Prompt::Raw, |term| {
-            let select = Select::with_theme(&*self.theme).with_prompt(prompt);
-            select.items(&all).default(default).interact_on(term)
-        })?;
+        let chosen = settle(
+            &self.term,
+            self.read(|keys, screen| input::select(keys, screen, prompt, &all, default)),
+        )?;
         match chosen.cmp(&items.len()) {
             std::cmp::Ordering::Less => Ok(chosen),
             std::cmp::Ordering::Equal => Err(Stop::ShowHistory),
@@ -95,17 +96,43 @@ impl TerminalOperator {
         }
     }
 
+    /// Text for `ask`; Esc (for now) is an empty answer where one is allowed, and asks again
+    /// where not.
+    fn line(&self, ask: &Ask<'_>) -> Result<String, Stop> {
+        loop {
+            let answer = self.read(|keys, screen| input::line(keys, screen, ask));
+            match settle(&self.term, answer)? {
+                Answer::Text(text) => return Ok(text),
+                Answer::Escaped if ask.empty => {
+                    return Ok(ask.proposed.unwrap_or_default().to_owned());
+                }
+                Answer::Escaped => {}
+            }
+        }
+    }
+
+    /// One line of text.
     fn text(&self, prompt: &str, allow_empty: bool) -> Result<String, Stop> {
-        self.run(Prompt::Raw, |term| {
-            let input = Input::<String>::with_theme(&*self.theme).with_prompt(prompt);
-            input.allow_empty(allow_empty).interact_text_on(term)
+        self.line(&Ask {
+            prompt,
+            lines: Lines::One,
+            echo: true,
+            empty: allow_empty,
+            proposed: None,
         })
     }
 
-    /// Non-empty text (trimmed), asked again until some is given.
-    fn reason(&self, prompt: &str) -> Result<String, Stop> {
+    /// Non-empty text (trimmed), asked again until some is given; `lines` says whether a
+    /// pasted message of several lines is taken whole.
+    fn reason(&self, prompt: &str, lines: Lines) -> Result<String, Stop> {
         loop {
-            let text = self.text(prompt, true)?;
+            let text = self.line(&Ask {
+                prompt,
+                lines,
+                echo: true,
+                empty: true,
+                proposed: None,
+            })?;
             if !text.trim().is_empty() {
                 return Ok(text.trim().to_owned());
             }
@@ -114,15 +141,12 @@ impl TerminalOperator {
     }
 
     fn param(&self, param: &Param) -> Result<String, Stop> {
-        let prompt = param.prompt.as_deref().unwrap_or(&param.name);
-        if !param.secret {
-            return self.text(prompt, !param.required);
-        }
-        self.run(Prompt::Secret, |term| {
-            let password = Password::with_theme(&*self.theme).with_prompt(prompt);
-            password
-                .allow_empty_password(!param.required)
-                .interact_on(term)
+        self.line(&Ask {
+            prompt: param.prompt.as_deref().unwrap_or(&param.name),
+            lines: Lines::One,
+            echo: !param.secret,
+            empty: !param.required,
+            proposed: None,
         })
     }
 
@@ -151,9 +175,13 @@ impl TerminalOperator {
         loop {
             match items[self.select("What happened?", &labels, 0)?].1 {
                 Item::Done => return Ok(Outcome::Done),
-                Item::Failed => return self.reason("What went wrong?").map(Outcome::Failed),
-                Item::Skip => return self.reason("Why skip it?").map(Outcome::Skip),
-                Item::Note => return self.reason("Note").map(Outcome::Note),
+                Item::Failed => {
+                    return self
+                        .reason("What went wrong?", Lines::Many)
+                        .map(Outcome::Failed);
+                }
+                Item::Skip => return self.reason("Why skip it?", Lines::Many).map(Outcome::Skip),
+                Item::Note => return self.reason("Note", Lines::Many).map(Outcome::Note),
                 Item::Rollback => self.show_rollback(view),
             }
         }
@@ -178,8 +206,15 @@ impl TerminalOperator {
         loop {
             match self.select("This step is destructive. What now?", &items, 0)? {
                 0 => return Ok(Reply::Yes(true)),
-                1 => return Ok(Reply::Outcome(Outcome::Skip(self.reason("Why skip it?")?))),
-                2 => return Ok(Reply::Outcome(Outcome::Note(self.reason("Note")?))),
+                1 => {
+                    let why = self.reason("Why skip it?", Lines::Many)?;
+                    return Ok(Reply::Outcome(Outcome::Skip(why)));
+                }
+                2 => {
+                    return Ok(Reply::Outcome(Outcome::Note(
+                        self.reason("Note", Lines::Many)?,
+                    )));
+                }
                 _ => self.show_rollback(view),
             }
         }
@@ -197,9 +232,9 @@ impl TerminalOperator {
         let choice = items[self.select("It failed. What now?", &items, 0)?];
         Ok(match choice {
             "retry" => Recovery::Retry,
-            "skip (with a reason)" => Recovery::Skip(self.reason("Why skip it?")?),
+            "skip (with a reason)" => Recovery::Skip(self.reason("Why skip it?", Lines::Many)?),
             "override the gate (with a reason)" => {
-                Recovery::Override(self.reason("Why override the gate?")?)
+                Recovery::Override(self.reason("Why override the gate?", Lines::Many)?)
             }
             _ => Recovery::Abort,
         })
@@ -222,10 +257,14 @@ impl TerminalOperator {
                 0 => return Ok(Reply::Yes(true)),
                 1 => self.countdown(interval_secs)?,
                 2 => {
-                    let why = self.reason("What went wrong?")?;
+                    let why = self.reason("What went wrong?", Lines::Many)?;
                     return Ok(Reply::Outcome(Outcome::Failed(why)));
                 }
-                _ => return Ok(Reply::Outcome(Outcome::Note(self.reason("Note")?))),
+                _ => {
+                    return Ok(Reply::Outcome(Outcome::Note(
+                        self.reason("Note", Lines::Many)?,
+                    )));
+                }
             }
         }
     }
@@ -238,13 +277,16 @@ impl TerminalOperator {
             "add a note",
         ];
         match self.select(&format!("Approval of {approver}?"), &items, 0)? {
-            0 => Ok(Reply::Text(
-                self.reason(&format!("Approved by (name of {approver})"))?,
-            )),
+            0 => Ok(Reply::Text(self.reason(
+                &format!("Approved by (name of {approver})"),
+                Lines::One,
+            )?)),
             1 => Ok(Reply::Outcome(Outcome::Failed(
-                self.reason("Refused by whom, and why?")?,
+                self.reason("Refused by whom, and why?", Lines::Many)?,
             ))),
-            _ => Ok(Reply::Outcome(Outcome::Note(self.reason("Note")?))),
+            _ => Ok(Reply::Outcome(Outcome::Note(
+                self.reason("Note", Lines::Many)?,
+            ))),
         }
     }
 
@@ -253,39 +295,22 @@ impl TerminalOperator {
         if !self.term.is_term() {
             return Err(Stop::NoAnswer);
         }
-        Prompt::Raw.enter();
-        let (tx, rx) = mpsc::channel();
-        let term = self.term.clone();
-        std::thread::spawn(move || {
-            let key = loop {
-                match term.read_key() {
-                    Ok(Key::Enter) => break Ok(()),
-                    Ok(_) => {}
-                    Err(e) => break Err(e),
-                }
-            };
-            let _ = tx.send(key);
-        });
         let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
             spinner.set_style(style);
         }
         spinner.enable_steady_tick(Duration::from_millis(120));
         let end = Instant::now() + Duration::from_secs(interval_secs);
-        let key = loop {
+        let tick = || {
             let left = end.saturating_duration_since(Instant::now());
             spinner.set_message(match left.as_secs() + u64::from(left.subsec_nanos() > 0) {
                 0 => "time to check again: press Enter".to_owned(),
                 s => format!("next check in {} (Enter: check now)", duration_text(s)),
             });
-            match rx.recv_timeout(Duration::from_millis(250)) {
-                Ok(key) => break key,
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(_) => break Err(io::ErrorKind::BrokenPipe.into()),
-            }
         };
+        let pressed = self.read(|keys, _| input::enter(keys, Duration::from_millis(250), tick));
         spinner.finish_and_clear();
-        settle(&self.term, key)
+        settle(&self.term, pressed)
     }
 }
 
@@ -308,7 +333,7 @@ fn settle<T>(term: &Term, result: io::Result<T>) -> Result<T, Stop> {
     })
 }
 
-/// Dialoguer hides the cursor in menus and does not show it again when a read fails.
+/// A menu hides the cursor until it is answered; a prompt that failed did not show it again.
 fn show_cursor(term: &Term) {
     if term.is_term() {
         let _ = term.show_cursor();
@@ -351,16 +376,14 @@ impl Operator for TerminalOperator {
                 ..
             } => {
                 let prompt = format!("{variable} ({value_type}; empty: other choices)");
-                let text = match proposed {
-                    // Read from the output: Enter takes it, or type over it.
-                    Some(p) => self.run(Prompt::Raw, |term| {
-                        Input::<String>::with_theme(&*self.theme)
-                            .with_prompt(&prompt)
-                            .default(p)
-                            .interact_text_on(term)
-                    })?,
-                    None => self.text(&prompt, true)?,
-                };
+                // Read from the output: Enter takes it, or type over it.
+                let text = self.line(&Ask {
+                    prompt: &prompt,
+                    lines: Lines::One,
+                    echo: true,
+                    empty: true,
+                    proposed: proposed.as_deref(),
+                })?;
                 if !text.trim().is_empty() {
                     return Ok(Reply::Text(text));
                 }
@@ -372,8 +395,10 @@ impl Operator for TerminalOperator {
                 ];
                 Ok(match self.select("No value. What now?", &items, 0)? {
                     0 => Reply::Text(String::new()),
-                    1 => Reply::Outcome(Outcome::Failed(self.reason("What went wrong?")?)),
-                    _ => Reply::Outcome(Outcome::Note(self.reason("Note")?)),
+                    1 => Reply::Outcome(Outcome::Failed(
+                        self.reason("What went wrong?", Lines::Many)?,
+                    )),
+                    _ => Reply::Outcome(Outcome::Note(self.reason("Note", Lines::Many)?)),
                 })
             }
             Question::Run { .. } => {
@@ -386,7 +411,9 @@ impl Operator for TerminalOperator {
                 let items = ["accept the verdict", "overrule it (with a reason)"];
                 match self.select("The verdict?", &items, 0)? {
                     0 => Ok(Reply::Yes(true)),
-                    _ => self.reason("Why overrule it?").map(Reply::Text),
+                    _ => self
+                        .reason("Why overrule it?", Lines::Many)
+                        .map(Reply::Text),
                 }
             }
             Question::Decision {

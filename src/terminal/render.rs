@@ -4,7 +4,7 @@
 //! Everything is written into an injected [`Write`] with the [`Styles`] passed in, and nothing
 //! here reads the terminal or global state: the operator writes to stderr, tests write into a
 //! `Vec<u8>` and snapshot the text (nextest's reporter takes a writer the same way). The prompts
-//! themselves (dialoguer) and the progress bar (indicatif) are drawn by the terminal, not here.
+//! themselves (`screen.rs`) and the progress bar (indicatif) are drawn by the terminal, not here.
 
 use std::io::{self, Write};
 
@@ -25,7 +25,7 @@ pub struct Styles {
 
 impl Styles {
     /// `text` in `style`, or as it is without colour.
-    fn paint(self, text: impl AsRef<str>, style: Style) -> String {
+    pub(super) fn paint(self, text: impl AsRef<str>, style: Style) -> String {
         if !self.color {
             return text.as_ref().to_owned();
         }

@@ -501,7 +501,7 @@ fn a_remove_cmdlet_without_confirm_false_fails_in_a_noninteractive_shell() {
 
 #[test]
 fn a_destructive_command_reaches_the_shell_only_after_the_typed_confirmation() {
-    use crate::terminal::{exit_code, spawn};
+    use crate::terminal::{exit_code, spawn, type_line};
     use expectrl::Expect as _;
     let steps = "  - id: look\n    title: Look\n    kind: check\n    command: Write-Output 'Enabled'\n  \
         - id: remove\n    title: Remove the domain\n    kind: command\n    impact: destructive\n    \
@@ -535,24 +535,19 @@ fn a_destructive_command_reaches_the_shell_only_after_the_typed_confirmation() {
     );
     s.expect("The verdict?").expect("the read-only check ran");
     s.send("\r").expect("accept");
-    s.expect("This step is destructive. What now?")
+    s.expect("This step is destructive. What now? ›")
         .expect("the destructive step's menu first");
     s.send("\r").expect("run it");
-    s.expect("Type contoso.com to confirm")
+    s.expect("Type contoso.com to confirm (empty: back to the menu) ›")
         .expect("then the typed confirmation");
     assert!(sent(&dir).is_empty(), "sent before the confirmation");
-    // Typed as a person types: the text, then Enter on its own.
-    s.send("y").expect("a y is not a confirmation");
-    s.expect("y").expect("echoed");
-    s.send("\r").expect("enter");
+    type_line(&mut s, "y"); // not a confirmation
     s.expect("does not match `contoso.com`")
         .expect("told that it does not match");
-    s.expect("Type contoso.com to confirm")
+    s.expect("Type contoso.com to confirm (empty: back to the menu) ›")
         .expect("asked again");
     assert!(sent(&dir).is_empty(), "sent after a wrong confirmation");
-    s.send("contoso.com").expect("type the target");
-    s.expect("contoso.com").expect("echoed");
-    s.send("\r").expect("enter");
+    type_line(&mut s, "contoso.com");
     s.expect("Run this command?").expect("then: run it?");
     assert!(sent(&dir).is_empty(), "sent before `run it now`");
     s.send("\r").expect("run it now");

@@ -1,5 +1,5 @@
 //! A real terminal: `runbook run` and `resume` driven through a pseudo-terminal with keystrokes,
-//! the way an operator uses them (dialoguer prompts on the terminal, not stdin).
+//! the way an operator uses them (the prompts read the terminal, not stdin).
 #![cfg(unix)]
 
 use std::time::Duration;
@@ -28,9 +28,26 @@ pub(crate) fn spawn(ws: &Workspace, args: &[&str]) -> Session {
     s
 }
 
+/// Types `text` and presses Enter the way a person does: the keys, then, once they are shown,
+/// Enter on its own. (Text and its newline in one write arrive as a paste would.)
+pub(crate) fn type_line(s: &mut Session, text: &str) {
+    s.send(text).expect("type");
+    s.expect(format!("› {text}"))
+        .expect("the typed text is shown");
+    s.send("\r").expect("Enter");
+}
+
+/// Moves a menu's highlight with `key` (an arrow key's sequence) onto `item` and chooses it,
+/// each key on its own: keys that arrive together are taken for a paste and discarded.
+pub(crate) fn choose(s: &mut Session, key: &str, item: &str) {
+    s.send(key).expect("arrow key");
+    s.expect(format!("❯ {item}")).expect("highlighted");
+    s.send("\r").expect("Enter");
+}
+
 /// Waits for the end and returns the exit code.
 pub(crate) fn exit_code(mut s: Session) -> i32 {
-    let _ = s.expect(Eof);
+    s.expect(Eof).expect("the program ends");
     match s.get_process().wait().expect("wait") {
         WaitStatus::Exited(_, code) => code,
         other => panic!("did not exit normally: {other:?}"),
@@ -51,32 +68,34 @@ fn an_interactive_run_asks_params_confirms_by_typing_the_target_and_completes() 
             "alice",
         ],
     );
-    s.expect("Domain to remove").expect("param prompt");
-    s.send_line("not a domain").expect("type");
+    s.expect("Domain to remove ›").expect("param prompt");
+    type_line(&mut s, "not a domain");
     s.expect("expected a DNS name")
         .expect("re-asked with the expected form");
-    s.send_line("contoso.com").expect("type");
+    // Keys typed before a prompt is drawn are discarded: wait for it.
+    s.expect("Domain to remove ›").expect("the prompt again");
+    type_line(&mut s, "contoso.com");
     s.expect("s.json").expect("the plan names the state file");
     s.expect("Get-AcceptedDomain -Identity 'contoso.com'")
         .expect("rendered command");
-    s.expect("What happened?").expect("outcome menu");
+    s.expect("What happened? ›").expect("outcome menu");
     s.send("\r").expect("passed");
     s.expect("Remove-FederatedDomain -DomainName 'contoso.com' -Force")
         .expect("destructive command");
-    s.expect("This step is destructive. What now?")
+    s.expect("This step is destructive. What now? ›")
         .expect("the menu comes first");
     s.send("\r").expect("run it");
-    s.expect("Type contoso.com to confirm")
+    s.expect("Type contoso.com to confirm (empty: back to the menu) ›")
         .expect("typed confirmation");
-    s.send_line("y").expect("a y is not a confirmation");
+    type_line(&mut s, "y"); // not a confirmation
     s.expect("does not match `contoso.com`")
         .expect("says it does not match");
-    s.expect("Type contoso.com to confirm")
+    s.expect("Type contoso.com to confirm (empty: back to the menu) ›")
         .expect("asked again");
-    s.send_line("contoso.com").expect("type the target");
-    s.expect("What happened?").expect("outcome menu");
+    type_line(&mut s, "contoso.com");
+    s.expect("What happened? ›").expect("outcome menu");
     s.send("\r").expect("done");
-    s.expect("What happened?").expect("instruction outcome");
+    s.expect("What happened? ›").expect("instruction outcome");
     s.send("\r").expect("done");
     assert_eq!(exit_code(s), 0);
     let st = ws.status("s.json");
@@ -103,12 +122,12 @@ fn ctrl_c_at_a_prompt_saves_prints_the_resume_command_and_resume_finishes() {
             "s.json",
         ],
     );
-    s.expect("What happened?").expect("first step");
+    s.expect("What happened? ›").expect("first step");
     s.send("\r").expect("passed");
-    s.expect("This step is destructive. What now?")
+    s.expect("This step is destructive. What now? ›")
         .expect("destructive step");
     s.send("\r").expect("run it");
-    s.expect("Type contoso.com to confirm")
+    s.expect("Type contoso.com to confirm (empty: back to the menu) ›")
         .expect("the typed confirmation");
     s.send("\x03").expect("Ctrl-C");
     s.expect("resume with: runbook resume s.json")
@@ -125,15 +144,15 @@ fn ctrl_c_at_a_prompt_saves_prints_the_resume_command_and_resume_finishes() {
         .expect("says what was done");
     s.expect("its confirmation was never typed")
         .expect("says why it starts over");
-    s.expect("This step is destructive. What now?")
+    s.expect("This step is destructive. What now? ›")
         .expect("the unit's menu again");
     s.send("\r").expect("run it");
-    s.expect("Type contoso.com to confirm")
+    s.expect("Type contoso.com to confirm (empty: back to the menu) ›")
         .expect("asked to confirm again");
-    s.send_line("contoso.com").expect("type");
-    s.expect("What happened?").expect("outcome");
+    type_line(&mut s, "contoso.com");
+    s.expect("What happened? ›").expect("outcome");
     s.send("\r").expect("done");
-    s.expect("What happened?").expect("last step");
+    s.expect("What happened? ›").expect("last step");
     s.send("\r").expect("done");
     assert_eq!(exit_code(s), 0);
     let st = ws.status("s.json");

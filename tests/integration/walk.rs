@@ -6,7 +6,7 @@ use expectrl::Expect as _;
 use expectrl::session::OsSession as Session;
 
 use crate::support::Workspace;
-use crate::terminal::{RUNBOOK, exit_code, spawn};
+use crate::terminal::{RUNBOOK, choose, exit_code, spawn};
 
 /// The events of the record at `state`, as `(event, unit)` pairs.
 fn events(ws: &Workspace, state: &str) -> Vec<(String, String)> {
@@ -82,9 +82,8 @@ fn a_gate_has_no_skip_and_an_override_is_recorded_as_overridden() {
     assert!(menu.contains("passed") && menu.contains("failed"), "{menu}");
     assert!(!menu.contains("skip"), "a gate cannot be skipped: {menu}");
     // failed: Down, Enter; the reason, then Enter on its own.
-    s.send("\x1b[B").expect("down");
-    s.send("\r").expect("failed");
-    s.expect("What went wrong?").expect("asks why");
+    choose(&mut s, "\x1b[B", "failed");
+    s.expect("What went wrong? ›").expect("asks why");
     s.send("offset 412 s").expect("type");
     s.expect("offset 412 s").expect("echoed");
     s.send("\r").expect("enter");
@@ -99,9 +98,8 @@ fn a_gate_has_no_skip_and_an_override_is_recorded_as_overridden() {
         !after.contains("skip"),
         "a failed gate cannot be skipped: {after}"
     );
-    s.send("\x1b[B").expect("down");
-    s.send("\r").expect("override");
-    s.expect("Why override the gate?").expect("asks why");
+    choose(&mut s, "\x1b[B", "override the gate (with a reason)");
+    s.expect("Why override the gate? ›").expect("asks why");
     s.send("CAB accepted the risk").expect("type");
     s.expect("CAB accepted the risk").expect("echoed");
     s.send("\r").expect("enter");
@@ -125,8 +123,7 @@ fn pause_saves_prints_the_resume_command_with_the_operator_and_is_no_error() {
     let mut s = spawn(&ws, &run_args());
     s.expect("What happened?").expect("the gate's menu");
     // Up from the first item wraps to the last: pause.
-    s.send("\x1b[A").expect("up");
-    s.send("\r").expect("pause");
+    choose(&mut s, "\x1b[A", "pause (the state is saved; resume later)");
     let said = String::from_utf8_lossy(
         s.expect("resume with: runbook resume s.json --operator alice")
             .expect("the resume command, with the operator")
@@ -150,9 +147,8 @@ fn a_destructive_step_can_be_skipped_from_its_menu_without_typing_its_target() {
     s.send("\r").expect("passed");
     s.expect("This step is destructive. What now?")
         .expect("the destructive step's menu");
-    s.send("\x1b[B").expect("down");
-    s.send("\r").expect("skip");
-    s.expect("Why skip it?").expect("asks why");
+    choose(&mut s, "\x1b[B", "skip (with a reason)");
+    s.expect("Why skip it? ›").expect("asks why");
     s.send("domain stays federated").expect("type");
     s.expect("domain stays federated").expect("echoed");
     s.send("\r").expect("enter");
@@ -227,16 +223,16 @@ fn the_next_operator_sees_the_failures_and_notes_of_the_unit_he_takes_over() {
     let ws = Workspace::new().file("pty.yaml", RUNBOOK);
     let mut s = spawn(&ws, &run_args());
     s.expect("What happened?").expect("the gate");
-    s.send("\x1b[B").expect("down");
-    s.send("\r").expect("failed");
-    s.expect("What went wrong?").expect("why");
+    choose(&mut s, "\x1b[B", "failed");
+    s.expect("What went wrong? ›").expect("why");
     type_line(&mut s, "offset 412 s");
     s.expect("It failed. What now?").expect("after the failure");
     s.send("\r").expect("retry");
     s.expect("What happened?").expect("the gate again");
-    s.send("\x1b[B\x1b[B").expect("down twice");
-    s.send("\r").expect("add a note");
-    s.expect("Note").expect("the note");
+    s.send("\x1b[B").expect("down");
+    s.expect("❯ failed").expect("highlighted");
+    choose(&mut s, "\x1b[B", "add a note");
+    s.expect("Note ›").expect("the note");
     type_line(&mut s, "ran w32tm /resync; Proof 0xA1");
     s.expect("What happened?").expect("asked again");
     s.send("\x03").expect("Ctrl-C");
@@ -252,8 +248,9 @@ fn the_next_operator_sees_the_failures_and_notes_of_the_unit_he_takes_over() {
         .expect("the note");
     s.expect("What happened?").expect("the gate's menu");
     // Up from the first item: pause, then the history.
-    s.send("\x1b[A\x1b[A").expect("up twice");
-    s.send("\r").expect("show the history");
+    s.send("\x1b[A").expect("up");
+    s.expect("❯ pause").expect("highlighted");
+    choose(&mut s, "\x1b[A", "show the history");
     s.expect("The run so far")
         .expect("the history again, on request");
     s.expect("What happened?").expect("then the same question");
@@ -276,8 +273,7 @@ fn a_capture_can_fail_and_an_approval_can_be_refused_on_record() {
         .expect("the capture");
     s.send("\r").expect("an empty line");
     s.expect("No value. What now?").expect("the other choices");
-    s.send("\x1b[B").expect("down");
-    s.send("\r").expect("the command failed");
+    choose(&mut s, "\x1b[B", "the command failed (with a reason)");
     s.expect("What went wrong?").expect("why");
     type_line(&mut s, "Expected exactly one federation trust, found 2");
     let menu = String::from_utf8_lossy(
@@ -293,8 +289,7 @@ fn a_capture_can_fail_and_an_approval_can_be_refused_on_record() {
     type_line(&mut s, "Microsoft Federation Gateway");
     s.expect("Approval of the change manager?")
         .expect("the approval");
-    s.send("\x1b[B").expect("down");
-    s.send("\r").expect("refused");
+    choose(&mut s, "\x1b[B", "refused (the run stops here)");
     s.expect("Refused by whom, and why?").expect("who and why");
     type_line(&mut s, "Carol: not in the change window");
     s.expect("aborted at approve").expect("the run stops");
