@@ -450,3 +450,423 @@ pub(super) fn enter<K: Keys>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+
+    use crossterm::event::KeyEventState;
+
+    use super::*;
+    use crate::terminal::render::Styles;
+
+    /// Scripted input. The events of a batch arrive together (a paste, keys typed ahead); each
+    /// batch arrives after the one before it is read, later than any grace, sooner than a tick.
+    struct Script {
+        now: VecDeque<Event>,
+        later: VecDeque<Vec<Event>>,
+    }
+
+    impl Script {
+        /// `ahead` is there before the prompt is drawn; `later` comes batch by batch.
+        fn new(ahead: Vec<Event>, later: Vec<Vec<Event>>) -> Script {
+            Script {
+                now: ahead.into(),
+                later: later.into(),
+            }
+        }
+
+        /// The next batch arrives.
+        fn arrive(&mut self) -> io::Result<()> {
+            let batch = self.later.pop_front().ok_or(io::ErrorKind::UnexpectedEof)?;
+            self.now = batch.into();
+            Ok(())
+        }
+    }
+
+    impl Keys for Script {
+        fn read(&mut self) -> io::Result<Event> {
+            if self.now.is_empty() {
+                self.arrive()?;
+            }
+            self.now
+                .pop_front()
+                .ok_or_else(|| io::ErrorKind::UnexpectedEof.into())
+        }
+
+        fn pending(&mut self, within: Duration) -> io::Result<bool> {
+            if self.now.is_empty() && within > GRACE {
+                self.arrive()?;
+            }
+            Ok(!self.now.is_empty())
+        }
+    }
+
+    fn key_with(code: KeyCode, modifiers: KeyModifiers, kind: KeyEventKind) -> Event {
+        Event::Key(KeyEvent {
+            code,
+            modifiers,
+            kind,
+            state: KeyEventState::NONE,
+        })
+    }
+
+    fn key(code: KeyCode) -> Event {
+        key_with(code, KeyModifiers::NONE, KeyEventKind::Press)
+    }
+
+    fn ctrl(c: char) -> Event {
+        key_with(KeyCode::Char(c), KeyModifiers::CONTROL, KeyEventKind::Press)
+    }
+
+    fn enter_key() -> Event {
+        key(KeyCode::Enter)
+    }
+
+    /// The key events of `text` as a Unix terminal sends them (`\n` as Enter).
+    fn keys(text: &str) -> Vec<Event> {
+        text.chars()
+            .map(|c| match c {
+                '\n' => enter_key(),
+                c => key(KeyCode::Char(c)),
+            })
+            .collect()
+    }
+
+    /// `text` typed by a person: one key at a time.
+    fn typed(text: &str) -> Vec<Vec<Event>> {
+        keys(text).into_iter().map(|k| vec![k]).collect()
+    }
+
+    /// The events of `text` as the Windows console gives them: a press and a release per key.
+    fn windows(text: &str) -> Vec<Event> {
+        let mut events = Vec::new();
+        for event in keys(text) {
+            if let Event::Key(press) = event {
+                let release = KeyEvent {
+                    kind: KeyEventKind::Release,
+                    ..press
+                };
+                events.extend([Event::Key(press), Event::Key(release)]);
+            }
+        }
+        events
+    }
+
+    fn ask(lines: Lines) -> Ask<'static> {
+        Ask {
+            prompt: "Note",
+            lines,
+            echo: true,
+            empty: false,
+            proposed: None,
+        }
+    }
+
+    const PLAIN: Styles = Styles {
+        color: false,
+        width: 80,
+    };
+
+    /// Runs `prompt` on `script`; its result and what it drew.
+    fn on<T>(
+        script: Script,
+        prompt: impl FnOnce(&mut Presses<Script>, &mut Screen<'_>) -> io::Result<T>,
+    ) -> (io::Result<T>, String) {
+        let mut out = Vec::new();
+        let mut keys = Presses::new(script);
+        let result = prompt(&mut keys, &mut Screen::new(&mut out, PLAIN));
+        (result, String::from_utf8(out).expect("UTF-8"))
+    }
+
+    fn line_on(script: Script, ask: &Ask<'_>) -> (io::Result<Answer>, String) {
+        on(script, |keys, screen| line(keys, screen, ask))
+    }
+
+    fn text(answer: io::Result<Answer>) -> String {
+        match answer.expect("answered") {
+            Answer::Text(text) => text,
+            Answer::Escaped => panic!("escaped"),
+        }
+    }
+
+    const ITEMS: [&str; 4] = ["passed", "failed", "skip (with a reason)", "add a note"];
+
+    fn select_on(script: Script) -> (io::Result<usize>, String) {
+        on(script, |keys, screen| {
+            select(keys, screen, "What happened?", &ITEMS, 0)
+        })
+    }
+
+    #[test]
+    fn typed_text_and_a_lone_enter_answer() {
+        let mut later = typed("contoso.com");
+        later.push(vec![enter_key()]);
+        let (answer, shown) = line_on(Script::new(vec![], later), &ask(Lines::One));
+        assert_eq!(text(answer), "contoso.com");
+        assert!(shown.ends_with("✔ Note · contoso.com\r\n"), "{shown:?}");
+    }
+
+    #[test]
+    fn a_bracketed_paste_is_one_answer_with_its_line_breaks() {
+        let later = vec![
+            vec![Event::Paste(
+                "Time skew check failed.\r\nAt line:1\rthrow 'x'\n".into(),
+            )],
+            vec![enter_key()],
+        ];
+        let (answer, shown) = line_on(Script::new(vec![], later), &ask(Lines::Many));
+        assert_eq!(
+            text(answer),
+            "Time skew check failed.\nAt line:1\nthrow 'x'"
+        );
+        assert!(
+            shown.contains("✔ Note · Time skew check failed. (+2 more lines)"),
+            "{shown:?}"
+        );
+    }
+
+    #[test]
+    fn a_raw_paste_burst_is_one_answer_and_its_enters_are_line_breaks() {
+        let later = vec![keys("one\ntwo\nthree\n"), vec![enter_key()]];
+        let (answer, _) = line_on(Script::new(vec![], later), &ask(Lines::Many));
+        assert_eq!(text(answer), "one\ntwo\nthree");
+    }
+
+    #[test]
+    fn a_windows_paste_burst_is_one_answer_and_key_releases_count_for_nothing() {
+        // The console reports each key pressed and released; the lone Enter too.
+        let later = vec![windows("one\ntwo\n"), windows("\n")];
+        let (answer, _) = line_on(Script::new(vec![], later), &ask(Lines::Many));
+        assert_eq!(text(answer), "one\ntwo");
+    }
+
+    #[test]
+    fn a_carriage_return_and_line_feed_in_a_burst_are_one_line_break() {
+        let mut burst = keys("one\n");
+        burst.push(ctrl('j'));
+        burst.extend(keys("\ntwo"));
+        let later = vec![burst, vec![enter_key()]];
+        let (answer, _) = line_on(Script::new(vec![], later), &ask(Lines::Many));
+        assert_eq!(text(answer), "one\n\ntwo", "an empty line between, not two");
+    }
+
+    #[test]
+    fn keys_typed_ahead_of_a_text_prompt_are_discarded() {
+        let mut later = typed("ok");
+        later.push(vec![enter_key()]);
+        let (answer, shown) = line_on(Script::new(keys("oops\n"), later), &ask(Lines::One));
+        assert_eq!(text(answer), "ok");
+        assert!(shown.contains(TYPED_AHEAD), "{shown:?}");
+    }
+
+    #[test]
+    fn an_empty_enter_answers_only_where_an_empty_answer_is_allowed() {
+        let later = vec![
+            vec![enter_key()],
+            vec![key(KeyCode::Char('x'))],
+            vec![enter_key()],
+        ];
+        let (answer, _) = line_on(Script::new(vec![], later), &ask(Lines::One));
+        assert_eq!(text(answer), "x");
+        let allowed = Ask {
+            empty: true,
+            ..ask(Lines::One)
+        };
+        let (answer, _) = line_on(Script::new(vec![], vec![vec![enter_key()]]), &allowed);
+        assert_eq!(text(answer), "");
+    }
+
+    #[test]
+    fn an_empty_enter_takes_the_proposed_value() {
+        let capture = Ask {
+            empty: true,
+            proposed: Some("Microsoft Federation Gateway"),
+            ..ask(Lines::One)
+        };
+        let (answer, shown) = line_on(Script::new(vec![], vec![vec![enter_key()]]), &capture);
+        assert_eq!(text(answer), "Microsoft Federation Gateway");
+        assert!(
+            shown.contains("? Note (Microsoft Federation Gateway) › "),
+            "{shown:?}"
+        );
+    }
+
+    #[test]
+    fn a_one_line_prompt_refuses_several_lines_and_trailing_line_breaks_are_dropped() {
+        let later = vec![
+            vec![Event::Paste("contoso.com\nfabrikam.com".into())],
+            vec![enter_key()],
+            vec![ctrl('u')],
+            vec![Event::Paste("contoso.com\n\n".into())],
+            vec![enter_key()],
+        ];
+        let (answer, shown) = line_on(Script::new(vec![], later), &ask(Lines::One));
+        assert_eq!(text(answer), "contoso.com");
+        assert!(shown.contains(ONE_LINE), "{shown:?}");
+    }
+
+    #[test]
+    fn esc_and_ctrl_d_on_an_empty_line_leave_the_prompt() {
+        for leave in [key(KeyCode::Esc), ctrl('d')] {
+            let (answer, shown) = line_on(Script::new(vec![], vec![vec![leave]]), &ask(Lines::One));
+            assert_eq!(answer.expect("left"), Answer::Escaped);
+            assert!(shown.ends_with("✘ Note\r\n"), "{shown:?}");
+        }
+        // With text, Ctrl-D deletes the character under the cursor, as in a shell.
+        let mut later = typed("abc");
+        later.extend([vec![key(KeyCode::Left)], vec![ctrl('d')], vec![enter_key()]]);
+        let (answer, _) = line_on(Script::new(vec![], later), &ask(Lines::One));
+        assert_eq!(text(answer), "ab");
+    }
+
+    #[test]
+    fn the_cursor_moves_and_edits_within_the_last_line() {
+        let later = vec![
+            vec![Event::Paste("one\nacd".into())],
+            vec![key(KeyCode::Left)],
+            vec![key(KeyCode::Left)],
+            vec![key(KeyCode::Char('b'))],
+            vec![key(KeyCode::Home)],
+            // Left stops at the start of the line; Backspace joins it to the one above.
+            vec![key(KeyCode::Left)],
+            vec![key(KeyCode::Backspace)],
+            vec![key(KeyCode::End)],
+            vec![key(KeyCode::Char('!'))],
+            vec![enter_key()],
+        ];
+        let (answer, _) = line_on(Script::new(vec![], later), &ask(Lines::Many));
+        assert_eq!(text(answer), "oneabcd!");
+    }
+
+    #[test]
+    fn altgr_characters_are_typed_and_other_control_keys_are_not() {
+        let altgr = KeyModifiers::CONTROL | KeyModifiers::ALT;
+        let later = vec![
+            vec![key_with(KeyCode::Char('@'), altgr, KeyEventKind::Press)],
+            vec![key_with(
+                KeyCode::Char('x'),
+                KeyModifiers::ALT,
+                KeyEventKind::Press,
+            )],
+            vec![ctrl('w')],
+            vec![key(KeyCode::Tab)],
+            vec![enter_key()],
+        ];
+        let (answer, _) = line_on(Script::new(vec![], later), &ask(Lines::One));
+        assert_eq!(text(answer), "@");
+    }
+
+    #[test]
+    fn a_secret_is_not_shown() {
+        let secret = Ask {
+            echo: false,
+            ..ask(Lines::One)
+        };
+        let later = vec![vec![Event::Paste("hunter2\n".into())], vec![enter_key()]];
+        let (answer, shown) = line_on(Script::new(vec![], later), &secret);
+        assert_eq!(text(answer), "hunter2");
+        assert!(!shown.contains("hunter2"), "{shown:?}");
+        assert!(shown.contains("✔ Note · ********"), "{shown:?}");
+    }
+
+    #[test]
+    fn ctrl_c_interrupts_a_text_prompt_even_inside_a_burst_or_typed_ahead() {
+        let scripts = [
+            Script::new(vec![], vec![vec![key(KeyCode::Char('a'))], vec![ctrl('c')]]),
+            Script::new(vec![], vec![vec![key(KeyCode::Char('a')), ctrl('c')]]),
+            Script::new(vec![key(KeyCode::Char('a')), ctrl('c')], vec![]),
+        ];
+        for script in scripts {
+            let (answer, _) = line_on(script, &ask(Lines::Many));
+            let err = answer.expect_err("interrupted");
+            assert_eq!(err.kind(), io::ErrorKind::Interrupted);
+        }
+    }
+
+    #[test]
+    fn a_menu_moves_with_arrows_and_vi_keys_and_chooses_with_a_lone_enter() {
+        let later = vec![
+            vec![key(KeyCode::Down)],
+            vec![key(KeyCode::Char('j'))],
+            vec![key(KeyCode::Char('k'))],
+            vec![key(KeyCode::Down)],
+            vec![enter_key()],
+        ];
+        let (chosen, shown) = select_on(Script::new(vec![], later));
+        assert_eq!(chosen.expect("chosen"), 2);
+        assert!(
+            shown.contains("✔ What happened? · skip (with a reason)\r\n"),
+            "{shown:?}"
+        );
+        // Up from the first item wraps to the last.
+        let later = vec![vec![key(KeyCode::Up)], vec![enter_key()]];
+        assert_eq!(select_on(Script::new(vec![], later)).0.expect("chosen"), 3);
+    }
+
+    #[test]
+    fn keys_typed_ahead_of_a_menu_are_discarded() {
+        let ahead = vec![key(KeyCode::Down), enter_key()];
+        let (chosen, shown) = select_on(Script::new(ahead, vec![vec![enter_key()]]));
+        assert_eq!(
+            chosen.expect("chosen"),
+            0,
+            "the Enter typed ahead chose nothing"
+        );
+        assert!(shown.contains(TYPED_AHEAD), "{shown:?}");
+    }
+
+    #[test]
+    fn a_paste_into_a_menu_chooses_nothing() {
+        // Bracketed, a raw burst (Unix without bracketed paste) and the Windows console's.
+        for paste in [
+            vec![Event::Paste("kkk\n".into())],
+            keys("throw 'Time skew check failed.'\n"),
+            windows("jj\n"),
+        ] {
+            let (chosen, shown) = select_on(Script::new(vec![], vec![paste, vec![enter_key()]]));
+            assert_eq!(chosen.expect("chosen"), 0, "{shown:?}");
+            assert!(shown.contains(PASTE_IN_MENU), "{shown:?}");
+        }
+    }
+
+    #[test]
+    fn an_enter_followed_at_once_by_more_input_chooses_nothing() {
+        let later = vec![keys("\njj"), vec![key(KeyCode::Down)], vec![enter_key()]];
+        let (chosen, _) = select_on(Script::new(vec![], later));
+        assert_eq!(chosen.expect("chosen"), 1);
+    }
+
+    #[test]
+    fn ctrl_c_interrupts_a_menu_even_inside_a_burst() {
+        for later in [
+            vec![vec![ctrl('c')]],
+            vec![keys("jj"), vec![ctrl('c')]],
+            vec![vec![key(KeyCode::Char('j')), ctrl('c')]],
+        ] {
+            let (chosen, _) = select_on(Script::new(vec![], later));
+            assert_eq!(
+                chosen.expect_err("interrupted").kind(),
+                io::ErrorKind::Interrupted
+            );
+        }
+    }
+
+    #[test]
+    fn the_countdown_waits_for_a_lone_enter_and_ticks_meanwhile() {
+        let mut ticks = 0;
+        let later = vec![
+            windows("x"),
+            keys("pasted\nlines\n"),
+            vec![Event::Paste("\n".into())],
+            windows("\n"),
+        ];
+        let mut presses = Presses::new(Script::new(keys("\n"), later));
+        enter(&mut presses, Duration::from_millis(250), || ticks += 1).expect("Enter");
+        assert_eq!(ticks, 4, "one for each batch that arrived");
+        let later = vec![keys("ab"), vec![ctrl('c')]];
+        let mut presses = Presses::new(Script::new(vec![], later));
+        let err = enter(&mut presses, Duration::from_millis(250), || {}).expect_err("Ctrl-C");
+        assert_eq!(err.kind(), io::ErrorKind::Interrupted);
+    }
+}

@@ -216,3 +216,110 @@ impl<'a> Screen<'a> {
         self.out.flush()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terminal::input::Lines;
+
+    fn note() -> Ask<'static> {
+        Ask {
+            prompt: "Note",
+            lines: Lines::Many,
+            echo: true,
+            empty: false,
+            proposed: None,
+        }
+    }
+
+    fn typed(text: &str) -> Edit {
+        Edit {
+            text: text.to_owned(),
+            cursor: text.len(),
+        }
+    }
+
+    /// What `draw` writes on a screen `width` columns wide, in colour or not.
+    fn drawn(color: bool, width: u16, draw: impl FnOnce(&mut Screen<'_>)) -> String {
+        let mut out = Vec::new();
+        draw(&mut Screen::new(&mut out, Styles { color, width }));
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn a_frame_is_drawn_again_from_its_first_row_where_the_answer_wrapped() {
+        let shown = drawn(false, 20, |screen| {
+            // "? Note › " and 30 characters: two rows of 20 columns.
+            let edit = typed(&"x".repeat(30));
+            screen.text_prompt(&note(), &edit, None).expect("drawn");
+            screen.text_prompt(&note(), &edit, None).expect("drawn");
+        });
+        let frames: Vec<&str> = shown.split("\r\x1b[J").collect();
+        assert_eq!(frames[0], "", "the first frame starts where the cursor is");
+        assert!(frames[1].ends_with("\x1b[1A"), "back up one row: {shown:?}");
+    }
+
+    #[test]
+    fn the_cursor_is_put_back_inside_the_answer() {
+        let edit = Edit {
+            text: "abcd".into(),
+            cursor: 1,
+        };
+        let shown = drawn(false, 80, |screen| {
+            screen
+                .text_prompt(&note(), &edit, Some("a hint"))
+                .expect("drawn");
+        });
+        // Up from the hint's row to the answer's, then to column 10: "? Note › a".
+        assert!(
+            shown.ends_with("? Note › abcd\r\n  a hint\x1b[1A\r\x1b[10C"),
+            "{shown:?}"
+        );
+    }
+
+    #[test]
+    fn a_long_answer_shows_its_first_and_last_lines_while_typed() {
+        let text: Vec<String> = (1..=20).map(|i| format!("line {i}")).collect();
+        let shown = drawn(false, 80, |screen| {
+            let edit = typed(&text.join("\n"));
+            screen.text_prompt(&note(), &edit, None).expect("drawn");
+        });
+        let expected = "? Note › line 1\r\n  … 13 more lines\r\n  line 15\r\n  line 16\r\n  \
+                        line 17\r\n  line 18\r\n  line 19\r\n  line 20";
+        assert!(shown.ends_with(expected), "{shown:?}");
+    }
+
+    #[test]
+    fn an_answer_of_several_lines_is_left_as_its_first_line_and_a_count() {
+        let shown = drawn(false, 80, |screen| {
+            screen.answered("Note", "one\ntwo\nthree").expect("drawn");
+            screen.answered("Note", "one\ntwo").expect("drawn");
+        });
+        assert!(
+            shown.contains("✔ Note · one (+2 more lines)\r\n"),
+            "{shown:?}"
+        );
+        assert!(
+            shown.contains("✔ Note · one (+1 more line)\r\n"),
+            "{shown:?}"
+        );
+    }
+
+    #[test]
+    fn colour_only_when_asked_for() {
+        let draw = |screen: &mut Screen<'_>| {
+            screen
+                .menu("What happened?", &["done", "failed"], 1, Some("a hint"))
+                .expect("drawn");
+            screen.answered("What happened?", "failed").expect("drawn");
+        };
+        let plain = drawn(false, 80, draw);
+        for sgr in ["\x1b[1m", "\x1b[2m", "\x1b[32m", "\x1b[33m", "\x1b[36m"] {
+            assert!(!plain.contains(sgr), "{sgr:?} in {plain:?}");
+        }
+        let colour = drawn(true, 80, draw);
+        for sgr in ["\x1b[1m", "\x1b[2m", "\x1b[32m", "\x1b[33m", "\x1b[36m"] {
+            assert!(colour.contains(sgr), "{sgr:?} not in {colour:?}");
+        }
+    }
+}
