@@ -19,6 +19,7 @@ mod lint;
 mod malformed;
 mod matching;
 mod new;
+mod paste;
 mod quote;
 mod report;
 mod run;
