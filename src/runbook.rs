@@ -199,8 +199,6 @@ pub struct ForEach {
     pub list: String,
     /// The item variable's name.
     pub item: String,
-    /// The items' type.
-    pub item_type: crate::param::Scalar,
 }
 
 /// How to undo a step.

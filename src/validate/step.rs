@@ -180,10 +180,9 @@ impl Validator<'_> {
                 }
             });
         match list_type {
-            Some(ValueType::List(item_type)) => Some(ForEach {
+            Some(ValueType::List(_)) => Some(ForEach {
                 list: fe.value.clone(),
                 item,
-                item_type,
             }),
             Some(ValueType::Scalar(_)) => {
                 self.at(fe, format!("`for_each: {}` is not a list", fe.value));
