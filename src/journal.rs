@@ -15,8 +15,12 @@
 //! forgery: whoever rewrites every line after an edit can make a consistent file, which is why
 //! resume also compares the embedded runbook with the shipped one.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::mpsc;
+use std::thread::Scope;
 
+use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::param::Value;
@@ -629,12 +633,21 @@ fn format_of(bytes: &[u8]) -> FormatField {
     }
 }
 
+/// The lines of `bytes`, each with its newline (the last one may have none). Not
+/// `split_inclusive`: it compares one byte at a time, nearly a tenth of resuming a long record;
+/// `BufRead::skip_until` finds each newline with `memchr`.
+fn lines(mut bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    std::iter::from_fn(move || {
+        let line = bytes;
+        // Reading from a slice never fails.
+        let len = std::io::BufRead::skip_until(&mut bytes, b'\n').unwrap_or_default();
+        (len > 0).then(|| &line[..len])
+    })
+}
+
 /// Reads a journal's header (line 1) and the length of its line with the newline.
 fn read_header(bytes: &[u8]) -> Result<(Header, usize), ReadError> {
-    let first = bytes
-        .split_inclusive(|&b| b == b'\n')
-        .next()
-        .unwrap_or_default();
+    let first = lines(bytes).next().unwrap_or_default();
     let Some(header_bytes) = first.strip_suffix(b"\n") else {
         return Err(match format_of(first) {
             FormatField::Is(1) => ReadError::FormatOne,
@@ -679,6 +692,325 @@ pub(crate) fn check_header(bytes: &[u8]) -> Result<(), ReadError> {
     read_header(bytes).map(|_| ())
 }
 
+/// Reads one line after the header as an [`Entry`].
+///
+/// The derived `Deserialize` of [`Entry`] defines the format, but it is slow: a flattened,
+/// internally tagged enum makes serde buffer each line into a tree of its own and read that
+/// again, twice for a `started` event's command. So a line is first read by [`Fields`], which
+/// puts each value straight into its final type, and read again the derived way whenever that
+/// gives up: a field it does not know, a field twice, a missing or mistyped one. The derived
+/// reader thus decides every line the quick one does not take (its error messages included),
+/// and the quick one takes only lines the derived one accepts, as the same entry (the tests
+/// compare the two on thousands of changed lines).
+fn read_entry(line: &[u8]) -> serde_json::Result<Entry> {
+    quick_entry(line).map_or_else(|| serde_json::from_slice(line), Ok)
+}
+
+/// The entry on `line` if [`Fields`] can read it; `None` leaves it to the derived reader.
+fn quick_entry(line: &[u8]) -> Option<Entry> {
+    let mut de = serde_json::Deserializer::from_slice(line);
+    let fields = serde::Deserializer::deserialize_map(&mut de, FieldsVisitor).ok()?;
+    de.end().ok()?;
+    fields.entry()
+}
+
+/// A key, or the event's name: borrowed from the line unless it has an escape.
+struct Name<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Name<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct NameVisitor;
+        impl<'de> Visitor<'de> for NameVisitor {
+            type Value = Name<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(NameVisitor)
+    }
+}
+
+/// Declares [`Fields`] with one slot per field of [`Entry`] and of the [`Event`] variants. A
+/// name has one type in every variant that has it; where one variant requires a field that
+/// another may leave out, it is read as an `Option` and the first refuses `null` itself.
+macro_rules! fields {
+    ($($name:ident: $ty:ty,)*) => {
+        /// A line's fields, read in any order, each at most once.
+        #[derive(Default)]
+        struct Fields<'de> {
+            event: Option<Name<'de>>,
+            $($name: Option<$ty>,)*
+        }
+
+        impl<'de> Fields<'de> {
+            /// Reads the value of field `key` into its slot; `false` for a field read already,
+            /// or one no variant has. The derived reader ignores the latter, but skipping a
+            /// value here would not check its strings' UTF-8 as the derived reader does.
+            fn read<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+                fn put<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+                    slot: &mut Option<T>,
+                    map: &mut A,
+                ) -> Result<bool, A::Error> {
+                    if slot.is_some() {
+                        return Ok(false);
+                    }
+                    *slot = Some(map.next_value()?);
+                    Ok(true)
+                }
+                match key {
+                    "event" => put(&mut self.event, map),
+                    $(stringify!($name) => put(&mut self.$name, map),)*
+                    _ => Ok(false),
+                }
+            }
+        }
+    };
+}
+
+fields! {
+    seq: u64,
+    prev: String,
+    at: String,
+    operator: String,
+    host: String,
+    path: Option<String>,
+    from: String,
+    from_host: String,
+    from_path: String,
+    detail: String,
+    runbook: RunbookRecord,
+    name: String,
+    value: Option<Value>,
+    old: Option<Value>,
+    new: Option<Value>,
+    step: String,
+    position: usize,
+    items: Option<Vec<String>>,
+    item: usize,
+    unit: String,
+    command: Option<String>,
+    note: Option<String>,
+    reason: String,
+    text: String,
+    variable: String,
+    choice: String,
+    label: String,
+    by: String,
+    target: String,
+    to: String,
+    steps: Vec<String>,
+    pid: u32,
+    execution: ExecutionRecord,
+    passed: bool,
+}
+
+impl Fields<'_> {
+    /// The entry, if the fields make one as the derived reader would: each variant takes its
+    /// own fields (`?` where one is required). A field of another variant is left unused, as
+    /// the derived reader ignores it; having been read into its type, it was valid JSON.
+    fn entry(self) -> Option<Entry> {
+        let event = match &*self.event?.0 {
+            "run-started" => Event::RunStarted {
+                host: self.host?,
+                path: self.path.flatten(),
+            },
+            "resumed" => Event::Resumed {
+                host: self.host?,
+                path: self.path.flatten(),
+            },
+            "handed-over" => Event::HandedOver {
+                to: self.to?,
+                path: self.path.flatten()?,
+            },
+            "received" => Event::Received {
+                from: self.from?,
+                host: self.host?,
+                path: self.path.flatten()?,
+            },
+            "moved" => Event::Moved {
+                from_host: self.from_host?,
+                from_path: self.from_path?,
+            },
+            "clock-behind" => Event::ClockBehind {
+                detail: self.detail?,
+            },
+            "runbook-changed" => Event::RunbookChanged {
+                detail: self.detail?,
+            },
+            "runbook-switched" => Event::RunbookSwitched {
+                runbook: self.runbook?,
+            },
+            "modified-runbook-accepted" => Event::ModifiedRunbookAccepted {
+                detail: self.detail?,
+            },
+            "exec-shell" => Event::ExecShell {
+                detail: self.detail?,
+            },
+            "param-set" => Event::ParamSet {
+                name: self.name?,
+                value: self.value.flatten(),
+            },
+            "param-changed" => Event::ParamChanged {
+                name: self.name?,
+                old: self.old.flatten(),
+                new: self.new.flatten(),
+            },
+            "replanned" => Event::Replanned {
+                step: self.step?,
+                items: self.items.flatten()?,
+            },
+            "planned" => Event::Planned {
+                step: self.step?,
+                position: self.position?,
+                items: self.items.flatten(),
+            },
+            "next" => Event::Next {
+                step: self.step?,
+                item: self.item?,
+            },
+            "started" => Event::Started {
+                unit: self.unit?,
+                command: self.command.flatten(),
+            },
+            "restarted" => Event::Restarted { unit: self.unit? },
+            "done" => Event::Done {
+                unit: self.unit?,
+                note: self.note.flatten(),
+            },
+            "skipped" => Event::Skipped {
+                unit: self.unit?,
+                reason: self.reason?,
+            },
+            "failed" => Event::Failed {
+                unit: self.unit?,
+                reason: self.reason?,
+            },
+            "note" => Event::Note {
+                unit: self.unit?,
+                text: self.text?,
+            },
+            "captured" => Event::Captured {
+                unit: self.unit?,
+                variable: self.variable?,
+                value: self.value.flatten()?,
+            },
+            "decision" => Event::Decision {
+                unit: self.unit?,
+                choice: self.choice?,
+                label: self.label?,
+            },
+            "approved" => Event::Approved {
+                unit: self.unit?,
+                by: self.by?,
+            },
+            "confirmed" => Event::Confirmed {
+                unit: self.unit?,
+                target: self.target?,
+            },
+            "retry" => Event::Retry { unit: self.unit? },
+            "gate-overridden" => Event::GateOverridden {
+                unit: self.unit?,
+                reason: self.reason?,
+            },
+            "still-waiting" => Event::StillWaiting { unit: self.unit? },
+            "waiting-for-input" => Event::WaitingForInput { unit: self.unit? },
+            "interrupted" => Event::Interrupted { unit: self.unit? },
+            "paused" => Event::Paused { unit: self.unit? },
+            "jumped-back" => Event::JumpedBack {
+                to: self.to?,
+                steps: self.steps?,
+            },
+            "completed" => Event::Completed,
+            "aborted" => Event::Aborted {
+                unit: self.unit?,
+                reason: self.reason?,
+            },
+            "shell-started" => Event::ShellStarted {
+                unit: self.unit?,
+                pid: self.pid?,
+            },
+            "executed" => Event::Executed {
+                unit: self.unit?,
+                execution: self.execution?,
+            },
+            "run-by-hand" => Event::RunByHand { unit: self.unit? },
+            "verdict-overruled" => Event::VerdictOverruled {
+                unit: self.unit?,
+                passed: self.passed?,
+                reason: self.reason?,
+            },
+            _ => return None,
+        };
+        Some(Entry {
+            seq: self.seq?,
+            prev: self.prev?,
+            at: self.at?,
+            operator: self.operator?,
+            event,
+        })
+    }
+}
+
+/// Reads a line's object into [`Fields`]; an error as soon as it meets what they cannot hold.
+struct FieldsVisitor;
+
+impl<'de> Visitor<'de> for FieldsVisitor {
+    type Value = Fields<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a journal entry")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
+        let mut fields = Fields::default();
+        while let Some(key) = map.next_key::<Name>()? {
+            if !fields.read(&key.0, &mut map)? {
+                // Maybe no error in the line: the derived reader will say.
+                return Err(de::Error::custom("left to the derived reader"));
+            }
+        }
+        Ok(fields)
+    }
+}
+
+/// The sha256 of each complete line of a journal's body, in order, computed on a thread of its
+/// own while the reader parses: hashing is about a fifth of resuming a long record and needs
+/// nothing from the parse. The reader takes one hash per line it accepts, in order, so each is
+/// the hash of that line; when it stops early, dropping this stops the hasher at its next line.
+struct LineHashes {
+    hashes: mpsc::Receiver<String>,
+}
+
+impl LineHashes {
+    fn spawn<'scope>(scope: &'scope Scope<'scope, '_>, body: &'scope [u8]) -> LineHashes {
+        let (send, hashes) = mpsc::channel();
+        let hasher = move || {
+            for line in lines(body).map_while(|raw| raw.strip_suffix(b"\n")) {
+                if send.send(sha256_hex(line)).is_err() {
+                    break;
+                }
+            }
+        };
+        // Without a thread (the system refused one), `next` hashes each line itself.
+        let _ = std::thread::Builder::new().spawn_scoped(scope, hasher);
+        LineHashes { hashes }
+    }
+
+    /// The hash of `line`, the next complete line.
+    fn next(&self, line: &[u8]) -> String {
+        self.hashes.recv().unwrap_or_else(|_| sha256_hex(line))
+    }
+}
+
 /// Reads a journal from its bytes, one event at a time: `start` makes the reader's state from
 /// the header, `apply` takes each event in order. The header must be sound; the events are
 /// read up to a torn last line, a break in the chain, or an event `apply` refuses, which are
@@ -699,53 +1031,54 @@ pub(crate) fn read_with<S>(
         edited: Vec::new(),
     };
     let mut state = start(header);
-    for (i, raw) in bytes[header_len..]
-        .split_inclusive(|&b| b == b'\n')
-        .enumerate()
-    {
-        let number = i + 2;
-        let Some(line) = raw.strip_suffix(b"\n") else {
-            journal.torn = Some(Torn {
-                line: number,
-                bytes: raw.len(),
-            });
-            break;
-        };
-        let broken = |why: String| Some(Break { line: number, why });
-        let entry = match serde_json::from_slice::<Entry>(line) {
-            Ok(e) => e,
-            Err(e) => {
-                journal.broken = broken(format!("it is not a journal entry ({e})"));
+    let body = &bytes[header_len..];
+    std::thread::scope(|scope| {
+        let hashes = LineHashes::spawn(scope, body);
+        for (i, raw) in lines(body).enumerate() {
+            let number = i + 2;
+            let Some(line) = raw.strip_suffix(b"\n") else {
+                journal.torn = Some(Torn {
+                    line: number,
+                    bytes: raw.len(),
+                });
+                break;
+            };
+            let broken = |why: String| Some(Break { line: number, why });
+            let entry = match read_entry(line) {
+                Ok(e) => e,
+                Err(e) => {
+                    journal.broken = broken(format!("it is not a journal entry ({e})"));
+                    break;
+                }
+            };
+            if entry.prev != journal.last_hash {
+                journal.broken = broken(format!(
+                    "it does not follow line {}: that line was changed, or lines were removed or moved",
+                    number - 1
+                ));
                 break;
             }
-        };
-        if entry.prev != journal.last_hash {
-            journal.broken = broken(format!(
-                "it does not follow line {}: that line was changed, or lines were removed or moved",
-                number - 1
-            ));
-            break;
+            if entry.seq != journal.last_seq + 1 {
+                journal.broken = broken(format!(
+                    "its sequence number is {}, not {}",
+                    entry.seq,
+                    journal.last_seq + 1
+                ));
+                break;
+            }
+            if let Event::RunbookSwitched { runbook } = &entry.event {
+                edited.extend(runbook.edited_parts());
+            }
+            let seq = entry.seq;
+            if let Err(why) = apply(&mut state, entry) {
+                journal.broken = broken(format!("its event does not fit the run before it: {why}"));
+                break;
+            }
+            journal.last_hash = hashes.next(line);
+            journal.good_len += raw.len() as u64;
+            journal.last_seq = seq;
         }
-        if entry.seq != journal.last_seq + 1 {
-            journal.broken = broken(format!(
-                "its sequence number is {}, not {}",
-                entry.seq,
-                journal.last_seq + 1
-            ));
-            break;
-        }
-        if let Event::RunbookSwitched { runbook } = &entry.event {
-            edited.extend(runbook.edited_parts());
-        }
-        let seq = entry.seq;
-        if let Err(why) = apply(&mut state, entry) {
-            journal.broken = broken(format!("its event does not fit the run before it: {why}"));
-            break;
-        }
-        journal.last_hash = sha256_hex(line);
-        journal.good_len += raw.len() as u64;
-        journal.last_seq = seq;
-    }
+    });
     journal.edited = edited;
     Ok((state, journal))
 }
@@ -1045,6 +1378,166 @@ mod tests {
             let v: serde_json::Value = serde_json::from_str(line).expect("json");
             assert_eq!(v["event"], e.name(), "{line}");
         }
+    }
+
+    /// The lines of `every_event()` as this build writes them, without their newlines.
+    fn written_lines() -> Vec<String> {
+        let line = header_line(&header());
+        let mut w = Writer::after_header(&line);
+        for e in every_event() {
+            w.entry("2026-01-01T00:00:00Z".into(), "alice".into(), e);
+        }
+        w.take_pending().lines().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn the_quick_reader_reads_every_event_as_written() {
+        for line in written_lines() {
+            let quick = quick_entry(line.as_bytes());
+            assert!(
+                quick.is_some(),
+                "left to the derived reader (a variant or field missing in `Fields`?): {line}"
+            );
+            let derived: Entry = serde_json::from_slice(line.as_bytes()).expect("derived");
+            assert_eq!(quick, Some(derived), "{line}");
+        }
+    }
+
+    /// A line from its fields, in this order, each value as JSON text.
+    fn object(fields: &[(String, String)]) -> String {
+        let inner: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| format!("{}:{v}", serde_json::to_string(k).expect("key")))
+            .collect();
+        format!("{{{}}}", inner.join(","))
+    }
+
+    /// Every written line, changed in every way a hand or a bug might: fields reordered,
+    /// removed, doubled, retyped, escaped, borrowed from another variant, unknown; text around
+    /// the object.
+    fn changed_lines() -> Vec<String> {
+        const VALUES: &[&str] = &[
+            "null",
+            "true",
+            "0",
+            "7",
+            "-1",
+            "1.5",
+            "1e2",
+            "4294967296",
+            "\"\"",
+            "\"x\"",
+            "\"\\u00e9\"",
+            "\"\\ud800\"",
+            "[]",
+            "[\"a\"]",
+            "[1]",
+            "{}",
+            "10",
+        ];
+        let written: Vec<Vec<(String, String)>> = written_lines()
+            .iter()
+            .map(|l| {
+                let map: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_str(l).expect("object");
+                map.into_iter().map(|(k, v)| (k, v.to_string())).collect()
+            })
+            .collect();
+        // One value for each field name any variant has, to lend to the others.
+        let mut lent: BTreeMap<String, String> = BTreeMap::new();
+        for (k, v) in written.iter().flatten() {
+            lent.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        lent.insert("zzz".into(), "1".into());
+        let mut out = Vec::new();
+        for fields in &written {
+            let whole = object(fields);
+            out.extend([
+                format!(" {whole}\t"),
+                format!("{whole} x"),
+                format!("{whole}{{}}"),
+                format!("[{whole}]"),
+            ]);
+            out.push(object(&fields.iter().rev().cloned().collect::<Vec<_>>()));
+            for (i, (k, _)) in fields.iter().enumerate() {
+                let mut without = fields.clone();
+                without.remove(i);
+                out.push(object(&without));
+                let mut twice = fields.clone();
+                twice.push(fields[i].clone());
+                out.push(object(&twice));
+                for v in VALUES {
+                    let mut retyped = fields.clone();
+                    retyped[i].1 = (*v).to_owned();
+                    out.push(object(&retyped));
+                }
+                let escaped = format!("\\u{:04x}{}", u32::from(k.as_bytes()[0]), &k[1..]);
+                let mut renamed = fields.clone();
+                renamed[i].0 = String::new();
+                out.push(object(&renamed).replacen("\"\":", &format!("\"{escaped}\":"), 1));
+            }
+            for (k, v) in &lent {
+                if fields.iter().all(|(name, _)| name != k) {
+                    let mut more = fields.clone();
+                    more.push((k.clone(), v.clone()));
+                    out.push(object(&more));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_quick_reader_accepts_only_what_the_derived_one_does_and_reads_it_the_same() {
+        let (mut quick, mut derived_only, mut refused) = (0, 0, 0);
+        let mut lines: Vec<Vec<u8>> = changed_lines()
+            .into_iter()
+            .map(String::into_bytes)
+            .collect();
+        // Bytes that are not UTF-8: in a field that is read, and in one that is not.
+        let done = r#"{"seq":1,"prev":"p","at":"t","operator":"o","event":"done","unit":"u","#;
+        lines.push([done.as_bytes(), b"\"note\":\"\xff\"}"].concat());
+        lines.push([done.as_bytes(), b"\"zzz\":\"\xff\"}"].concat());
+        for line in &lines {
+            let derived = serde_json::from_slice::<Entry>(line);
+            match (quick_entry(line), &derived) {
+                (Some(q), Ok(d)) => {
+                    assert_eq!(&q, d, "{}", String::from_utf8_lossy(line));
+                    quick += 1;
+                }
+                (Some(q), Err(e)) => panic!(
+                    "accepted as {q:?}, refused by the derived reader ({e}): {}",
+                    String::from_utf8_lossy(line)
+                ),
+                (None, Ok(_)) => derived_only += 1,
+                (None, Err(_)) => refused += 1,
+            }
+            assert_eq!(
+                format!("{:?}", read_entry(line)),
+                format!("{derived:?}"),
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+        }
+        // Each kind of outcome happens, so the comparison covers them all.
+        assert!(
+            quick > 1000 && derived_only > 30 && refused > 1000,
+            "{quick} {derived_only} {refused}"
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_ignored_and_unknown_events_refused_as_before() {
+        let line =
+            r#"{"seq":1,"prev":"p","at":"t","operator":"o","event":"retry","unit":"u","why":1}"#;
+        let entry = read_entry(line.as_bytes()).expect("an unknown field is ignored");
+        assert_eq!(entry.event, Event::Retry { unit: "u".into() });
+        let line = r#"{"seq":1,"prev":"p","at":"t","operator":"o","event":"retried","unit":"u"}"#;
+        let e = read_entry(line.as_bytes()).expect_err("an unknown event is refused");
+        assert!(
+            e.to_string().starts_with("unknown variant `retried`"),
+            "{e}"
+        );
     }
 
     #[test]
