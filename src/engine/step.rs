@@ -100,10 +100,14 @@ impl Engine<'_, '_> {
                 },
                 u,
             )?;
-            if let Reply::Choice(id) = reply
-                && let Some(c) = choices.iter().find(|c| c.id == id)
-            {
-                break c.clone();
+            match reply {
+                Reply::Choice(id) => {
+                    if let Some(c) = choices.iter().find(|c| c.id == id) {
+                        break c.clone();
+                    }
+                }
+                Reply::Outcome(Outcome::Note(text)) => self.note(view, text)?,
+                _ => {}
             }
         };
         self.session.record(Event::Decision {

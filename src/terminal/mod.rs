@@ -419,10 +419,15 @@ impl Operator for TerminalOperator {
             Question::Decision {
                 question, choices, ..
             } => {
-                let labels: Vec<&str> = choices.iter().map(|c| c.label.as_str()).collect();
+                let mut labels: Vec<&str> = choices.iter().map(|c| c.label.as_str()).collect();
+                labels.push("add a note");
                 let index = self.select(question, &labels, 0)?;
-                let choice = choices.get(index).ok_or(Stop::NoAnswer)?;
-                Ok(Reply::Choice(choice.id.clone()))
+                match choices.get(index) {
+                    Some(choice) => Ok(Reply::Choice(choice.id.clone())),
+                    None => Ok(Reply::Outcome(Outcome::Note(
+                        self.reason("Note", Lines::Many)?,
+                    ))),
+                }
             }
             Question::Approval { approver, .. } => self.approval(approver),
             Question::Wait {

@@ -344,3 +344,41 @@ fn a_plain_copy_resumed_at_a_terminal_asks_first_and_stopping_records_nothing() 
     assert_eq!(exit_code(s), 1);
     assert_eq!(ws.read("other/s.json"), before, "nothing recorded");
 }
+
+/// A decision and a wait, each with its own way out.
+const DECIDE_AND_WAIT: &str = "id: later\ntitle: Decide and wait\nversion: '1'\nsteps:\n  - id: pick\n    \
+    title: Is the clock off?\n    kind: decision\n    question: Is the clock off?\n    choices:\n      \
+    - id: in-sync\n        label: No, in sync\n      - id: off\n        label: Yes, off\n  - id: settle\n    \
+    title: Wait for replication\n    kind: wait\n    command: Get-ADReplicationFailure\n    \
+    expect: REPLICATED\n    interval: 5m\n  - id: finish\n    title: Finish\n    kind: instruction\n";
+
+#[test]
+fn a_decision_takes_a_note_and_a_wait_can_fail_as_unreachable() {
+    let ws = Workspace::new().file("later.yaml", DECIDE_AND_WAIT);
+    let mut s = spawn(&ws, &["run", "later.yaml", "--state", "s.json"]);
+    s.expect("Is the clock off? ›").expect("the decision");
+    // One arrow at a time, as a person presses them (a burst of keys is discarded).
+    s.send("\x1b[B").expect("down");
+    s.expect("❯ Yes, off").expect("highlighted");
+    choose(&mut s, "\x1b[B", "add a note");
+    s.expect("Note ›").expect("the note");
+    type_line(&mut s, "offset 412 s on ex01");
+    s.expect("Is the clock off? ›").expect("asked again");
+    s.send("\r").expect("no, in sync");
+    s.expect("Is it done? ›").expect("the wait");
+    s.send("\x1b[B").expect("down");
+    s.expect("❯ keep waiting").expect("highlighted");
+    choose(
+        &mut s,
+        "\x1b[B",
+        "it failed (unreachable, timed out: with a reason)",
+    );
+    s.expect("What went wrong? ›").expect("why");
+    type_line(&mut s, "dc02 UNREACHABLE");
+    s.expect("It failed. What now? ›")
+        .expect("after the failure");
+    s.send("\x03").expect("Ctrl-C");
+    assert_eq!(exit_code(s), 3);
+    assert!(events(&ws, "s.json").contains(&("note".into(), "pick".into())));
+    assert_eq!(unit(&ws, "s.json", "settle")["status"], "failed");
+}
