@@ -470,7 +470,8 @@ check_run_stop_resume_spaces() {
     win run exchange-federation-trust-rebuild --example --state "$state" \
         --answers "$(winpath "$dir/partial.yaml")" --operator alice >"$TMP/run.out" 2>"$TMP/run.err"
     local rc=$?
-    # PowerShell and cmd take a single-quoted path with spaces; `--operator` comes with it.
+    # The Exchange Management Shell (PowerShell) takes a single-quoted path with spaces;
+    # `--operator` comes with it.
     if [ "$rc" != 3 ] || ! grep -q "resume with: runbook resume 'Z:.*' --operator alice" "$TMP/run.err"; then
         fail "run: stops with exit 3 and the resume command" "status $rc" "$(cat "$TMP/run.err")"
         return
