@@ -123,7 +123,6 @@ impl Engine<'_, '_> {
     /// `runbook run`: records a new run of `loaded` with `values` at `launch.path`, asks for the
     /// parameters still missing, shows the plan and walks it.
     pub(crate) fn start(loaded: &Loaded, gathered: Gathered, launch: Launch<'_>) -> Result<()> {
-        // The record's path is the store's: `launch.path` names the same file.
         let Launch {
             holder,
             path,
@@ -132,11 +131,11 @@ impl Engine<'_, '_> {
             resume,
         } = launch;
         let rb = &loaded.runbook;
-        // The shell's event belongs to the file's first write: the record says from its first
-        // line what ran before every command.
         let Gathered {
             values, origins, ..
         } = gathered;
+        // The shell's event belongs to the file's first write: the record says from its first
+        // line what ran before every command.
         let (session, store) = create(rb, values, &holder, &path, |session| {
             if let Some(exec) = &exec {
                 let secrets = session.secret_texts();

@@ -6,7 +6,7 @@ use expectrl::Expect as _;
 use expectrl::session::OsSession as Session;
 
 use crate::support::Workspace;
-use crate::terminal::{RUNBOOK, choose, exit_code, spawn};
+use crate::terminal::{RUNBOOK, choose, exit_code, spawn, type_line};
 
 /// The events of the record at `state`, as `(event, unit)` pairs.
 fn events(ws: &Workspace, state: &str) -> Vec<(String, String)> {
@@ -209,13 +209,6 @@ fn a_confirmed_destructive_unit_completed_before_a_hand_over_is_credited_to_who_
         note.contains("confirmed and run by alice; its completion recorded by bob"),
         "{note}"
     );
-}
-
-/// Types `text` and then Enter on its own, as a person does.
-fn type_line(s: &mut Session, text: &str) {
-    s.send(text).expect("type");
-    s.expect(text).expect("echoed");
-    s.send("\r").expect("enter");
 }
 
 #[test]
