@@ -387,19 +387,8 @@ impl Operator for ScriptedOperator {
             )));
             return Ok(Reply::Yes(true));
         }
-        let unit = match &question {
-            Question::Param { .. } | Question::Moved { .. } => return Err(Stop::NoAnswer),
-            Question::Outcome(v)
-            | Question::Destructive(v)
-            | Question::AfterFailure { view: v, .. }
-            | Question::ConfirmTarget { view: v, .. }
-            | Question::Capture { view: v, .. }
-            | Question::Decision { view: v, .. }
-            | Question::Approval { view: v, .. }
-            | Question::Wait { view: v, .. }
-            | Question::Run { view: v, .. }
-            | Question::Verdict { view: v, .. }
-            | Question::CompletedBeforeCrash { view: v, .. } => v.unit.clone(),
+        let Some(unit) = question.view().map(|v| v.unit.clone()) else {
+            return Err(Stop::NoAnswer);
         };
         let answer = self.answer(&unit).cloned().ok_or(Stop::NoAnswer)?;
         let reply = match (question, answer) {
@@ -409,6 +398,8 @@ impl Operator for ScriptedOperator {
             (
                 Question::Param { .. }
                 | Question::Moved { .. }
+                | Question::ChangeWhich { .. }
+                | Question::NewValue { .. }
                 | Question::Capture { error: Some(_), .. },
                 _,
             )

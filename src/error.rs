@@ -127,6 +127,10 @@ pub enum Error {
         /// What happened, what is intact, and the resume command.
         message: String,
     },
+    /// Never leaves the engine: the current unit starts over (a parameter it uses changed), so
+    /// `drive` takes the run up again from its position.
+    #[error("the current step starts over")]
+    Restart,
     /// Anything else the user must fix, already phrased.
     #[error("{0}")]
     Message(String),

@@ -12,10 +12,24 @@ pub(crate) enum Stop {
     Interrupted,
     /// The operator chose "pause" in a menu: save and stop here, to be resumed.
     Paused,
-    /// Not a stop: the operator asked to see the run's history; show it and ask again.
-    ShowHistory,
+    /// Not a stop: the operator asked for something else first; the engine deals with it and
+    /// asks the question again.
+    Aside(Aside),
     /// No answer is scripted for this question and there is no terminal to ask.
     NoAnswer,
+}
+
+/// What an operator can ask for from any menu before answering it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Aside {
+    /// Show the current step again.
+    Step,
+    /// Show the plan again.
+    Plan,
+    /// Show what happened so far.
+    History,
+    /// Change a parameter's value (a wrong value seen in a rendered command).
+    ChangeParam,
 }
 
 /// What the operator sees of one unit.
@@ -172,6 +186,21 @@ pub(crate) enum Question<'a> {
         /// The path there.
         path: &'a str,
     },
+    /// Which parameter to change (from a menu's "change a parameter")? A choice of its name,
+    /// or no (change nothing).
+    ChangeWhich {
+        /// Each parameter: name and value as shown (a secret's never).
+        params: &'a [(String, String)],
+    },
+    /// The new value of `param`; an empty answer keeps the current one.
+    NewValue {
+        /// The parameter.
+        param: &'a Param,
+        /// Its value as shown.
+        current: &'a str,
+        /// Why the previous answer was refused.
+        error: Option<String>,
+    },
     /// The run crashed while this unit was shown: did it complete?
     CompletedBeforeCrash {
         /// The unit.
@@ -179,6 +208,29 @@ pub(crate) enum Question<'a> {
         /// Who started it, when.
         started: String,
     },
+}
+
+impl<'a> Question<'a> {
+    /// The unit the question is about, if any.
+    pub(crate) fn view(&self) -> Option<&'a UnitView> {
+        match self {
+            Question::Param { .. }
+            | Question::Moved { .. }
+            | Question::ChangeWhich { .. }
+            | Question::NewValue { .. } => None,
+            Question::Outcome(v)
+            | Question::Destructive(v)
+            | Question::AfterFailure { view: v, .. }
+            | Question::ConfirmTarget { view: v, .. }
+            | Question::Capture { view: v, .. }
+            | Question::Decision { view: v, .. }
+            | Question::Approval { view: v, .. }
+            | Question::Wait { view: v, .. }
+            | Question::Run { view: v, .. }
+            | Question::Verdict { view: v, .. }
+            | Question::CompletedBeforeCrash { view: v, .. } => Some(v),
+        }
+    }
 }
 
 /// What `--exec` concluded from a command's exit status and output.

@@ -362,7 +362,11 @@ impl State {
             } => {
                 self.captured.insert(variable.clone(), value.clone());
             }
-            Event::WaitingForInput { unit } => self.unit_mut(unit)?.status = UnitStatus::Pending,
+            // Nobody could answer, or the unit is started again (at once, or after a parameter
+            // change at the next pass): either way it waits to be started.
+            Event::WaitingForInput { unit } | Event::Restarted { unit } => {
+                self.unit_mut(unit)?.status = UnitStatus::Pending;
+            }
             Event::JumpedBack { steps, .. } => {
                 for s in steps {
                     for i in self.step_units(s) {
@@ -386,7 +390,6 @@ impl State {
             | Event::ModifiedRunbookAccepted { .. }
             | Event::ExecShell { .. }
             | Event::ParamSet { value: None, .. }
-            | Event::Restarted { .. }
             | Event::Decision { .. }
             | Event::Approved { .. }
             | Event::Retry { .. }

@@ -36,6 +36,11 @@ fn dir_of(path: &Path) -> &Path {
 }
 
 impl Store {
+    /// The state file.
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Creates the state file at `path` (which must not exist) holding `bytes` (the header and
     /// the first events), and locks it.
     pub fn create(path: &Path, holder: &Holder, bytes: &[u8]) -> Result<Store> {

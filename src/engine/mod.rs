@@ -14,7 +14,9 @@ pub(crate) use exec::Exec;
 
 use crate::error::{Error, Result};
 use crate::journal::Event;
-use crate::operator::{History, HistoryLine, Notice, Operator, Question, Reply, Stop};
+use std::collections::BTreeMap;
+
+use crate::operator::{Aside, History, HistoryLine, Notice, Operator, Question, Reply, Stop};
 use crate::render::Renderer;
 use crate::runbook::{Impact, StepKind};
 use crate::session::{Next, Position, Session};
@@ -38,6 +40,9 @@ pub(crate) struct Engine<'a, 'o> {
     pub resume_hint: String,
     /// `--exec`: the shell that runs the commands.
     pub exec: Option<Exec>,
+    /// Where each parameter's value came from, as the plan says (`given`, `default`, `example`,
+    /// `asked`, `changed`); a value recorded before this process has none.
+    origins: BTreeMap<String, &'static str>,
     contexts: view::Contexts,
 }
 
@@ -58,6 +63,7 @@ impl<'a, 'o> Engine<'a, 'o> {
             operator,
             resume_hint,
             exec,
+            origins: BTreeMap::new(),
             contexts: view::Contexts::default(),
         }
     }
@@ -99,6 +105,7 @@ impl Engine<'_, '_> {
                     Err(e) => error = Some(format!("`{}` {}", p.name, e.message(p.secret))),
                 }
             };
+            self.origins.insert(p.name.clone(), "asked");
             let recorded = if p.secret {
                 self.session.secrets.insert(p.name.clone(), value);
                 None
@@ -120,7 +127,7 @@ impl Engine<'_, '_> {
             Stop::Interrupted => Error::Stopped {
                 message: format!("interrupted at {at}; the state is saved\nresume with: {path}"),
             },
-            Stop::Paused | Stop::ShowHistory => Error::Stopped {
+            Stop::Paused | Stop::Aside(_) => Error::Stopped {
                 message: format!("paused at {at}; the state is saved\nresume with: {path}"),
             },
             Stop::NoAnswer => Error::Stopped {
@@ -156,7 +163,10 @@ impl Engine<'_, '_> {
             if pos.item == 0 && self.skip_by_condition(&pos)? {
                 continue;
             }
-            self.unit(&pos)?;
+            match self.unit(&pos) {
+                Err(Error::Restart) => {}
+                other => other?,
+            }
         }
     }
 
@@ -228,32 +238,134 @@ impl Engine<'_, '_> {
     }
 
     /// Asks `q` about `unit`; a stop is recorded and saved and becomes the error that ends the
-    /// run (exit 3). Asking for the history shows it and asks again.
+    /// run (exit 3). What the operator asks for first (the step, the plan, the history, a
+    /// parameter change) is dealt with, and `q` is asked again.
     pub(crate) fn ask(&mut self, q: &Question<'_>, unit: usize) -> Result<Reply> {
         let answer = loop {
             match self.operator.ask(q.clone()) {
-                Err(Stop::ShowHistory) => {
-                    let history = self.history(false);
-                    self.operator.notify(Notice::History(history));
-                }
+                Err(Stop::Aside(aside)) => self.aside(aside, q, unit)?,
                 other => break other,
             }
         };
-        match answer {
-            Ok(r) => Ok(r),
-            Err(stop) => {
-                let id = self.session.unit_id(unit).to_owned();
-                let unit = id.clone();
-                self.session.record(match stop {
-                    // Nobody saw this unit: it is pending again, not half-done.
-                    Stop::NoAnswer => Event::WaitingForInput { unit },
-                    Stop::Interrupted => Event::Interrupted { unit },
-                    Stop::Paused | Stop::ShowHistory => Event::Paused { unit },
-                });
-                self.save()?;
-                Err(self.stopped(stop, &id))
-            }
+        answer.map_err(|stop| self.halt(stop, unit))
+    }
+
+    /// Records and saves that the run stopped at `unit`; the error that ends the run (exit 3).
+    fn halt(&mut self, stop: Stop, unit: usize) -> Error {
+        let id = self.session.unit_id(unit).to_owned();
+        let unit = id.clone();
+        self.session.record(match stop {
+            // Nobody saw this unit: it is pending again, not half-done.
+            Stop::NoAnswer => Event::WaitingForInput { unit },
+            Stop::Interrupted => Event::Interrupted { unit },
+            Stop::Paused | Stop::Aside(_) => Event::Paused { unit },
+        });
+        match self.save() {
+            Ok(()) => self.stopped(stop, &id),
+            Err(e) => e,
         }
+    }
+
+    fn aside(&mut self, aside: Aside, q: &Question<'_>, unit: usize) -> Result<()> {
+        match aside {
+            Aside::Step => {
+                if let Some(view) = q.view() {
+                    self.operator.notify(Notice::Unit(view.clone()));
+                }
+            }
+            Aside::Plan => {
+                let plan = self.plan();
+                self.operator.notify(plan);
+            }
+            Aside::History => {
+                let history = self.history(false);
+                self.operator.notify(Notice::History(history));
+            }
+            // Whether the step completed is a fact about what was shown; a new value would
+            // show something else.
+            Aside::ChangeParam if matches!(q, Question::CompletedBeforeCrash { .. }) => {
+                self.operator.notify(Notice::Warning(
+                    "first say whether this step completed; parameters can change after".to_owned(),
+                ));
+            }
+            Aside::ChangeParam => self.change_by_menu(unit)?,
+        }
+        Ok(())
+    }
+
+    /// "Change a parameter": which one, its new value, then the change; the current unit starts
+    /// over when it uses that parameter (its command was shown with the old value).
+    fn change_by_menu(&mut self, unit: usize) -> Result<()> {
+        let rb = self.session.runbook;
+        let values = self.session.values();
+        let params: Vec<(String, String)> = rb
+            .params
+            .iter()
+            .map(|p| {
+                let shown = match values.get(&p.name) {
+                    None => "(none)".to_owned(),
+                    Some(_) if p.secret => "(secret)".to_owned(),
+                    Some(v) => v.display(),
+                };
+                (p.name.clone(), shown)
+            })
+            .collect();
+        let at = self.session.unit_id(unit).to_owned();
+        let reply = self
+            .operator
+            .ask(Question::ChangeWhich { params: &params })
+            .map_err(|s| self.halt(s, unit))?;
+        let Reply::Choice(name) = reply else {
+            return Ok(());
+        };
+        let Some((param, (_, current))) = rb.param(&name).zip(params.iter().find(|p| p.0 == name))
+        else {
+            return Ok(());
+        };
+        if let Some(why) = self.unchangeable(&name) {
+            self.operator
+                .notify(Notice::Warning(format!("`{name}` cannot change: {why}")));
+            return Ok(());
+        }
+        let mut error = None;
+        let value = loop {
+            let reply = self
+                .operator
+                .ask(Question::NewValue {
+                    param,
+                    current,
+                    error: error.take(),
+                })
+                .map_err(|s| self.halt(s, unit))?;
+            let Reply::Text(text) = reply else { continue };
+            if text.is_empty() {
+                self.operator
+                    .notify(Notice::Info(format!("`{name}` is unchanged")));
+                return Ok(());
+            }
+            match param.parse_text(&text) {
+                Ok(v) => break v,
+                Err(e) => error = Some(format!("`{name}` {}", e.message(param.secret))),
+            }
+        };
+        let step_id = &self.session.state().units[unit].step;
+        let restart = rb
+            .steps
+            .iter()
+            .find(|s| s.id == *step_id)
+            .is_some_and(|s| self.uses(s, &name));
+        self.change_param(param, &value);
+        if !restart {
+            self.save()?;
+            return Ok(());
+        }
+        // The command shown used the old value; the operator changed it instead of running it.
+        self.session.record(Event::Restarted { unit: at.clone() });
+        self.save()?;
+        self.operator.notify(Notice::Info(format!(
+            "{at} uses `{name}`: it starts over with the new value"
+        )));
+        Err(Error::Restart)
     }
 
     fn unit(&mut self, pos: &Position) -> Result<()> {

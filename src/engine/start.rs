@@ -1,7 +1,6 @@
 //! Starting a run: a new run's state file with its header and first events, or a record opened
 //! by `open.rs` taken up again; then the engine walks it (`Engine::start`, `Engine::resume`).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::open::Resumable;
@@ -14,7 +13,7 @@ use crate::lock::Holder;
 use crate::operator::{Notice, Operator, PlanStep, Question, Reply};
 use crate::param::Value;
 use crate::platform;
-use crate::runbook::{Runbook, Step, StepKind};
+use crate::runbook::{Param, Runbook, Step, StepKind};
 use crate::scope::Values;
 use crate::session::Session;
 use crate::state::{UnitStatus, now};
@@ -143,6 +142,7 @@ impl Engine<'_, '_> {
             }
         })?;
         let mut engine = Engine::new(session, store, &loaded.renderer, operator, resume, exec);
+        engine.origins.clone_from(&origins);
         engine.announce_exec();
         engine.operator.notify(Notice::Info(format!(
             "state file: {}",
@@ -158,8 +158,8 @@ impl Engine<'_, '_> {
                     .to_owned(),
             ));
         }
-        let params = plan_params(rb, &engine.session.values(), &origins);
-        engine.operator.notify(plan_notice(rb, params, &path));
+        let plan = engine.plan();
+        engine.operator.notify(plan);
         engine.drive()
     }
 
@@ -265,48 +265,50 @@ impl Engine<'_, '_> {
     }
 }
 
-/// Every parameter for the plan: its value as shown (never a secret's) and where it came from.
-fn plan_params(
-    rb: &Runbook,
-    values: &Values,
-    origins: &BTreeMap<String, &'static str>,
-) -> Vec<(String, String, &'static str)> {
-    rb.params
-        .iter()
-        .map(|p| {
-            let (shown, origin) = match values.get(&p.name) {
-                None => ("(none)".to_owned(), "not given"),
-                Some(_) if p.secret => ("(secret: kept in memory only)".to_owned(), "given"),
-                Some(v) => {
-                    let shown = match v.display() {
-                        s if s.is_empty() => "(empty)".to_owned(),
-                        s => s,
-                    };
-                    (shown, origins.get(&p.name).copied().unwrap_or("asked"))
-                }
-            };
-            (p.name.clone(), shown, origin)
-        })
-        .collect()
-}
-
-fn plan_notice(rb: &Runbook, params: Vec<(String, String, &'static str)>, path: &Path) -> Notice {
-    Notice::Plan {
-        title: rb.title.clone(),
-        steps: rb
-            .steps
+impl Engine<'_, '_> {
+    /// The plan: every step, and every parameter with its value as shown (never a secret's)
+    /// and where it came from.
+    pub(super) fn plan(&self) -> Notice {
+        let rb = self.session.runbook;
+        let values = self.session.values();
+        let params = rb
+            .params
             .iter()
-            .map(|s| PlanStep {
-                title: s.title.clone(),
-                id: s.id.clone(),
-                kind: s.kind.name(),
-                impact: s.impact,
-                gate: s.is_gate(),
+            .map(|p| {
+                let (shown, origin) = match values.get(&p.name) {
+                    None => ("(none)".to_owned(), "not given"),
+                    Some(_) if p.secret => ("(secret: kept in memory only)".to_owned(), "given"),
+                    Some(v) => {
+                        let shown = match v.display() {
+                            s if s.is_empty() => "(empty)".to_owned(),
+                            s => s,
+                        };
+                        (
+                            shown,
+                            self.origins.get(&p.name).copied().unwrap_or("recorded"),
+                        )
+                    }
+                };
+                (p.name.clone(), shown, origin)
             })
-            .collect(),
-        params,
-        counts: rb.impact_counts(),
-        state_path: platform::display_path(path),
+            .collect();
+        Notice::Plan {
+            title: rb.title.clone(),
+            steps: rb
+                .steps
+                .iter()
+                .map(|s| PlanStep {
+                    title: s.title.clone(),
+                    id: s.id.clone(),
+                    kind: s.kind.name(),
+                    impact: s.impact,
+                    gate: s.is_gate(),
+                })
+                .collect(),
+            params,
+            counts: rb.impact_counts(),
+            state_path: platform::display_path(self.store.path()),
+        }
     }
 }
 
@@ -338,78 +340,91 @@ impl Engine<'_, '_> {
                     message: e.message(param.secret),
                 }],
             })?;
-            let used: Vec<&str> = rb
-                .steps
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| self.uses(s, name))
-                .filter(|(i, _)| {
-                    let units = self.session.step_units(*i);
-                    self.session.state().units[units]
-                        .iter()
-                        .any(|u| matches!(u.status, UnitStatus::Done | UnitStatus::Overridden))
-                })
-                .map(|(_, s)| s.id.as_str())
-                .collect();
-            if !used.is_empty() {
-                return Err(Error::Message(format!(
-                    "--set {name}: refused: the finished step{} {} used its value; a changed \
-                     value would make the record say what did not happen (start a new run for \
-                     the new value)",
-                    if used.len() == 1 { "" } else { "s" },
-                    used.iter()
-                        .map(|s| format!("`{s}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
+            if let Some(why) = self.unchangeable(name) {
+                return Err(Error::Message(format!("--set {name}: refused: {why}")));
             }
             changes.push((param, value));
         }
         for (param, value) in changes {
-            let name = param.name.clone();
-            let shown = |v: Option<&Value>| v.map_or_else(|| "(none)".to_owned(), Value::display);
-            if param.secret {
-                self.session.secrets.insert(name.clone(), value.clone());
-                self.session.record(Event::ParamChanged {
-                    name: name.clone(),
-                    old: None,
-                    new: None,
-                });
-                self.operator
-                    .notify(Notice::Info(format!("parameter `{name}` changed (secret)")));
-            } else {
-                let old = self.session.state().params.get(&name).cloned();
-                self.operator.notify(Notice::Info(format!(
-                    "parameter `{name}` changed: {} -> {}",
-                    shown(old.as_ref()),
-                    shown(Some(&value))
-                )));
-                self.session.record(Event::ParamChanged {
-                    name: name.clone(),
-                    old,
-                    new: Some(value.clone()),
-                });
-            }
-            for step in &rb.steps {
-                let follows = step.for_each.as_ref().is_some_and(|f| f.list == name);
-                if follows && self.session.state().is_planned(&step.id) {
-                    let items = match &value {
-                        Value::List(items) => items.iter().map(Value::display).collect(),
-                        other => vec![other.display()],
-                    };
-                    self.session.record(Event::Replanned {
-                        step: step.id.clone(),
-                        items,
-                    });
-                }
-            }
+            self.change_param(param, &value);
         }
         Ok(())
     }
 
+    /// Why the parameter `name` cannot change now, if it cannot: the finished steps that used
+    /// its value.
+    pub(super) fn unchangeable(&self, name: &str) -> Option<String> {
+        let rb = self.session.runbook;
+        let used: Vec<String> = rb
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| self.uses(s, name))
+            .filter(|(i, _)| {
+                let units = self.session.step_units(*i);
+                self.session.state().units[units]
+                    .iter()
+                    .any(|u| matches!(u.status, UnitStatus::Done | UnitStatus::Overridden))
+            })
+            .map(|(_, s)| format!("`{}`", s.id))
+            .collect();
+        (!used.is_empty()).then(|| {
+            format!(
+                "the finished step{} {} used its value; a changed value would make the record \
+                 say what did not happen (start a new run for the new value)",
+                if used.len() == 1 { "" } else { "s" },
+                used.join(", ")
+            )
+        })
+    }
+
+    /// Records `param`'s new `value` (a secret's is kept in memory only and masked in the
+    /// record); a planned `for_each` step over it follows the new list.
+    pub(super) fn change_param(&mut self, param: &Param, value: &Value) {
+        let rb = self.session.runbook;
+        let name = param.name.clone();
+        let shown = |v: Option<&Value>| v.map_or_else(|| "(none)".to_owned(), Value::display);
+        if param.secret {
+            self.session.secrets.insert(name.clone(), value.clone());
+            self.session.record(Event::ParamChanged {
+                name: name.clone(),
+                old: None,
+                new: None,
+            });
+            self.operator
+                .notify(Notice::Info(format!("parameter `{name}` changed (secret)")));
+        } else {
+            let old = self.session.state().params.get(&name).cloned();
+            self.operator.notify(Notice::Info(format!(
+                "parameter `{name}` changed: {} -> {}",
+                shown(old.as_ref()),
+                shown(Some(value))
+            )));
+            self.session.record(Event::ParamChanged {
+                name: name.clone(),
+                old,
+                new: Some(value.clone()),
+            });
+        }
+        self.origins.insert(name.clone(), "changed");
+        for step in &rb.steps {
+            let follows = step.for_each.as_ref().is_some_and(|f| f.list == name);
+            if follows && self.session.state().is_planned(&step.id) {
+                let items = match value {
+                    Value::List(items) => items.iter().map(Value::display).collect(),
+                    other => vec![other.display()],
+                };
+                self.session.record(Event::Replanned {
+                    step: step.id.clone(),
+                    items,
+                });
+            }
+        }
+    }
+
     /// Whether `step` reads the parameter `name`: in a template, as its list, its condition or
     /// its confirmation target.
-    fn uses(&self, step: &Step, name: &str) -> bool {
+    pub(super) fn uses(&self, step: &Step, name: &str) -> bool {
         step.templates()
             .iter()
             .any(|t| self.renderer.variables(&t.name).iter().any(|v| v == name))

@@ -22,7 +22,9 @@ use console::Term;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::duration::duration_text;
-use crate::operator::{Notice, Operator, Outcome, Question, Recovery, Reply, Stop, UnitView};
+use crate::operator::{
+    Aside, Notice, Operator, Outcome, Question, Recovery, Reply, Stop, UnitView,
+};
 use crate::runbook::Param;
 use input::{Answer, Ask, Lines, Presses};
 use interrupt::Prompt;
@@ -30,8 +32,16 @@ use keys::Terminal;
 use render::Styles;
 use screen::Screen;
 
-/// The last two items of every menu.
-const HISTORY: &str = "show the history (failures, notes, decisions, values so far)";
+/// The last items of every menu of a run: what can be asked for before answering, and pause.
+const ASIDES: [(&str, Aside); 4] = [
+    ("show the step again", Aside::Step),
+    ("show the plan", Aside::Plan),
+    (
+        "show the history (failures, notes, decisions, values so far)",
+        Aside::History,
+    ),
+    ("change a parameter", Aside::ChangeParam),
+];
 const PAUSE: &str = "pause (the state is saved; resume later)";
 
 /// Asks the person at the terminal.
@@ -80,20 +90,28 @@ impl TerminalOperator {
         prompt(&mut keys, &mut Screen::new(&mut out, self.styles()))
     }
 
-    /// A menu; every menu ends with "show the history" and "pause", which stops the run with the
-    /// state saved.
+    /// A menu of a run: it ends with the [`ASIDES`] (the engine deals with them and asks again)
+    /// and "pause", which stops the run with the state saved.
     fn select(&self, prompt: &str, items: &[&str], default: usize) -> Result<usize, Stop> {
         let mut all = items.to_vec();
-        all.extend([HISTORY, PAUSE]);
-        let chosen = settle(
-            &self.term,
-            self.read(|keys, screen| input::select(keys, screen, prompt, &all, default)),
-        )?;
-        match chosen.cmp(&items.len()) {
-            std::cmp::Ordering::Less => Ok(chosen),
-            std::cmp::Ordering::Equal => Err(Stop::ShowHistory),
-            std::cmp::Ordering::Greater => Err(Stop::Paused),
+        all.extend(ASIDES.iter().map(|(label, _)| *label));
+        all.push(PAUSE);
+        let chosen = self.choose(prompt, &all, default)?;
+        if chosen < items.len() {
+            return Ok(chosen);
         }
+        match ASIDES.get(chosen - items.len()) {
+            Some((_, aside)) => Err(Stop::Aside(*aside)),
+            None => Err(Stop::Paused),
+        }
+    }
+
+    /// A menu of `items` only.
+    fn choose(&self, prompt: &str, items: &[&str], default: usize) -> Result<usize, Stop> {
+        settle(
+            &self.term,
+            self.read(|keys, screen| input::select(keys, screen, prompt, items, default)),
+        )
     }
 
     /// Text for `ask`; Esc (for now) is an empty answer where one is allowed, and asks again
@@ -445,7 +463,29 @@ impl Operator for TerminalOperator {
             Question::Wait { interval_secs, .. } => self.wait(interval_secs),
             Question::Moved { .. } => {
                 let items = ["go on with this copy", "stop here (nothing is recorded)"];
-                Ok(Reply::Yes(self.select("Go on?", &items, 1)? == 0))
+                Ok(Reply::Yes(self.choose("Go on?", &items, 1)? == 0))
+            }
+            Question::ChangeWhich { params } => {
+                let mut items: Vec<String> =
+                    params.iter().map(|(n, v)| format!("{n} = {v}")).collect();
+                items.push("back (change nothing)".to_owned());
+                let labels: Vec<&str> = items.iter().map(String::as_str).collect();
+                let chosen = self.choose("Change which parameter?", &labels, params.len())?;
+                Ok(match params.get(chosen) {
+                    Some((name, _)) => Reply::Choice(name.clone()),
+                    None => Reply::Yes(false),
+                })
+            }
+            Question::NewValue { param, current, .. } => {
+                let prompt = format!("New value of {} (empty: keep {current})", param.name);
+                self.line(&Ask {
+                    prompt: &prompt,
+                    lines: Lines::One,
+                    echo: !param.secret,
+                    empty: true,
+                    proposed: None,
+                })
+                .map(Reply::Text)
             }
             Question::CompletedBeforeCrash { .. } => {
                 let items = ["yes, it completed", "no, show it again"];

@@ -221,7 +221,7 @@ pub(super) fn question(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match question {
-        Question::Param { param, error } => {
+        Question::Param { param, error } | Question::NewValue { param, error, .. } => {
             if let Some(help) = &param.help {
                 styles.say(out, help, Style::new().dim())?;
             }
@@ -275,6 +275,11 @@ pub(super) fn question(
         Question::CompletedBeforeCrash { view, started } => {
             writeln!(out, "The run stopped at \"{}\" ({started}).", view.title)
         }
+        Question::ChangeWhich { .. } => writeln!(
+            out,
+            "A parameter changes while no finished step has used it; the current step is then \
+             shown again with the new value."
+        ),
         Question::Outcome(_)
         | Question::ConfirmTarget { .. }
         | Question::AfterFailure { .. }

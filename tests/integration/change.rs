@@ -154,3 +154,90 @@ fn a_misspelt_or_malformed_change_is_refused_with_the_expected_form() {
     assert!(err.contains("expected a DNS name"), "{err}");
     assert_eq!(ws.read("s.json"), before, "nothing recorded");
 }
+
+/// The "change a parameter" menu item, at a terminal: a typo seen in the rendered command is
+/// corrected before the command is run, and the step is shown again with the new value; once a
+/// finished step used the value, the change is refused and the question stays.
+#[cfg(unix)]
+#[test]
+fn a_parameter_changed_from_the_menu_shows_the_step_again_and_is_refused_once_used() {
+    use expectrl::Expect as _;
+
+    use crate::terminal::{RUNBOOK, choose, exit_code, spawn, type_line};
+
+    /// Up from the first item of a run's menu: pause, then "change a parameter".
+    fn change_a_parameter(s: &mut expectrl::session::OsSession) {
+        s.send("\x1b[A").expect("up");
+        s.expect("❯ pause").expect("highlighted");
+        choose(s, "\x1b[A", "change a parameter");
+        s.expect("Change which parameter?").expect("which one");
+    }
+
+    let ws = Workspace::new().file("pty.yaml", RUNBOOK);
+    let mut s = spawn(
+        &ws,
+        &[
+            "run",
+            "pty.yaml",
+            "--set",
+            "domain=contso.com",
+            "--state",
+            "s.json",
+        ],
+    );
+    s.expect("Get-AcceptedDomain -Identity 'contso.com'")
+        .expect("the typo, in the command");
+    s.expect("What happened?").expect("the gate");
+    change_a_parameter(&mut s);
+    // The menu starts on "back": Up to the parameter.
+    choose(&mut s, "\x1b[A", "domain = contso.com");
+    s.expect("New value of domain (empty: keep contso.com) ›")
+        .expect("its new value");
+    type_line(&mut s, "contoso.com");
+    s.expect("parameter `domain` changed: contso.com -> contoso.com")
+        .expect("the change");
+    s.expect("look uses `domain`: it starts over with the new value")
+        .expect("the step starts over");
+    s.expect("Get-AcceptedDomain -Identity 'contoso.com'")
+        .expect("shown again, with the new value");
+    s.expect("What happened?").expect("asked again");
+    s.send("\r").expect("passed");
+    s.expect("This step is destructive. What now?")
+        .expect("the next step");
+    change_a_parameter(&mut s);
+    // Refused before a value is asked.
+    choose(&mut s, "\x1b[A", "domain = contoso.com");
+    s.expect("`domain` cannot change: the finished step `look` used its value")
+        .expect("refused, naming the step");
+    s.expect("This step is destructive. What now?")
+        .expect("the same question again");
+    s.send("\x03").expect("Ctrl-C");
+    assert_eq!(exit_code(s), 3);
+
+    let record = ws.status("s.json");
+    let events: Vec<String> = record["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["unit"] == "look" || e["event"] == "param-changed")
+        .map(|e| {
+            let text = |k: &str| e[k].as_str().unwrap_or_default().to_owned();
+            match text("event").as_str() {
+                "param-changed" => format!("param-changed {} -> {}", text("old"), text("new")),
+                "started" => format!("started {}", text("command")),
+                other => other.to_owned(),
+            }
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "started Get-AcceptedDomain -Identity 'contso.com'",
+            "param-changed contso.com -> contoso.com",
+            "restarted",
+            "started Get-AcceptedDomain -Identity 'contoso.com'",
+            "done",
+        ],
+        "{record}"
+    );
+}

@@ -240,9 +240,11 @@ fn the_next_operator_sees_the_failures_and_notes_of_the_unit_he_takes_over() {
     s.expect("note (alice): ran w32tm /resync; Proof 0xA1")
         .expect("the note");
     s.expect("What happened?").expect("the gate's menu");
-    // Up from the first item: pause, then the history.
+    // Up from the first item: pause, change a parameter, then the history.
     s.send("\x1b[A").expect("up");
     s.expect("❯ pause").expect("highlighted");
+    s.send("\x1b[A").expect("up");
+    s.expect("❯ change a parameter").expect("highlighted");
     choose(&mut s, "\x1b[A", "show the history");
     s.expect("The run so far")
         .expect("the history again, on request");
