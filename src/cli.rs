@@ -154,6 +154,10 @@ pub(crate) enum Command {
         /// Scripted answers (YAML: params, steps, default).
         #[arg(long, value_name = "FILE")]
         answers: Option<PathBuf>,
+        /// The change ticket this run belongs to (CHG0042); recorded, and shown by the plan,
+        /// `status` and `report`.
+        #[arg(long, value_name = "ID")]
+        ticket: Option<String>,
         /// Running the commands (`--exec`).
         #[command(flatten)]
         exec: ExecArgs,

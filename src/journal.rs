@@ -45,6 +45,9 @@ pub struct Header {
     pub params: BTreeMap<String, Value>,
     /// Names of secret parameters: asked again on every resume, never written.
     pub secret_params: Vec<String>,
+    /// The change ticket the run belongs to (`run --ticket`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
 }
 
 /// A runbook as a run follows it: enough to resume anywhere, and to notice an edit.
@@ -1146,6 +1149,7 @@ mod tests {
             host: "h".into(),
             params: BTreeMap::new(),
             secret_params: Vec::new(),
+            ticket: None,
         }
     }
 

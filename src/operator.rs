@@ -264,6 +264,8 @@ pub enum Notice {
     Plan {
         /// Runbook title.
         title: String,
+        /// The change ticket (`run --ticket`).
+        ticket: Option<String>,
         /// Each step: title, id, kind and impact.
         steps: Vec<PlanStep>,
         /// Each parameter: name, value as shown (a secret's never), and where it came from

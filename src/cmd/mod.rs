@@ -87,11 +87,12 @@ pub(crate) fn execute(command: Command, templates: &Templates, color: Option<boo
             state,
             operator,
             answers,
+            ticket,
             exec,
         } => {
             let inputs = values::ValueInputs::from(values);
             let common = run::Common::new(operator, answers, templates, &exec, color)?;
-            run::run(&runbook, &inputs, state, &common)?;
+            run::run(&runbook, &inputs, state, ticket, &common)?;
             Ok(exit::OK)
         }
         Command::Resume {

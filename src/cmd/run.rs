@@ -205,8 +205,10 @@ pub(crate) fn run(
     name: &str,
     inputs: &ValueInputs,
     state_path: Option<PathBuf>,
+    ticket: Option<String>,
     common: &Common,
 ) -> Result<()> {
+    let ticket = ticket.map(|t| check_ticket(&t)).transpose()?;
     let loaded = loader::load(name, &common.templates)?;
     let rb = &loaded.runbook;
     let answers = read_answers(common.answers.as_deref())?;
@@ -239,7 +241,24 @@ pub(crate) fn run(
         exec: common.exec.clone().map(|e| e.start(rb)),
         resume,
     };
-    Engine::start(&loaded, gathered, launch)
+    Engine::start(&loaded, gathered, ticket, launch)
+}
+
+/// A change ticket's id as given, trimmed: visible text on one line, at most 100 characters.
+fn check_ticket(ticket: &str) -> Result<String> {
+    let t = ticket.trim();
+    let problem = if t.is_empty() {
+        Err("is empty".to_owned())
+    } else if t.chars().count() > 100 {
+        Err("is longer than 100 characters".to_owned())
+    } else {
+        crate::param::check_visible(t)
+    };
+    problem.map(|()| t.to_owned()).map_err(|p| {
+        Error::Message(format!(
+            "--ticket {p}; expected the change ticket's id, such as CHG0042"
+        ))
+    })
 }
 
 /// `runbook resume`.

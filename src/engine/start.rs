@@ -25,6 +25,7 @@ use crate::values::Gathered;
 fn create<'a>(
     rb: &'a Runbook,
     values: Values,
+    ticket: Option<String>,
     holder: &Holder,
     path: &Path,
     setup: impl FnOnce(&mut Session<'a>),
@@ -45,6 +46,7 @@ fn create<'a>(
             .filter(|p| p.secret)
             .map(|p| p.name.clone())
             .collect(),
+        ticket,
     };
     let (mut session, header_line) = Session::create(rb, header, holder.operator.clone(), secrets);
     session.record(Event::RunStarted {
@@ -121,7 +123,12 @@ pub(crate) struct Launch<'o> {
 impl Engine<'_, '_> {
     /// `runbook run`: records a new run of `loaded` with `values` at `launch.path`, asks for the
     /// parameters still missing, shows the plan and walks it.
-    pub(crate) fn start(loaded: &Loaded, gathered: Gathered, launch: Launch<'_>) -> Result<()> {
+    pub(crate) fn start(
+        loaded: &Loaded,
+        gathered: Gathered,
+        ticket: Option<String>,
+        launch: Launch<'_>,
+    ) -> Result<()> {
         let Launch {
             holder,
             path,
@@ -135,7 +142,7 @@ impl Engine<'_, '_> {
         } = gathered;
         // The shell's event belongs to the file's first write: the record says from its first
         // line what ran before every command.
-        let (session, store) = create(rb, values, &holder, &path, |session| {
+        let (session, store) = create(rb, values, ticket, &holder, &path, |session| {
             if let Some(exec) = &exec {
                 let secrets = session.secret_texts();
                 session.record(exec.event(&secrets));
@@ -294,6 +301,7 @@ impl Engine<'_, '_> {
             .collect();
         Notice::Plan {
             title: rb.title.clone(),
+            ticket: self.session.state().header.ticket.clone(),
             steps: rb
                 .steps
                 .iter()

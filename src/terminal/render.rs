@@ -46,12 +46,16 @@ pub fn notice(notice: &Notice, styles: Styles, out: &mut dyn Write) -> io::Resul
     match notice {
         Notice::Plan {
             title,
+            ticket,
             steps,
             params,
             counts: [read, change, destructive],
             state_path,
         } => {
             styles.say(out, format!("Plan: {title}"), Style::new().bold())?;
+            if let Some(ticket) = ticket {
+                writeln!(out, "Change ticket: {ticket}")?;
+            }
             for (i, step) in steps.iter().enumerate() {
                 let mut marks = vec![step.kind.to_owned()];
                 if step.gate {

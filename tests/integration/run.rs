@@ -509,3 +509,33 @@ fn without_a_terminal_and_without_answers_nothing_is_created_and_it_says_how_to_
         "no state, lock or holder file"
     );
 }
+
+#[test]
+fn the_change_ticket_is_recorded_in_the_header_and_a_malformed_one_is_refused() {
+    let ws = Workspace::new().file("done.yaml", "default: done\n");
+    let mut args = scripted_run("exchange-federation-1007-triage", "done.yaml").to_vec();
+    args.extend(["--ticket", " CHG0042 "]);
+    ws.cmd(args.clone()).success();
+    let header: serde_json::Value =
+        serde_json::from_str(ws.read("s.json").lines().next().expect("a header"))
+            .expect("the header is JSON");
+    assert_eq!(header["ticket"], "CHG0042", "{header}");
+
+    for (ticket, says) in [
+        (
+            "",
+            "--ticket is empty; expected the change ticket's id, such as CHG0042",
+        ),
+        (
+            "CHG\u{202E}0042",
+            "--ticket contains a bidirectional control character",
+        ),
+    ] {
+        let mut args = scripted_run("exchange-federation-1007-triage", "done.yaml").to_vec();
+        args[6] = "t.json";
+        args.extend(["--ticket", ticket]);
+        let said = ws.cmd(args).failure(1).stderr();
+        assert!(said.contains(says), "{said}");
+        assert!(!ws.path().join("t.json").exists(), "nothing is written");
+    }
+}

@@ -81,6 +81,7 @@ fn step(title: &str, id: &str, kind: &'static str, impact: Impact, gate: bool) -
 fn plan_notice(destructive: usize) -> Notice {
     Notice::Plan {
         title: "Remove a domain".into(),
+        ticket: Some("CHG0042".into()),
         steps: vec![
             step("Look at it", "look", "check", Impact::Read, true),
             step(
@@ -111,6 +112,7 @@ fn plan_notice(destructive: usize) -> Notice {
 fn plan() {
     assert_snapshot!(shown(&plan_notice(1), false), @r"
     Plan: Remove a domain
+    Change ticket: CHG0042
        1. Look at it (look) [check, gate, read]
        2. Remove the domain (remove) [command, DESTRUCTIVE]
        3. Finish (finish) [instruction, read]
@@ -128,6 +130,7 @@ fn plan() {
 fn plan_in_colour() {
     assert_snapshot!(shown(&plan_notice(1), true), @r"
     ␛[1mPlan: Remove a domain␛[0m
+    Change ticket: CHG0042
        1. Look at it (look) [check, gate, read]
        2. Remove the domain (remove) [command, ␛[31m␛[1mDESTRUCTIVE␛[0m]
        3. Finish (finish) [instruction, read]
@@ -145,6 +148,7 @@ fn plan_in_colour() {
 fn plan_without_destructive_steps_in_colour_leaves_the_count_plain() {
     assert_snapshot!(shown(&plan_notice(0), true), @r"
     ␛[1mPlan: Remove a domain␛[0m
+    Change ticket: CHG0042
        1. Look at it (look) [check, gate, read]
        2. Remove the domain (remove) [command, ␛[31m␛[1mDESTRUCTIVE␛[0m]
        3. Finish (finish) [instruction, read]
