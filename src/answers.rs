@@ -387,6 +387,16 @@ impl Operator for ScriptedOperator {
             )));
             return Ok(Reply::Yes(true));
         }
+        if let Question::Begin { .. } = question {
+            // A scripted run starts at once; with no answers, the person at the terminal has
+            // the plan to read.
+            let scripted = self.echo || self.default.is_some() || !self.steps.is_empty();
+            return if scripted {
+                Ok(Reply::Yes(true))
+            } else {
+                Err(Stop::NoAnswer)
+            };
+        }
         let Some(unit) = question.view().map(|v| v.unit.clone()) else {
             return Err(Stop::NoAnswer);
         };
@@ -400,6 +410,7 @@ impl Operator for ScriptedOperator {
                 | Question::Moved { .. }
                 | Question::ChangeWhich { .. }
                 | Question::NewValue { .. }
+                | Question::Begin { .. }
                 | Question::Capture { error: Some(_), .. },
                 _,
             )
@@ -481,6 +492,8 @@ impl Operator for ScriptedOperator {
                 format!("skipped: {unit} (condition `{condition}` is false)")
             }
             Notice::Output(t) => format!("  | {t}"),
+            // The answers file says what was given; the record says what was kept.
+            Notice::Taken { .. } => return,
             Notice::Info(t) => t,
             Notice::Warning(t) => format!("warning: {t}"),
             Notice::Complete => "complete".into(),

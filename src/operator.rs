@@ -57,8 +57,10 @@ pub struct UnitView {
     pub verify: Option<String>,
     /// What a pass looks like.
     pub expect: Option<String>,
-    /// Rollback text and command.
+    /// How to undo it, in words.
     pub rollback: Option<String>,
+    /// The rollback's command, rendered.
+    pub rollback_command: Option<String>,
     /// A gate check.
     pub gate: bool,
 }
@@ -145,6 +147,8 @@ pub(crate) enum Question<'a> {
         question: &'a str,
         /// The choices.
         choices: &'a [Choice],
+        /// Whether the choice decides if a destructive step runs (no answer is pre-selected).
+        guards: bool,
     },
     /// Who approves?
     Approval {
@@ -201,6 +205,11 @@ pub(crate) enum Question<'a> {
         /// Why the previous answer was refused.
         error: Option<String>,
     },
+    /// The plan was shown: start step 1 (yes) once the operator has read it.
+    Begin {
+        /// Step 1's title.
+        first: &'a str,
+    },
     /// The run crashed while this unit was shown: did it complete?
     CompletedBeforeCrash {
         /// The unit.
@@ -217,7 +226,8 @@ impl<'a> Question<'a> {
             Question::Param { .. }
             | Question::Moved { .. }
             | Question::ChangeWhich { .. }
-            | Question::NewValue { .. } => None,
+            | Question::NewValue { .. }
+            | Question::Begin { .. } => None,
             Question::Outcome(v)
             | Question::Destructive(v)
             | Question::AfterFailure { view: v, .. }
@@ -289,6 +299,14 @@ pub enum Notice {
     },
     /// Under `--exec`: one line of a command's output, as it arrives (secrets masked).
     Output(String),
+    /// An answer the engine checked and took, as it is kept (normalised: a thumbprint
+    /// upper-cased, a domain lower-cased).
+    Taken {
+        /// What was asked: the prompt or the variable.
+        what: String,
+        /// The value as kept (a secret's never).
+        value: String,
+    },
     /// Plain information (runbook changed, captured value, ...).
     Info(String),
     /// A warning.
@@ -310,6 +328,9 @@ pub struct PlanStep {
     pub impact: Impact,
     /// A gate check.
     pub gate: bool,
+    /// For a `for_each` step: the item variable, the list, and its items when known (a list
+    /// captured by an earlier step is known when the run gets there).
+    pub for_each: Option<(String, String, Option<Vec<String>>)>,
 }
 
 /// What happened in a run so far, for the operator who takes it over.

@@ -210,6 +210,59 @@ pub struct Rollback {
     pub command: Option<Template>,
 }
 
+impl Runbook {
+    /// Whether the decision at step `decision` decides if a destructive step runs: the
+    /// destructive steps reachable after one of its choices are not those after another.
+    pub(crate) fn guards_destructive(&self, decision: usize) -> bool {
+        let StepKind::Decision { choices, .. } = &self.steps[decision].kind else {
+            return false;
+        };
+        let mut seen: Option<Vec<usize>> = None;
+        for c in choices {
+            let start = match c.goto {
+                Some(Target::Step(to)) => Some(to),
+                Some(Target::End) => None,
+                None => Some(decision + 1),
+            };
+            let destructive: Vec<usize> = self
+                .reachable(start)
+                .into_iter()
+                .filter(|&i| self.steps[i].impact == Impact::Destructive)
+                .collect();
+            match &seen {
+                Some(other) if *other != destructive => return true,
+                _ => seen = Some(destructive),
+            }
+        }
+        false
+    }
+
+    /// Every step index the walk can reach from `start` (none for the end), decisions taking
+    /// any of their choices.
+    fn reachable(&self, start: Option<usize>) -> std::collections::BTreeSet<usize> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut todo: Vec<usize> = start.into_iter().collect();
+        while let Some(i) = todo.pop() {
+            if i >= self.steps.len() || !seen.insert(i) {
+                continue;
+            }
+            match &self.steps[i].kind {
+                StepKind::Decision { choices, .. } => {
+                    for c in choices {
+                        match c.goto {
+                            Some(Target::Step(to)) => todo.push(to),
+                            Some(Target::End) => {}
+                            None => todo.push(i + 1),
+                        }
+                    }
+                }
+                _ => todo.push(i + 1),
+            }
+        }
+        seen
+    }
+}
+
 /// Where a jump goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {

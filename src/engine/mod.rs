@@ -106,6 +106,14 @@ impl Engine<'_, '_> {
                 }
             };
             self.origins.insert(p.name.clone(), "asked");
+            self.operator.notify(Notice::Taken {
+                what: p.prompt.clone().unwrap_or_else(|| p.name.clone()),
+                value: if p.secret {
+                    "(secret: kept in memory only)".to_owned()
+                } else {
+                    value.display()
+                },
+            });
             let recorded = if p.secret {
                 self.session.secrets.insert(p.name.clone(), value);
                 None
@@ -149,7 +157,15 @@ impl Engine<'_, '_> {
                     return Ok(());
                 }
                 Ok(Next::EmptyLoop(step)) => {
-                    // A loop over an empty list: nothing to do.
+                    // A loop over an empty list: nothing to do, and the operator is told so
+                    // rather than find the step missing.
+                    let s = &self.session.runbook.steps[step];
+                    let list = s.for_each.as_ref().map_or("", |f| f.list.as_str());
+                    self.operator.notify(Notice::Info(format!(
+                        "step {} ({}) has no items: `{list}` is empty; nothing to do",
+                        step + 1,
+                        s.title
+                    )));
                     self.session.pass_over(step);
                     self.save()?;
                     continue;
@@ -243,7 +259,7 @@ impl Engine<'_, '_> {
     pub(crate) fn ask(&mut self, q: &Question<'_>, unit: usize) -> Result<Reply> {
         let answer = loop {
             match self.operator.ask(q.clone()) {
-                Err(Stop::Aside(aside)) => self.aside(aside, q, unit)?,
+                Err(Stop::Aside(aside)) => self.aside(aside, q, Some(unit))?,
                 other => break other,
             }
         };
@@ -266,7 +282,13 @@ impl Engine<'_, '_> {
         }
     }
 
-    fn aside(&mut self, aside: Aside, q: &Question<'_>, unit: usize) -> Result<()> {
+    /// Deals with what the operator asked for at `q` (about `unit`, if a unit is current).
+    pub(super) fn aside(
+        &mut self,
+        aside: Aside,
+        q: &Question<'_>,
+        unit: Option<usize>,
+    ) -> Result<()> {
         match aside {
             Aside::Step => {
                 if let Some(view) = q.view() {
@@ -295,7 +317,7 @@ impl Engine<'_, '_> {
 
     /// "Change a parameter": which one, its new value, then the change; the current unit starts
     /// over when it uses that parameter (its command was shown with the old value).
-    fn change_by_menu(&mut self, unit: usize) -> Result<()> {
+    fn change_by_menu(&mut self, unit: Option<usize>) -> Result<()> {
         let rb = self.session.runbook;
         let values = self.session.values();
         let params: Vec<(String, String)> = rb
@@ -310,11 +332,14 @@ impl Engine<'_, '_> {
                 (p.name.clone(), shown)
             })
             .collect();
-        let at = self.session.unit_id(unit).to_owned();
+        let halt = |engine: &mut Self, stop| match unit {
+            Some(u) => engine.halt(stop, u),
+            None => engine.stopped(stop, "the start"),
+        };
         let reply = self
             .operator
             .ask(Question::ChangeWhich { params: &params })
-            .map_err(|s| self.halt(s, unit))?;
+            .map_err(|s| halt(self, s))?;
         let Reply::Choice(name) = reply else {
             return Ok(());
         };
@@ -336,7 +361,7 @@ impl Engine<'_, '_> {
                     current,
                     error: error.take(),
                 })
-                .map_err(|s| self.halt(s, unit))?;
+                .map_err(|s| halt(self, s))?;
             let Reply::Text(text) = reply else { continue };
             if text.is_empty() {
                 self.operator
@@ -348,17 +373,22 @@ impl Engine<'_, '_> {
                 Err(e) => error = Some(format!("`{name}` {}", e.message(param.secret))),
             }
         };
-        let step_id = &self.session.state().units[unit].step;
-        let restart = rb
-            .steps
-            .iter()
-            .find(|s| s.id == *step_id)
-            .is_some_and(|s| self.uses(s, &name));
+        // Only a unit already shown (started) has a command with the old value on screen.
+        let restart = unit.filter(|&u| {
+            let current = &self.session.state().units[u];
+            current.status == UnitStatus::InProgress
+                && rb
+                    .steps
+                    .iter()
+                    .find(|s| s.id == current.step)
+                    .is_some_and(|s| self.uses(s, &name))
+        });
         self.change_param(param, &value);
-        if !restart {
+        let Some(unit) = restart else {
             self.save()?;
             return Ok(());
-        }
+        };
+        let at = self.session.unit_id(unit).to_owned();
         // The command shown used the old value; the operator changed it instead of running it.
         self.session.record(Event::Restarted { unit: at.clone() });
         self.save()?;

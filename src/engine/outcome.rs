@@ -77,6 +77,10 @@ impl Engine<'_, '_> {
                     target: expected.clone(),
                 });
                 self.save()?;
+                self.operator.notify(Notice::Taken {
+                    what: "confirmed".to_owned(),
+                    value: expected.clone(),
+                });
                 return Ok(Confirmation::Confirmed);
             }
             self.operator.notify(Notice::Warning(format!(
@@ -181,6 +185,8 @@ impl Engine<'_, '_> {
                 let command = self.session.last_command().map(str::to_owned);
                 self.session.start(u, command);
                 self.save()?;
+                // The retry starts from the step as shown: its instructions and command again.
+                self.operator.notify(Notice::Unit(view.clone()));
                 Ok(None)
             }
             Reply::Recovery(Recovery::Skip(r)) if skip => {

@@ -10,7 +10,7 @@ use crate::error::{Error, Result, ValueProblem};
 use crate::journal::{Event, FORMAT, Header, RunbookRecord};
 use crate::loader::Loaded;
 use crate::lock::Holder;
-use crate::operator::{Notice, Operator, PlanStep, Question, Reply};
+use crate::operator::{Notice, Operator, PlanStep, Question, Reply, Stop};
 use crate::param::Value;
 use crate::platform;
 use crate::runbook::{Param, Runbook, Step, StepKind};
@@ -167,6 +167,7 @@ impl Engine<'_, '_> {
         }
         let plan = engine.plan();
         engine.operator.notify(plan);
+        engine.begin()?;
         engine.drive()
     }
 
@@ -263,6 +264,27 @@ impl Engine<'_, '_> {
         engine.drive()
     }
 
+    /// Waits until the operator has read the plan (they may look at it again, change a
+    /// parameter or pause first).
+    fn begin(&mut self) -> Result<()> {
+        let rb = self.session.runbook;
+        let Some(step) = (self.session.state().cursor.as_ref())
+            .and_then(|c| rb.steps.iter().position(|s| s.id == c.step))
+        else {
+            return Ok(());
+        };
+        let first = format!("step {}: {}", step + 1, rb.steps[step].title);
+        let q = Question::Begin { first: &first };
+        loop {
+            match self.operator.ask(q.clone()) {
+                Ok(_) => return Ok(()),
+                Err(Stop::Aside(aside)) => self.aside(aside, &q, None)?,
+                // Nothing was shown of a step yet, and the record is saved: nothing to add.
+                Err(stop) => return Err(self.stopped(stop, "the start")),
+            }
+        }
+    }
+
     /// Tells the operator which shell runs the commands (`--exec`).
     fn announce_exec(&mut self) {
         if let Some(exec) = &self.exec {
@@ -305,12 +327,23 @@ impl Engine<'_, '_> {
             steps: rb
                 .steps
                 .iter()
-                .map(|s| PlanStep {
+                .enumerate()
+                .map(|(i, s)| PlanStep {
                     title: s.title.clone(),
                     id: s.id.clone(),
                     kind: s.kind.name(),
                     impact: s.impact,
                     gate: s.is_gate(),
+                    for_each: s.for_each.as_ref().map(|f| {
+                        let state = self.session.state();
+                        let items = state.is_planned(&s.id).then(|| {
+                            state.units[self.session.step_units(i)]
+                                .iter()
+                                .filter_map(|u| u.item.clone())
+                                .collect()
+                        });
+                        (f.item.clone(), f.list.clone(), items)
+                    }),
                 })
                 .collect(),
             params,

@@ -3,8 +3,8 @@
 use super::Engine;
 use crate::error::{Error, Result};
 use crate::journal::Event;
-use crate::operator::{Outcome, Question, Reply, UnitView};
-use crate::runbook::{Impact, StepKind};
+use crate::operator::{Notice, Outcome, Question, Reply, UnitView};
+use crate::runbook::{Impact, Runbook, StepKind, Target};
 use crate::session::Position;
 use crate::state::UnitStatus;
 
@@ -74,6 +74,10 @@ impl Engine<'_, '_> {
                 Err(e) => error = Some(format!("`{variable}` {e}")),
             }
         };
+        self.operator.notify(Notice::Taken {
+            what: variable.clone(),
+            value: value.display(),
+        });
         self.session.record(Event::Captured {
             unit: view.unit.clone(),
             variable: variable.clone(),
@@ -97,6 +101,7 @@ impl Engine<'_, '_> {
                     view,
                     question,
                     choices,
+                    guards: rb.guards_destructive(pos.step),
                 },
                 u,
             )?;
@@ -120,9 +125,12 @@ impl Engine<'_, '_> {
             UnitStatus::Done,
             Some(format!("chose `{}`: {}", choice.id, choice.label)),
         );
-        match choice.goto {
-            Some(t) => self.session.jump(pos.step, t),
-            None => self.session.advance(pos),
+        if let Some(t) = choice.goto {
+            self.operator
+                .notify(Notice::Info(jump_text(rb, pos.step, t)));
+            self.session.jump(pos.step, t);
+        } else {
+            self.session.advance(pos);
         }
         self.save()
     }
@@ -255,5 +263,36 @@ impl Engine<'_, '_> {
                 view.unit, self.resume_hint
             ),
         })
+    }
+}
+
+/// What a decision's jump from step `from` to `to` means for the walk, in words: where it goes
+/// and which steps are not on this path (or are done again).
+fn jump_text(rb: &Runbook, from: usize, to: Target) -> String {
+    let steps = |r: std::ops::Range<usize>| match (r.start + 1, r.end) {
+        (a, b) if a == b => format!("step {a} is"),
+        (a, b) => format!("steps {a} to {b} are"),
+    };
+    match to {
+        Target::Step(to) if to <= from => format!(
+            "decision: back to step {} ({}); {} done again",
+            to + 1,
+            rb.steps[to].title,
+            steps(to..from + 1)
+        ),
+        Target::Step(to) if to == from + 1 => {
+            format!("decision: on to step {} ({})", to + 1, rb.steps[to].title)
+        }
+        Target::Step(to) => format!(
+            "decision: on to step {} ({}); {} not on this path",
+            to + 1,
+            rb.steps[to].title,
+            steps(from + 1..to)
+        ),
+        Target::End if from + 1 == rb.steps.len() => "decision: the run ends here".to_owned(),
+        Target::End => format!(
+            "decision: the run ends here; {} not on this path",
+            steps(from + 1..rb.steps.len())
+        ),
     }
 }

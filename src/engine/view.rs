@@ -95,17 +95,9 @@ impl Engine<'_, '_> {
             (Some(t), true) => Some(render(t, masked)?),
             _ => shown_command.clone(),
         };
-        let rollback = match &step.rollback {
-            Some(r) => {
-                let mut text = r.instructions.clone().unwrap_or_default();
-                if let Some(c) = &r.command {
-                    if !text.is_empty() {
-                        text.push('\n');
-                    }
-                    text.push_str(&render(c, shown)?);
-                }
-                Some(text)
-            }
+        let rollback = step.rollback.as_ref().and_then(|r| r.instructions.clone());
+        let rollback_command = match step.rollback.as_ref().and_then(|r| r.command.as_ref()) {
+            Some(c) => Some(render(c, shown)?),
             None => None,
         };
         let view = UnitView {
@@ -121,6 +113,7 @@ impl Engine<'_, '_> {
             verify: verify.map(|t| render(t, shown)).transpose()?,
             expect,
             rollback,
+            rollback_command,
             gate,
         };
         Ok(Rendered {

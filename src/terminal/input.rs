@@ -38,6 +38,8 @@ const TYPED_AHEAD: &str = "ignored what came before the question";
 
 /// What a menu says when it discarded a paste (or keys that came as fast as one).
 const PASTE_IN_MENU: &str = "ignored a paste: a menu is answered with ↑ ↓ and Enter";
+/// Said when Enter is pressed in a menu with nothing highlighted yet.
+const NOTHING_CHOSEN: &str = "nothing is chosen yet: move to an answer with ↑ ↓, then Enter";
 
 /// A key press or a paste: what the prompts act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,6 +219,9 @@ pub(super) struct Ask<'a> {
     pub(super) empty: bool,
     /// What an empty Enter takes, shown with the prompt.
     pub(super) proposed: Option<&'a str>,
+    /// The engine checks the answer (a value): it is left behind without a check mark, which
+    /// the engine's [`Notice::Taken`](crate::operator::Notice::Taken) gives once it is taken.
+    pub(super) checked: bool,
 }
 
 /// How a text prompt ended.
@@ -339,7 +344,12 @@ pub(super) fn line<K: Keys>(
                     screen.text_prompt(ask, &edit, hint)?;
                     continue;
                 }
-                screen.answered(ask.prompt, if ask.echo { answer } else { "********" })?;
+                let shown = if ask.echo { answer } else { "********" };
+                if ask.checked {
+                    screen.typed(ask.prompt, shown)?;
+                } else {
+                    screen.answered(ask.prompt, shown)?;
+                }
                 return Ok(Answer::Text(answer.to_owned()));
             }
             Act::Esc => {
@@ -367,21 +377,22 @@ pub(super) fn line<K: Keys>(
     }
 }
 
-/// Asks `prompt` with a menu of `items`, `default` highlighted; the index chosen. Up/Down (or
-/// k/j) move, a lone Enter chooses. Ctrl-C is an [`io::ErrorKind::Interrupted`] error.
+/// Asks `prompt` with a menu of `items`, `default` highlighted (with none, Enter chooses
+/// nothing until an item is moved to); the index chosen. Up/Down (or k/j) move, a lone Enter
+/// chooses. Ctrl-C is an [`io::ErrorKind::Interrupted`] error.
 pub(super) fn select<K: Keys>(
     keys: &mut Presses<K>,
     screen: &mut Screen<'_>,
     prompt: &str,
     items: &[&str],
-    default: usize,
+    default: Option<usize>,
 ) -> io::Result<usize> {
     let last = items
         .len()
         .checked_sub(1)
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "a menu without items"))?;
     let mut hint = keys.drain(Duration::ZERO)?.then_some(TYPED_AHEAD);
-    let mut at = default.min(last);
+    let mut at = default.map(|d| d.min(last));
     screen.menu(prompt, items, at, hint)?;
     loop {
         let (press, burst) = keys.next()?;
@@ -401,23 +412,22 @@ pub(super) fn select<K: Keys>(
             screen.menu(prompt, items, at, hint)?;
             continue;
         }
-        at = match act {
-            Act::Up | Act::Char('k') => at.checked_sub(1).unwrap_or(last),
-            Act::Down | Act::Char('j') => {
-                if at == last {
-                    0
-                } else {
-                    at + 1
-                }
-            }
-            Act::Home => 0,
-            Act::End => last,
-            Act::Enter => {
+        at = Some(match (act, at) {
+            (Act::Up | Act::Char('k'), Some(at)) => at.checked_sub(1).unwrap_or(last),
+            (Act::Up | Act::Char('k') | Act::End, _) => last,
+            (Act::Down | Act::Char('j'), Some(at)) if at < last => at + 1,
+            (Act::Down | Act::Char('j') | Act::Home, _) => 0,
+            (Act::Enter, Some(at)) => {
                 screen.answered(prompt, items[at])?;
                 return Ok(at);
             }
+            (Act::Enter, None) => {
+                hint = Some(NOTHING_CHOSEN);
+                screen.menu(prompt, items, at, hint)?;
+                continue;
+            }
             _ => continue,
-        };
+        });
         hint = None;
         screen.menu(prompt, items, at, hint)?;
     }
@@ -560,6 +570,7 @@ mod tests {
             echo: true,
             empty: false,
             proposed: None,
+            checked: false,
         }
     }
 
@@ -594,7 +605,7 @@ mod tests {
 
     fn select_on(script: Script) -> (io::Result<usize>, String) {
         on(script, |keys, screen| {
-            select(keys, screen, "What happened?", &ITEMS, 0)
+            select(keys, screen, "What happened?", &ITEMS, Some(0))
         })
     }
 

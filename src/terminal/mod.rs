@@ -92,7 +92,12 @@ impl TerminalOperator {
 
     /// A menu of a run: it ends with the [`ASIDES`] (the engine deals with them and asks again)
     /// and "pause", which stops the run with the state saved.
-    fn select(&self, prompt: &str, items: &[&str], default: usize) -> Result<usize, Stop> {
+    fn select(
+        &self,
+        prompt: &str,
+        items: &[&str],
+        default: impl Into<Option<usize>>,
+    ) -> Result<usize, Stop> {
         let mut all = items.to_vec();
         all.extend(ASIDES.iter().map(|(label, _)| *label));
         all.push(PAUSE);
@@ -106,8 +111,15 @@ impl TerminalOperator {
         }
     }
 
-    /// A menu of `items` only.
-    fn choose(&self, prompt: &str, items: &[&str], default: usize) -> Result<usize, Stop> {
+    /// A menu of `items` only; with no `default`, nothing is highlighted until the operator
+    /// moves to an item.
+    fn choose(
+        &self,
+        prompt: &str,
+        items: &[&str],
+        default: impl Into<Option<usize>>,
+    ) -> Result<usize, Stop> {
+        let default = default.into();
         settle(
             &self.term,
             self.read(|keys, screen| input::select(keys, screen, prompt, items, default)),
@@ -129,7 +141,7 @@ impl TerminalOperator {
         }
     }
 
-    /// One line of text.
+    /// One line of text that the engine checks (a typed confirmation).
     fn text(&self, prompt: &str, allow_empty: bool) -> Result<String, Stop> {
         self.line(&Ask {
             prompt,
@@ -137,6 +149,7 @@ impl TerminalOperator {
             echo: true,
             empty: allow_empty,
             proposed: None,
+            checked: true,
         })
     }
 
@@ -150,6 +163,7 @@ impl TerminalOperator {
                 echo: true,
                 empty: true,
                 proposed: None,
+                checked: false,
             })?;
             if !text.trim().is_empty() {
                 return Ok(text.trim().to_owned());
@@ -165,6 +179,7 @@ impl TerminalOperator {
             echo: !param.secret,
             empty: !param.required,
             proposed: None,
+            checked: true,
         })
     }
 
@@ -186,7 +201,7 @@ impl TerminalOperator {
             items.push(("skip (with a reason)", Item::Skip));
         }
         items.push(("add a note", Item::Note));
-        if view.rollback.is_some() {
+        if has_rollback(view) {
             items.push(("show the rollback", Item::Rollback));
         }
         let labels: Vec<&str> = items.iter().map(|(l, _)| *l).collect();
@@ -206,8 +221,7 @@ impl TerminalOperator {
     }
 
     fn show_rollback(&self, view: &UnitView) {
-        let rollback = view.rollback.as_deref().unwrap_or_default();
-        self.show(|s, out| render::block("Rollback:", rollback, s, out));
+        self.show(|s, out| render::rollback(view, s, out));
     }
 
     /// Before a destructive unit: its rollback can be read, and it can be skipped, before
@@ -218,7 +232,7 @@ impl TerminalOperator {
             "skip (with a reason)",
             "add a note",
         ];
-        if view.rollback.is_some() {
+        if has_rollback(view) {
             items.push("show the rollback");
         }
         loop {
@@ -332,6 +346,10 @@ impl TerminalOperator {
     }
 }
 
+fn has_rollback(view: &UnitView) -> bool {
+    view.rollback.is_some() || view.rollback_command.is_some()
+}
+
 /// Maps a prompt's result: Ctrl-C (`Interrupted`) to [`Stop::Interrupted`], any other failure
 /// (no terminal, end of input) to [`Stop::NoAnswer`]. The cursor is shown again either way.
 fn settle<T>(term: &Term, result: io::Result<T>) -> Result<T, Stop> {
@@ -375,6 +393,9 @@ fn progress(view: &UnitView) {
 
 impl Operator for TerminalOperator {
     fn ask(&mut self, question: Question<'_>) -> Result<Reply, Stop> {
+        if let Some(view) = question.view() {
+            self.show(|s, out| render::header(view, s, out));
+        }
         self.show(|s, out| render::question(&question, s, out));
         match question {
             Question::Param { param, .. } => self.param(param).map(Reply::Text),
@@ -401,6 +422,7 @@ impl Operator for TerminalOperator {
                     echo: true,
                     empty: true,
                     proposed: proposed.as_deref(),
+                    checked: true,
                 })?;
                 if !text.trim().is_empty() {
                     return Ok(Reply::Text(text));
@@ -435,11 +457,16 @@ impl Operator for TerminalOperator {
                 }
             }
             Question::Decision {
-                question, choices, ..
+                question,
+                choices,
+                guards,
+                ..
             } => {
                 let mut labels: Vec<&str> = choices.iter().map(|c| c.label.as_str()).collect();
                 labels.push("add a note");
-                let index = self.select(question, &labels, 0)?;
+                // Where one answer leads to a destructive step, none is offered by default:
+                // an Enter pressed out of habit must not choose the path.
+                let index = self.select(question, &labels, (!guards).then_some(0))?;
                 match choices.get(index) {
                     Some(choice) => Ok(Reply::Choice(choice.id.clone())),
                     None => Ok(Reply::Outcome(Outcome::Note(
@@ -484,8 +511,14 @@ impl Operator for TerminalOperator {
                     echo: !param.secret,
                     empty: true,
                     proposed: None,
+                    checked: true,
                 })
                 .map(Reply::Text)
+            }
+            Question::Begin { first } => {
+                let start = format!("start {first}");
+                self.select("Ready?", &[start.as_str()], 0)?;
+                Ok(Reply::Yes(true))
             }
             Question::CompletedBeforeCrash { .. } => {
                 let items = ["yes, it completed", "no, show it again"];

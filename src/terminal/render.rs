@@ -8,7 +8,7 @@
 
 use std::io::{self, Write};
 
-use console::Style;
+use console::{Style, measure_text_width};
 
 use crate::duration::duration_text;
 use crate::operator::{History, HistoryLine, Notice, Question, UnitView};
@@ -59,7 +59,7 @@ pub fn notice(notice: &Notice, styles: Styles, out: &mut dyn Write) -> io::Resul
             for (i, step) in steps.iter().enumerate() {
                 let mut marks = vec![step.kind.to_owned()];
                 if step.gate {
-                    marks.push("gate".to_owned());
+                    marks.push(styles.paint("gate", Style::new().yellow().bold()));
                 }
                 marks.push(match step.impact {
                     Impact::Destructive => styles.paint("DESTRUCTIVE", Style::new().red().bold()),
@@ -73,6 +73,14 @@ pub fn notice(notice: &Notice, styles: Styles, out: &mut dyn Write) -> io::Resul
                     step.id,
                     marks.join(", ")
                 )?;
+                if let Some((item, list, items)) = &step.for_each {
+                    let listed = match items.as_deref() {
+                        None => format!("known once `{list}` is captured"),
+                        Some([]) => "none: the step has nothing to do".to_owned(),
+                        Some(items) => items.join(", "),
+                    };
+                    writeln!(out, "      for each {item} in {list}: {listed}")?;
+                }
             }
             if !params.is_empty() {
                 writeln!(out, "Parameters:")?;
@@ -110,6 +118,14 @@ pub fn notice(notice: &Notice, styles: Styles, out: &mut dyn Write) -> io::Resul
             writeln!(out, "skipped {unit}: condition `{condition}` is false")
         }
         Notice::Output(text) => styles.say(out, format!("  │ {text}"), Style::new().dim()),
+        Notice::Taken { what, value } => writeln!(
+            out,
+            "{} {} {} {}",
+            styles.paint("✔", Style::new().green()),
+            styles.paint(what, Style::new().bold()),
+            styles.paint("·", Style::new().dim()),
+            styles.paint(value, Style::new().green())
+        ),
         Notice::Info(text) => writeln!(out, "{text}"),
         Notice::Warning(text) => styles.say(out, format!("warning: {text}"), Style::new().yellow()),
         Notice::Complete => styles.say(out, "Runbook complete.", Style::new().green()),
@@ -203,7 +219,8 @@ pub(super) fn unit(view: &UnitView, styles: Styles, out: &mut dyn Write) -> io::
     let gate = if view.gate { " · gate" } else { "" };
     writeln!(out, "{} · {impact}{gate}", view.kind)?;
     if let Some(text) = &view.instructions {
-        writeln!(out, "\n{}", text.trim_end())?;
+        writeln!(out)?;
+        prose(text, styles, out)?;
     }
     if let Some(command) = &view.command {
         block("Run:", command, styles, out)?;
@@ -212,7 +229,7 @@ pub(super) fn unit(view: &UnitView, styles: Styles, out: &mut dyn Write) -> io::
         block("Verify with:", verify, styles, out)?;
     }
     if let Some(expect) = &view.expect {
-        writeln!(out, "A pass looks like: {expect}")?;
+        prose(&format!("A pass looks like: {expect}"), styles, out)?;
     }
     Ok(())
 }
@@ -227,7 +244,9 @@ pub(super) fn question(
     match question {
         Question::Param { param, error } | Question::NewValue { param, error, .. } => {
             if let Some(help) = &param.help {
-                styles.say(out, help, Style::new().dim())?;
+                for line in wrapped(help, styles) {
+                    styles.say(out, line, Style::new().dim())?;
+                }
             }
             refused(error.as_deref(), styles, out)
         }
@@ -285,12 +304,106 @@ pub(super) fn question(
              shown again with the new value."
         ),
         Question::Outcome(_)
+        | Question::Begin { .. }
         | Question::ConfirmTarget { .. }
         | Question::AfterFailure { .. }
         | Question::Decision { .. }
         | Question::Approval { .. }
         | Question::Wait { .. } => Ok(()),
     }
+}
+
+/// The one line before every question about a unit, so the operator knows where they are
+/// even when the step's text has scrolled away: step N of M, title, id, kind, markers, item.
+pub(super) fn header(view: &UnitView, styles: Styles, out: &mut dyn Write) -> io::Result<()> {
+    let head = format!("── step {} of {} · ", view.step_number, view.step_count);
+    let mut marks = vec![view.kind.to_owned()];
+    if view.gate {
+        marks.push(styles.paint("gate", Style::new().yellow().bold()));
+    }
+    if view.impact == Impact::Destructive {
+        marks.push(styles.paint("DESTRUCTIVE", Style::new().red().bold()));
+    }
+    if let Some((i, n, _)) = &view.item {
+        marks.push(format!("item {i} of {n}"));
+    }
+    let tail = format!(" · {}", marks.join(" · "));
+    // A long title gives way first: the markers matter more on a narrow terminal.
+    let width = usize::from(styles.width).max(20);
+    let room = width.saturating_sub(measure_text_width(&head) + measure_text_width(&tail));
+    let title = format!("{} ({})", view.title, view.unit);
+    let title = console::truncate_str(&title, room.max(12), "…");
+    let line = format!("{head}{title}{tail}");
+    writeln!(out, "{}", console::truncate_str(&line, width, "…"))
+}
+
+/// How wide prose is set: the terminal's width, but never so wide that lines are hard to read.
+fn prose_width(styles: Styles) -> usize {
+    usize::from(styles.width).clamp(20, 100)
+}
+
+/// `text` reflowed to the terminal: each line filled to the width and broken only between
+/// words (a word wider than the line stays whole); a line's indentation, and a list item's
+/// marker, indent its continuation lines. Lines are never joined: the author's breaks stay.
+fn wrapped(text: &str, styles: Styles) -> Vec<String> {
+    let width = prose_width(styles);
+    let mut lines = Vec::new();
+    for line in text.trim_end().lines() {
+        let body = line.trim_start();
+        if body.is_empty() {
+            lines.push(String::new());
+            continue;
+        }
+        let indent = &line[..line.len() - body.len()];
+        let marker = list_marker(body);
+        let hanging = format!("{indent}{}", " ".repeat(marker));
+        let options = textwrap::Options::new(width)
+            .break_words(false)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .initial_indent(indent)
+            .subsequent_indent(&hanging);
+        lines.extend(
+            textwrap::wrap(body, options)
+                .into_iter()
+                .map(std::borrow::Cow::into_owned),
+        );
+    }
+    lines
+}
+
+/// The width of a list item's marker (`- `, `* `, `1. `, `a) `), or 0.
+fn list_marker(line: &str) -> usize {
+    if line.starts_with("- ") || line.starts_with("* ") {
+        return 2;
+    }
+    let label = line
+        .find(['.', ')'])
+        .filter(|&i| i > 0 && i <= 3 && line[..i].chars().all(|c| c.is_ascii_alphanumeric()));
+    match label {
+        Some(i) if line[i + 1..].starts_with(' ') => i + 2,
+        _ => 0,
+    }
+}
+
+/// Prose (instructions, what a pass looks like, the rollback's words), reflowed.
+fn prose(text: &str, styles: Styles, out: &mut dyn Write) -> io::Result<()> {
+    for line in wrapped(text, styles) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// A unit's rollback: its words reflowed, its command as text to copy.
+pub(super) fn rollback(view: &UnitView, styles: Styles, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out)?;
+    styles.say(out, "Rollback:", Style::new().bold())?;
+    if let Some(text) = &view.rollback {
+        prose(text, styles, out)?;
+    }
+    if let Some(command) = &view.rollback_command {
+        block("Rollback command:", command, styles, out)?;
+    }
+    Ok(())
 }
 
 /// Why the previous answer was refused, if it was.
@@ -351,6 +464,7 @@ mod tests {
             verify: None,
             expect: None,
             rollback: None,
+            rollback_command: None,
             gate: false,
         }
     }
@@ -426,6 +540,7 @@ mod tests {
                     view: &view,
                     question: "Proceed?",
                     choices: &choices,
+                    guards: false,
                 },
             ),
             (
@@ -559,5 +674,79 @@ mod tests {
             String::from_utf8(out).expect("UTF-8"),
             "interrupted; the state is saved\nresume with: runbook resume s.json\n"
         );
+    }
+
+    fn drawn(draw: impl FnOnce(Styles, &mut dyn Write) -> io::Result<()>, color: bool) -> String {
+        drawn_at(draw, color, 40)
+    }
+
+    fn drawn_at(
+        draw: impl FnOnce(Styles, &mut dyn Write) -> io::Result<()>,
+        color: bool,
+        width: u16,
+    ) -> String {
+        let mut out = Vec::new();
+        draw(Styles { color, width }, &mut out).expect("written");
+        String::from_utf8(out)
+            .expect("UTF-8")
+            .replace('\u{1b}', "␛")
+    }
+
+    #[test]
+    fn the_header_names_the_step_its_markers_and_the_item_and_fits_the_width() {
+        let mut item = view();
+        item.item = Some((1, 2, "contoso.com".into()));
+        item.title = "Remove".into();
+        assert_snapshot!(drawn_at(|s, out| header(&item, s, out), false, 80), @"── step 2 of 3 · Remove (remove) · command · DESTRUCTIVE · item 1 of 2");
+        let mut gate = view();
+        gate.title = "Look".into();
+        gate.impact = Impact::Read;
+        gate.gate = true;
+        assert_snapshot!(drawn_at(|s, out| header(&gate, s, out), true, 80), @"── step 2 of 3 · Look (remove) · command · ␛[33m␛[1mgate␛[0m");
+        // On a narrow terminal the title gives way, the markers stay.
+        let narrow = drawn_at(|s, out| header(&view(), s, out), true, 56);
+        assert_snapshot!(narrow, @"── step 2 of 3 · Remove the dom… · command · ␛[31m␛[1mDESTRUCTIVE␛[0m");
+    }
+
+    #[test]
+    fn prose_is_filled_to_the_width_between_words_keeping_indents_and_list_markers() {
+        let text = "Remove the domain from the federation trust first, then check.\n\
+                    - a list item that is long enough to need a second line\n  \
+                    indented text stays indented when it wraps onto the next line\n\
+                    https://learn.microsoft.com/en-us/exchange/a-very-long-unbreakable-address";
+        let styles = Styles {
+            color: false,
+            width: 40,
+        };
+        assert_snapshot!(wrapped(text, styles).join("\n"), @"
+        Remove the domain from the federation
+        trust first, then check.
+        - a list item that is long enough to
+          need a second line
+          indented text stays indented when it
+          wraps onto the next line
+        https://learn.microsoft.com/en-us/exchange/a-very-long-unbreakable-address
+        ");
+        assert_eq!(list_marker("12. twelfth"), 4);
+        assert_eq!(list_marker("a) first"), 3);
+        assert_eq!(list_marker("Note: no list"), 0);
+        assert_eq!(list_marker("e.g. not a list"), 0);
+    }
+
+    #[test]
+    fn a_rollback_shows_its_words_reflowed_and_its_command_as_a_block() {
+        let mut v = view();
+        v.rollback = Some("Add the domain back to the federation trust.".into());
+        v.rollback_command = Some("Add-FederatedDomain -DomainName 'contoso.com'".into());
+        assert_snapshot!(drawn(|s, out| rollback(&v, s, out), false), @"
+        Rollback:
+        Add the domain back to the federation
+        trust.
+
+        Rollback command:
+        ────────────────────────────────────────
+        Add-FederatedDomain -DomainName 'contoso.com'
+        ────────────────────────────────────────
+        ");
     }
 }

@@ -103,17 +103,17 @@ impl<'a> Screen<'a> {
         self.frame(&lines, cursor)
     }
 
-    /// A menu with `items[at]` highlighted, and a note below it if there is one.
+    /// A menu with `items[at]` highlighted (or none), and a note below it if there is one.
     pub(super) fn menu(
         &mut self,
         prompt: &str,
         items: &[&str],
-        at: usize,
+        at: Option<usize>,
         hint: Option<&str>,
     ) -> io::Result<()> {
         let mut lines = vec![self.head(prompt, None).trim_end().to_owned()];
         for (i, item) in items.iter().enumerate() {
-            lines.push(if i == at {
+            lines.push(if Some(i) == at {
                 format!(
                     "{} {}",
                     self.paint("❯", Style::new().green()),
@@ -127,6 +127,16 @@ impl<'a> Screen<'a> {
             lines.push(format!("  {}", self.paint(hint, Style::new().yellow())));
         }
         self.frame(&lines, Cursor::Hidden)
+    }
+
+    /// A value typed, before the engine has checked it: `› prompt · answer`, plain.
+    pub(super) fn typed(&mut self, prompt: &str, answer: &str) -> io::Result<()> {
+        let line = format!(
+            "{} {prompt} {} {answer}",
+            self.paint("›", Style::new().dim()),
+            self.paint("·", Style::new().dim()),
+        );
+        self.close(line.trim_end())
     }
 
     /// The prompt answered: `✔ prompt · answer`, with the first line of a longer answer and how
@@ -229,6 +239,7 @@ mod tests {
             echo: true,
             empty: false,
             proposed: None,
+            checked: false,
         }
     }
 
@@ -309,7 +320,12 @@ mod tests {
     fn colour_only_when_asked_for() {
         let draw = |screen: &mut Screen<'_>| {
             screen
-                .menu("What happened?", &["done", "failed"], 1, Some("a hint"))
+                .menu(
+                    "What happened?",
+                    &["done", "failed"],
+                    Some(1),
+                    Some("a hint"),
+                )
                 .expect("drawn");
             screen.answered("What happened?", "failed").expect("drawn");
         };

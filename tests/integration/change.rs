@@ -163,7 +163,7 @@ fn a_misspelt_or_malformed_change_is_refused_with_the_expected_form() {
 fn a_parameter_changed_from_the_menu_shows_the_step_again_and_is_refused_once_used() {
     use expectrl::Expect as _;
 
-    use crate::terminal::{RUNBOOK, choose, exit_code, spawn, type_line};
+    use crate::terminal::{RUNBOOK, begin, choose, exit_code, spawn, type_line};
 
     /// Up from the first item of a run's menu: pause, then "change a parameter".
     fn change_a_parameter(s: &mut expectrl::session::OsSession) {
@@ -185,6 +185,7 @@ fn a_parameter_changed_from_the_menu_shows_the_step_again_and_is_refused_once_us
             "s.json",
         ],
     );
+    begin(&mut s);
     s.expect("Get-AcceptedDomain -Identity 'contso.com'")
         .expect("the typo, in the command");
     s.expect("What happened?").expect("the gate");

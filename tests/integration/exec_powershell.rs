@@ -501,7 +501,7 @@ fn a_remove_cmdlet_without_confirm_false_fails_in_a_noninteractive_shell() {
 
 #[test]
 fn a_destructive_command_reaches_the_shell_only_after_the_typed_confirmation() {
-    use crate::terminal::{exit_code, spawn, type_line};
+    use crate::terminal::{begin, exit_code, spawn, type_line};
     use expectrl::Expect as _;
     let steps = "  - id: look\n    title: Look\n    kind: check\n    command: Write-Output 'Enabled'\n  \
         - id: remove\n    title: Remove the domain\n    kind: command\n    impact: destructive\n    \
@@ -533,6 +533,7 @@ fn a_destructive_command_reaches_the_shell_only_after_the_typed_confirmation() {
             "--auto-read",
         ],
     );
+    begin(&mut s);
     s.expect("The verdict?").expect("the read-only check ran");
     s.send("\r").expect("accept");
     s.expect("This step is destructive. What now? ›")

@@ -230,7 +230,7 @@ fn a_clock_slightly_behind_is_recorded_and_the_run_goes_on() {
 #[cfg(unix)]
 mod at_a_prompt {
     use super::*;
-    use crate::terminal::{RUNBOOK, exit_code, spawn};
+    use crate::terminal::{RUNBOOK, begin, exit_code, spawn};
     use expectrl::Expect;
 
     fn at_first_prompt(ws: &Workspace) -> expectrl::session::OsSession {
@@ -245,6 +245,7 @@ mod at_a_prompt {
                 "s.json",
             ],
         );
+        begin(&mut s);
         s.expect("What happened?").expect("first step's outcome");
         s
     }

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::support::Workspace;
 use crate::support::record::events;
-use crate::terminal::{RUNBOOK, choose, exit_code, spawn, type_line};
+use crate::terminal::{RUNBOOK, begin, choose, exit_code, spawn, type_line};
 
 /// What an operator pasted in the walk that found the bug: three lines of PowerShell error.
 const ERROR: [&str; 3] = [
@@ -72,6 +72,7 @@ fn at_the_gate(ws: &Workspace) -> (Session, String) {
             "s.json",
         ],
     );
+    begin(&mut s);
     let shown = output_until(&mut s, "What happened? ›");
     (s, shown)
 }
@@ -198,6 +199,7 @@ fn keys_typed_or_pasted_before_a_menu_answer_nothing() {
             "s.json",
         ],
     );
+    begin(&mut s);
     // Printed just before the menu: what is sent now comes before it, or as a burst with it.
     s.expect("Get-AcceptedDomain -Identity 'contoso.com'")
         .expect("the gate's command");
@@ -228,6 +230,7 @@ fn a_value_prompt_refuses_a_pasted_answer_of_several_lines() {
     type_line(&mut s, "contoso.com");
     s.expect("✔ Domain to remove · contoso.com")
         .expect("one line taken");
+    begin(&mut s);
     s.expect("What happened? ›").expect("the run goes on");
     interrupt(s);
     let st = ws.status("s.json");

@@ -225,7 +225,7 @@ fn until_started(ws: &Workspace, unit: &str) {
 #[test]
 fn a_second_run_on_the_same_state_is_refused_naming_the_holder() {
     use crate::support::fixtures::TINY;
-    use crate::terminal::{exit_code, spawn};
+    use crate::terminal::{begin, exit_code, spawn};
     use expectrl::Expect as _;
     let ws = Workspace::new()
         .file("tiny.yaml", TINY)
@@ -241,6 +241,7 @@ fn a_second_run_on_the_same_state_is_refused_naming_the_holder() {
             "alice",
         ],
     );
+    begin(&mut first);
     first
         .expect("What happened?")
         .expect("the first run asks at `one`, holding the lock");

@@ -45,6 +45,12 @@ pub(crate) fn choose(s: &mut Session, key: &str, item: &str) {
     s.send("\r").expect("Enter");
 }
 
+/// Starts step 1 once the plan has been shown (the run waits for the operator to read it).
+pub(crate) fn begin(s: &mut Session) {
+    s.expect("start step 1").expect("the plan waits");
+    s.send("\r").expect("Enter");
+}
+
 /// Waits for the end and returns the exit code.
 pub(crate) fn exit_code(mut s: Session) -> i32 {
     s.expect(Eof).expect("the program ends");
@@ -70,12 +76,23 @@ fn an_interactive_run_asks_params_confirms_by_typing_the_target_and_completes() 
     );
     s.expect("Domain to remove ›").expect("param prompt");
     type_line(&mut s, "not a domain");
-    s.expect("expected a DNS name")
-        .expect("re-asked with the expected form");
+    let refused = String::from_utf8_lossy(
+        s.expect("expected a DNS name")
+            .expect("re-asked with the expected form")
+            .before(),
+    )
+    .into_owned();
+    assert!(
+        refused.contains("› Domain to remove · not a domain") && !refused.contains('✔'),
+        "a refused value is not echoed with a check mark: {refused}"
+    );
     // Keys typed before a prompt is drawn are discarded: wait for it.
     s.expect("Domain to remove ›").expect("the prompt again");
-    type_line(&mut s, "contoso.com");
+    type_line(&mut s, "Contoso.COM");
+    s.expect("✔ Domain to remove · contoso.com")
+        .expect("taken, and echoed as it is kept");
     s.expect("s.json").expect("the plan names the state file");
+    begin(&mut s);
     s.expect("Get-AcceptedDomain -Identity 'contoso.com'")
         .expect("rendered command");
     s.expect("What happened? ›").expect("outcome menu");
@@ -122,6 +139,7 @@ fn ctrl_c_at_a_prompt_saves_prints_the_resume_command_and_resume_finishes() {
             "s.json",
         ],
     );
+    begin(&mut s);
     s.expect("What happened? ›").expect("first step");
     s.send("\r").expect("passed");
     s.expect("This step is destructive. What now? ›")
@@ -182,10 +200,12 @@ fn color_follows_the_color_flag() {
     };
     // `spawn` sets NO_COLOR: `always` must win over it, `never` must give plain text.
     let mut s = spawn(&ws, &args("always"));
+    begin(&mut s);
     let shown = output_until(&mut s, "What happened?");
     assert!(shown.contains("\u{1b}[1m"), "bold step title: {shown:?}");
     drop(s);
     let mut s = spawn(&ws, &args("never"));
+    begin(&mut s);
     let shown = output_until(&mut s, "What happened?");
     for sgr in ["\u{1b}[1m", "\u{1b}[31m", "\u{1b}[32m", "\u{1b}[2m"] {
         assert!(!shown.contains(sgr), "{sgr:?} in {shown:?}");

@@ -43,6 +43,7 @@ fn full_unit() -> UnitView {
         verify: Some("Get-FederatedOrganizationIdentifier".into()),
         expect: Some("the domain is no longer listed".into()),
         rollback: Some("Add it back with Add-FederatedDomain.".into()),
+        rollback_command: None,
         gate: false,
     }
 }
@@ -62,6 +63,7 @@ fn bare_unit() -> UnitView {
         verify: None,
         expect: None,
         rollback: None,
+        rollback_command: None,
         gate: false,
     }
 }
@@ -73,6 +75,7 @@ fn step(title: &str, id: &str, kind: &'static str, impact: Impact, gate: bool) -
         kind,
         impact,
         gate,
+        for_each: None,
     }
 }
 
@@ -84,14 +87,28 @@ fn plan_notice(destructive: usize) -> Notice {
         ticket: Some("CHG0042".into()),
         steps: vec![
             step("Look at it", "look", "check", Impact::Read, true),
-            step(
-                "Remove the domain",
-                "remove",
-                "command",
-                Impact::Destructive,
-                false,
-            ),
-            step("Finish", "finish", "instruction", Impact::Read, false),
+            PlanStep {
+                for_each: Some((
+                    "domain".into(),
+                    "domains".into(),
+                    Some(vec!["contoso.com".into(), "fabrikam.com".into()]),
+                )),
+                ..step(
+                    "Remove the domain",
+                    "remove",
+                    "command",
+                    Impact::Destructive,
+                    false,
+                )
+            },
+            PlanStep {
+                for_each: Some(("user".into(), "users".into(), None)),
+                ..step("Tell the users", "tell", "instruction", Impact::Read, false)
+            },
+            PlanStep {
+                for_each: Some(("site".into(), "sites".into(), Some(Vec::new()))),
+                ..step("Finish", "finish", "instruction", Impact::Read, false)
+            },
         ],
         params: vec![
             ("domain".into(), "contoso.com".into(), "example"),
@@ -115,13 +132,17 @@ fn plan() {
     Change ticket: CHG0042
        1. Look at it (look) [check, gate, read]
        2. Remove the domain (remove) [command, DESTRUCTIVE]
-       3. Finish (finish) [instruction, read]
+          for each domain in domains: contoso.com, fabrikam.com
+       3. Tell the users (tell) [instruction, read]
+          for each user in users: known once `users` is captured
+       4. Finish (finish) [instruction, read]
+          for each site in sites: none: the step has nothing to do
     Parameters:
       domain = contoso.com (EXAMPLE value)
       record_folder = C:\Change (default)
       operator_note = (none) (not given)
       token = (secret: kept in memory only)
-    3 steps: 2 read, 0 change, 1 destructive
+    4 steps: 2 read, 0 change, 1 destructive
     State: s.json
     ");
 }
@@ -131,15 +152,19 @@ fn plan_in_colour() {
     assert_snapshot!(shown(&plan_notice(1), true), @r"
     ␛[1mPlan: Remove a domain␛[0m
     Change ticket: CHG0042
-       1. Look at it (look) [check, gate, read]
+       1. Look at it (look) [check, ␛[33m␛[1mgate␛[0m, read]
        2. Remove the domain (remove) [command, ␛[31m␛[1mDESTRUCTIVE␛[0m]
-       3. Finish (finish) [instruction, read]
+          for each domain in domains: contoso.com, fabrikam.com
+       3. Tell the users (tell) [instruction, read]
+          for each user in users: known once `users` is captured
+       4. Finish (finish) [instruction, read]
+          for each site in sites: none: the step has nothing to do
     Parameters:
       domain = contoso.com ␛[33m(EXAMPLE value)␛[0m
       record_folder = C:\Change (default)
       operator_note = (none) (not given)
       token = (secret: kept in memory only)
-    3 steps: 2 read, 0 change, ␛[31m␛[1m1 destructive␛[0m
+    4 steps: 2 read, 0 change, ␛[31m␛[1m1 destructive␛[0m
     State: s.json
     ");
 }
@@ -149,15 +174,19 @@ fn plan_without_destructive_steps_in_colour_leaves_the_count_plain() {
     assert_snapshot!(shown(&plan_notice(0), true), @r"
     ␛[1mPlan: Remove a domain␛[0m
     Change ticket: CHG0042
-       1. Look at it (look) [check, gate, read]
+       1. Look at it (look) [check, ␛[33m␛[1mgate␛[0m, read]
        2. Remove the domain (remove) [command, ␛[31m␛[1mDESTRUCTIVE␛[0m]
-       3. Finish (finish) [instruction, read]
+          for each domain in domains: contoso.com, fabrikam.com
+       3. Tell the users (tell) [instruction, read]
+          for each user in users: known once `users` is captured
+       4. Finish (finish) [instruction, read]
+          for each site in sites: none: the step has nothing to do
     Parameters:
       domain = contoso.com ␛[33m(EXAMPLE value)␛[0m
       record_folder = C:\Change (default)
       operator_note = (none) (not given)
       token = (secret: kept in memory only)
-    3 steps: 2 read, 0 change, 0 destructive
+    4 steps: 2 read, 0 change, 0 destructive
     State: s.json
     ");
 }
@@ -273,7 +302,8 @@ fn full_unit_plain() {
     ────────────────────────────────────────
     Get-FederatedOrganizationIdentifier
     ────────────────────────────────────────
-    A pass looks like: the domain is no longer listed
+    A pass looks like: the domain is no
+    longer listed
     ");
 }
 
@@ -296,7 +326,8 @@ fn full_unit_in_colour() {
     ␛[2m────────────────────────────────────────␛[0m
     Get-FederatedOrganizationIdentifier
     ␛[2m────────────────────────────────────────␛[0m
-    A pass looks like: the domain is no longer listed
+    A pass looks like: the domain is no
+    longer listed
     ");
 }
 
@@ -315,6 +346,7 @@ fn gate_unit() {
         verify: None,
         expect: Some("Enabled".into()),
         rollback: None,
+        rollback_command: None,
         gate: true,
     };
     assert_snapshot!(shown(&Notice::Unit(view), false), @"

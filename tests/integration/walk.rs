@@ -6,7 +6,7 @@ use expectrl::Expect as _;
 use expectrl::session::OsSession as Session;
 
 use crate::support::Workspace;
-use crate::terminal::{RUNBOOK, choose, exit_code, spawn, type_line};
+use crate::terminal::{RUNBOOK, begin, choose, exit_code, spawn, type_line};
 
 /// The events of the record at `state`, as `(event, unit)` pairs.
 fn events(ws: &Workspace, state: &str) -> Vec<(String, String)> {
@@ -46,6 +46,7 @@ fn events_of(ws: &Workspace, unit: &str) -> Vec<String> {
 fn at_the_confirmation() -> (Workspace, Session) {
     let ws = Workspace::new().file("pty.yaml", RUNBOOK);
     let mut s = spawn(&ws, &run_args());
+    begin(&mut s);
     s.expect("What happened?").expect("the gate");
     s.send("\r").expect("passed");
     s.expect("This step is destructive. What now?")
@@ -72,6 +73,7 @@ fn run_args() -> [&'static str; 8] {
 fn a_gate_has_no_skip_and_an_override_is_recorded_as_overridden() {
     let ws = Workspace::new().file("pty.yaml", RUNBOOK);
     let mut s = spawn(&ws, &run_args());
+    begin(&mut s);
     s.expect("What happened?").expect("the gate's menu");
     let menu = String::from_utf8_lossy(
         s.expect("pause (the state is saved; resume later)")
@@ -121,6 +123,7 @@ fn a_gate_has_no_skip_and_an_override_is_recorded_as_overridden() {
 fn pause_saves_prints_the_resume_command_with_the_operator_and_is_no_error() {
     let ws = Workspace::new().file("pty.yaml", RUNBOOK);
     let mut s = spawn(&ws, &run_args());
+    begin(&mut s);
     s.expect("What happened?").expect("the gate's menu");
     // Up from the first item wraps to the last: pause.
     choose(&mut s, "\x1b[A", "pause (the state is saved; resume later)");
@@ -143,6 +146,7 @@ fn pause_saves_prints_the_resume_command_with_the_operator_and_is_no_error() {
 fn a_destructive_step_can_be_skipped_from_its_menu_without_typing_its_target() {
     let ws = Workspace::new().file("pty.yaml", RUNBOOK);
     let mut s = spawn(&ws, &run_args());
+    begin(&mut s);
     s.expect("What happened?").expect("the gate");
     s.send("\r").expect("passed");
     s.expect("This step is destructive. What now?")
@@ -215,6 +219,7 @@ fn a_confirmed_destructive_unit_completed_before_a_hand_over_is_credited_to_who_
 fn the_next_operator_sees_the_failures_and_notes_of_the_unit_he_takes_over() {
     let ws = Workspace::new().file("pty.yaml", RUNBOOK);
     let mut s = spawn(&ws, &run_args());
+    begin(&mut s);
     s.expect("What happened?").expect("the gate");
     choose(&mut s, "\x1b[B", "failed");
     s.expect("What went wrong? ›").expect("why");
@@ -264,6 +269,7 @@ const WAYS_OUT: &str = "id: ways\ntitle: Ways out\nversion: '1'\nsteps:\n  - id:
 fn a_capture_can_fail_and_an_approval_can_be_refused_on_record() {
     let ws = Workspace::new().file("ways.yaml", WAYS_OUT);
     let mut s = spawn(&ws, &["run", "ways.yaml", "--state", "s.json"]);
+    begin(&mut s);
     s.expect("trust_name (string; empty: other choices)")
         .expect("the capture");
     s.send("\r").expect("an empty line");
@@ -351,6 +357,7 @@ const DECIDE_AND_WAIT: &str = "id: later\ntitle: Decide and wait\nversion: '1'\n
 fn a_decision_takes_a_note_and_a_wait_can_fail_as_unreachable() {
     let ws = Workspace::new().file("later.yaml", DECIDE_AND_WAIT);
     let mut s = spawn(&ws, &["run", "later.yaml", "--state", "s.json"]);
+    begin(&mut s);
     s.expect("Is the clock off? ›").expect("the decision");
     // One arrow at a time, as a person presses them (a burst of keys is discarded).
     s.send("\x1b[B").expect("down");
@@ -376,4 +383,67 @@ fn a_decision_takes_a_note_and_a_wait_can_fail_as_unreachable() {
     assert_eq!(exit_code(s), 3);
     assert!(events(&ws, "s.json").contains(&("note".into(), "pick".into())));
     assert_eq!(unit(&ws, "s.json", "settle")["status"], "failed");
+}
+
+/// A decision that decides whether a destructive step runs, a loop over a list that may be
+/// empty, and a jump over a step.
+const GUARDED: &str = "id: guarded\ntitle: Guarded\nversion: '1'\nparams:\n  - name: sites\n    \
+    type: list\n    items: string\n    example: [a]\n    default: []\n  - name: trust\n    \
+    type: string\n    example: Microsoft Federation Gateway\n    \
+    default: Microsoft Federation Gateway\nsteps:\n  - id: per-site\n    \
+    title: Look at each site\n    kind: instruction\n    for_each: sites\n    as: site\n  - id: pick\n    \
+    title: Is the trust broken?\n    kind: decision\n    question: Is the trust broken?\n    choices:\n      \
+    - id: broken\n        label: Yes, rebuild it\n        goto: remove\n      - id: fine\n        \
+    label: No, leave it\n        goto: end\n  - id: note\n    title: Write it down\n    kind: instruction\n  \
+    - id: remove\n    title: Remove the trust\n    kind: command\n    impact: destructive\n    \
+    instructions: Removes the trust.\n    confirm: trust\n    rollback:\n      \
+    instructions: Create it again with New-FederationTrust.\n    \
+    command: Remove-FederationTrust -Identity {{ trust }} -Confirm:$false\n";
+
+#[test]
+fn the_plan_waits_can_be_shown_again_and_the_walk_says_where_it_goes() {
+    let ws = Workspace::new().file("guarded.yaml", GUARDED);
+    let mut s = spawn(&ws, &["run", "guarded.yaml", "--state", "s.json"]);
+    let plan = String::from_utf8_lossy(
+        s.expect("Ready?")
+            .expect("the plan waits for the operator")
+            .before(),
+    )
+    .into_owned();
+    assert!(
+        plan.contains("for each site in sites: none: the step has nothing to do"),
+        "{plan}"
+    );
+    // start step 1, show the step again, show the plan.
+    s.send("\x1b[B").expect("down");
+    s.expect("❯ show the step again").expect("highlighted");
+    choose(&mut s, "\x1b[B", "show the plan");
+    s.expect("Plan: Guarded").expect("the plan again");
+    s.expect("Ready?").expect("then the same question");
+    begin(&mut s);
+    s.expect("step 1 (Look at each site) has no items: `sites` is empty; nothing to do")
+        .expect("an empty loop is announced");
+    s.expect("── step 2 of 4 · Is the trust broken? (pick) · decision")
+        .expect("the header before the question");
+    s.expect("Is the trust broken? ›").expect("the decision");
+    let menu = String::from_utf8_lossy(s.expect("pause").expect("the menu").before()).into_owned();
+    assert!(
+        !menu.contains('❯'),
+        "a decision guarding a destructive step has no answer pre-selected: {menu}"
+    );
+    s.send("\r").expect("an Enter out of habit");
+    s.expect("nothing is chosen yet").expect("chooses nothing");
+    choose(&mut s, "\x1b[B", "Yes, rebuild it");
+    s.expect("decision: on to step 4 (Remove the trust); step 3 is not on this path")
+        .expect("the jump is announced");
+    s.expect("── step 4 of 4 · Remove the trust (remove) · command · DESTRUCTIVE")
+        .expect("the destructive step's header");
+    s.send("\x03").expect("Ctrl-C");
+    assert_eq!(exit_code(s), 3);
+    let kinds = events_of(&ws, "pick");
+    assert_eq!(
+        kinds,
+        ["started", "decision", "done"],
+        "one answer, the chosen one"
+    );
 }
