@@ -250,6 +250,12 @@ pub enum Event {
         unit: String,
         text: String,
     },
+    /// What a command printed, pasted by the operator (secrets masked, cut as `--exec` output
+    /// is); kept with the unit's outputs.
+    OutputAdded {
+        unit: String,
+        text: String,
+    },
     Captured {
         unit: String,
         variable: String,
@@ -346,6 +352,7 @@ impl Event {
             Event::Skipped { .. } => "skipped",
             Event::Failed { .. } => "failed",
             Event::Note { .. } => "note",
+            Event::OutputAdded { .. } => "output-added",
             Event::Captured { .. } => "captured",
             Event::Decision { .. } => "decision",
             Event::Approved { .. } => "approved",
@@ -375,6 +382,7 @@ impl Event {
             | Event::Skipped { unit, .. }
             | Event::Failed { unit, .. }
             | Event::Note { unit, .. }
+            | Event::OutputAdded { unit, .. }
             | Event::Captured { unit, .. }
             | Event::Decision { unit, .. }
             | Event::Approved { unit, .. }
@@ -439,6 +447,7 @@ impl Event {
             | Event::GateOverridden { reason, .. }
             | Event::Aborted { reason, .. } => Some(reason.clone()),
             Event::Note { text, .. } => Some(text.clone()),
+            Event::OutputAdded { text, .. } => Some(format!("{} lines", text.lines().count())),
             Event::Captured {
                 variable, value, ..
             } => Some(format!("{variable} = {}", value.display())),
@@ -901,6 +910,10 @@ impl Fields<'_> {
                 unit: self.unit?,
                 text: self.text?,
             },
+            "output-added" => Event::OutputAdded {
+                unit: self.unit?,
+                text: self.text?,
+            },
             "captured" => Event::Captured {
                 unit: self.unit?,
                 variable: self.variable?,
@@ -1266,6 +1279,10 @@ mod tests {
             Event::Note {
                 unit: unit(),
                 text: "t".into(),
+            },
+            Event::OutputAdded {
+                unit: unit(),
+                text: "line 1\nline 2".into(),
             },
             Event::Captured {
                 unit: unit(),

@@ -76,6 +76,8 @@ pub(crate) enum Outcome {
     Skip(String),
     /// A note to record; the question is asked again.
     Note(String),
+    /// What the command printed, pasted; kept with the unit, and the question is asked again.
+    Output(String),
 }
 
 /// After a failure.

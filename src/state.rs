@@ -154,15 +154,28 @@ pub(crate) fn keep_execution(list: &mut Vec<ExecutionRecord>, e: ExecutionRecord
             budget -= e.output.len();
             continue;
         }
-        let cut = e.output.len() - budget;
-        let marker = format!("[runbook: {cut} bytes of output cut]\n");
-        let mut start = cut + marker.len().min(e.output.len() - cut);
-        while !e.output.is_char_boundary(start) {
-            start += 1;
-        }
-        e.output = format!("{marker}{}", &e.output[start..]);
+        e.output = cut_to(&e.output, budget);
         budget = budget.saturating_sub(e.output.len());
     }
+}
+
+/// `output` cut to [`OUTPUT_LIMIT`] bytes as the record keeps it: its end, after a marker
+/// saying how much was cut.
+pub(crate) fn cut_output(output: String) -> String {
+    if output.len() <= OUTPUT_LIMIT {
+        return output;
+    }
+    cut_to(&output, OUTPUT_LIMIT)
+}
+
+fn cut_to(output: &str, budget: usize) -> String {
+    let cut = output.len() - budget;
+    let marker = format!("[runbook: {cut} bytes of output cut]\n");
+    let mut start = cut + marker.len().min(output.len() - cut);
+    while !output.is_char_boundary(start) {
+        start += 1;
+    }
+    format!("{marker}{}", &output[start..])
 }
 
 /// The unit id of the `item` of step `step` (`step[item]`), or of a plain step.
@@ -357,6 +370,17 @@ impl State {
                 finish(u, UnitStatus::Failed, at, by, Some(reason));
             }
             Event::Note { unit, text } => append_note(&mut self.unit_mut(unit)?.note, text),
+            Event::OutputAdded { unit, text } => {
+                let pasted = ExecutionRecord {
+                    what: "pasted".to_owned(),
+                    started_at: at.clone(),
+                    duration_ms: 0,
+                    exit_status: None,
+                    verdict: format!("pasted by {by}"),
+                    output: text.clone(),
+                };
+                keep_execution(&mut self.unit_mut(unit)?.executions, pasted);
+            }
             Event::Captured {
                 variable, value, ..
             } => {
@@ -615,5 +639,22 @@ impl<'de> serde::de::Visitor<'de> for ValueVisitor {
             items.push(v);
         }
         Ok(Value::List(items))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pasted_output_is_cut_to_the_limit_keeping_its_end_after_the_marker() {
+        let short = "a few lines\nof output".to_owned();
+        assert_eq!(cut_output(short.clone()), short);
+        let long = format!("{}THE END", "é".repeat(40 * 1024));
+        let cut = cut_output(long.clone());
+        assert!(cut.len() <= OUTPUT_LIMIT, "{}", cut.len());
+        assert!(cut.starts_with("[runbook: "), "{}", &cut[..40]);
+        assert!(cut.contains(" bytes of output cut]\n"));
+        assert!(cut.ends_with("THE END"));
     }
 }

@@ -53,7 +53,7 @@ impl Exec {
 }
 
 /// `text` with every secret value replaced by `********`, for what is shown and what is kept.
-fn mask(text: &str, secrets: &[String]) -> String {
+pub(super) fn mask(text: &str, secrets: &[String]) -> String {
     secrets.iter().fold(text.to_owned(), |out, s| {
         out.replace(s.as_str(), "********")
     })

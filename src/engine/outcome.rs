@@ -142,6 +142,7 @@ impl Engine<'_, '_> {
                     });
                     self.save()?;
                 }
+                Reply::Outcome(Outcome::Output(text)) => self.keep_output(view, &text)?,
                 Reply::Outcome(Outcome::Failed(why)) => {
                     if let Some(go_on) = self.after_failure(pos, view, why)? {
                         return Ok(go_on);
@@ -150,6 +151,25 @@ impl Engine<'_, '_> {
                 other => return Err(unexpected(view, &other)),
             }
         }
+    }
+
+    /// Keeps what the operator pasted of a command's output with the unit: secrets masked, and
+    /// cut to the unit's output limit (its end kept) as `--exec` output is.
+    fn keep_output(&mut self, view: &UnitView, text: &str) -> Result<()> {
+        let masked = super::exec::mask(text, &self.session.secret_texts());
+        let cut = crate::state::cut_output(masked);
+        let lines = cut.lines().count();
+        self.session.record(Event::OutputAdded {
+            unit: view.unit.clone(),
+            text: cut,
+        });
+        self.save()?;
+        self.operator.notify(Notice::Info(format!(
+            "output kept with {} ({lines} line{})",
+            view.unit,
+            if lines == 1 { "" } else { "s" }
+        )));
+        Ok(())
     }
 
     /// Records a failure and asks what now: `Some(true)` goes on (skipped, gate overridden),

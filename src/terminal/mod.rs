@@ -191,6 +191,7 @@ impl TerminalOperator {
             Failed,
             Skip,
             Note,
+            Output,
             Rollback,
         }
         let mut items = vec![
@@ -201,6 +202,9 @@ impl TerminalOperator {
             items.push(("skip (with a reason)", Item::Skip));
         }
         items.push(("add a note", Item::Note));
+        if view.command.is_some() {
+            items.push(("add output (paste what the command printed)", Item::Output));
+        }
         if has_rollback(view) {
             items.push(("show the rollback", Item::Rollback));
         }
@@ -215,6 +219,11 @@ impl TerminalOperator {
                 }
                 Item::Skip => return self.reason("Why skip it?", Lines::Many).map(Outcome::Skip),
                 Item::Note => return self.reason("Note", Lines::Many).map(Outcome::Note),
+                Item::Output => {
+                    return self
+                        .reason("Output (paste it, then Enter)", Lines::Many)
+                        .map(Outcome::Output);
+                }
                 Item::Rollback => self.show_rollback(view),
             }
         }

@@ -236,3 +236,39 @@ fn a_value_prompt_refuses_a_pasted_answer_of_several_lines() {
     let st = ws.status("s.json");
     assert_eq!(unit_events(&st, "look"), ["started", "interrupted"]);
 }
+
+#[test]
+fn output_pasted_into_the_record_is_kept_whole_with_the_unit_and_answers_nothing_else() {
+    let ws = Workspace::new().file("pty.yaml", RUNBOOK);
+    let (mut s, _) = at_the_gate(&ws);
+    // passed, failed, add a note, add output.
+    s.send("\u{1b}[B").expect("Down");
+    s.expect("❯ failed").expect("highlighted");
+    s.send("\u{1b}[B").expect("Down");
+    s.expect("❯ add a note").expect("highlighted");
+    choose(
+        &mut s,
+        "\u{1b}[B",
+        "add output (paste what the command printed)",
+    );
+    let shown = output_until(&mut s, "Output (paste it, then Enter) ›");
+    let table = [
+        "Name        DomainType",
+        "----        ----------",
+        "contoso.com Authoritative",
+    ];
+    paste_bracketed(&mut s, &shown, &(table.join("\r") + "\r"));
+    s.expect(table[2]).expect("the whole paste is shown");
+    s.send("\r").expect("Enter");
+    s.expect("output kept with look (3 lines)")
+        .expect("kept, as one answer");
+    s.expect("What happened? ›")
+        .expect("the outcome is asked again");
+    interrupt(s);
+    let st = ws.status("s.json");
+    assert_eq!(
+        unit_events(&st, "look"),
+        ["started", "output-added", "interrupted"]
+    );
+    assert_eq!(events(&st, "output-added")[0]["text"], table.join("\n"));
+}
