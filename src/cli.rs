@@ -158,6 +158,10 @@ pub(crate) enum Command {
         /// `status` and `report`.
         #[arg(long, value_name = "ID")]
         ticket: Option<String>,
+        /// Append a plain-text transcript of everything shown and answered to FILE (secrets
+        /// are never written).
+        #[arg(long, value_name = "FILE")]
+        transcript: Option<PathBuf>,
         /// Running the commands (`--exec`).
         #[command(flatten)]
         exec: ExecArgs,
@@ -186,6 +190,10 @@ pub(crate) enum Command {
         /// over it follows the new list.
         #[arg(long = "set", value_name = "NAME=VALUE")]
         sets: Vec<String>,
+        /// Append a plain-text transcript of everything shown and answered to FILE (secrets
+        /// are never written).
+        #[arg(long, value_name = "FILE")]
+        transcript: Option<PathBuf>,
         /// Running the commands (`--exec`).
         #[command(flatten)]
         exec: ExecArgs,

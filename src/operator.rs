@@ -373,6 +373,12 @@ pub(crate) trait Operator {
     /// Shows something.
     fn notify(&mut self, notice: Notice);
 
+    /// The secrets' values known so far (told again when one is added): whatever this operator
+    /// keeps beyond the screen must not contain them.
+    fn secrets(&mut self, values: &[String]) {
+        let _ = values;
+    }
+
     /// Whether questions about `unit` can be answered at all; when not, the run stops before
     /// the unit is shown or recorded as started.
     fn can_answer(&self, unit: &str) -> bool {

@@ -88,10 +88,12 @@ pub(crate) fn execute(command: Command, templates: &Templates, color: Option<boo
             operator,
             answers,
             ticket,
+            transcript,
             exec,
         } => {
             let inputs = values::ValueInputs::from(values);
-            let common = run::Common::new(operator, answers, templates, &exec, color)?;
+            let mut common = run::Common::new(operator, answers, templates, &exec, color)?;
+            common.transcript = transcript;
             run::run(&runbook, &inputs, state, ticket, &common)?;
             Ok(exit::OK)
         }
@@ -103,9 +105,11 @@ pub(crate) fn execute(command: Command, templates: &Templates, color: Option<boo
             accept_modified_runbook,
             accept_clock_skew,
             sets,
+            transcript,
             exec,
         } => {
-            let common = run::Common::new(operator, answers, templates, &exec, color)?;
+            let mut common = run::Common::new(operator, answers, templates, &exec, color)?;
+            common.transcript = transcript;
             let options = crate::engine::open::ResumeOptions {
                 use_current: use_current_runbook,
                 accept_modified: accept_modified_runbook,

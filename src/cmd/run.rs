@@ -16,8 +16,9 @@ use crate::operator::Operator;
 use crate::platform;
 use crate::runbook::Runbook;
 use crate::scope::Values;
+use crate::state;
 use crate::templates::Templates;
-use crate::terminal::{self, TerminalOperator};
+use crate::terminal::{self, TerminalOperator, Transcript};
 use crate::values::{self, ValueInputs};
 
 /// Options shared by `run` and `resume`.
@@ -32,6 +33,8 @@ pub(crate) struct Common {
     pub exec: Option<ExecOptions>,
     /// `--color`: `Some` forces colour on or off, `None` leaves it to the terminal.
     pub color: Option<bool>,
+    /// `--transcript FILE`.
+    pub transcript: Option<PathBuf>,
 }
 
 impl Common {
@@ -49,6 +52,7 @@ impl Common {
             templates: templates.clone(),
             exec: exec_options(exec)?,
             color,
+            transcript: None,
         })
     }
 }
@@ -234,14 +238,37 @@ pub(crate) fn run(
     let resume = platform::resume_command(&path, common.operator.as_deref());
     let hint = format!("resume with: {resume}");
     let mut op = operator(answers.as_ref(), &operator_name, hint, common.color);
-    let launch = Launch {
-        holder: Holder::me(&operator_name),
-        path,
-        operator: &mut op,
-        exec: common.exec.clone().map(|e| e.start(rb)),
-        resume,
+    let heading = format!("runbook run {name} by {operator_name} at {}", state::now());
+    transcribed(common, &mut op, &heading, |operator| {
+        let launch = Launch {
+            holder: Holder::me(&operator_name),
+            path,
+            operator,
+            exec: common.exec.clone().map(|e| e.start(rb)),
+            resume,
+        };
+        Engine::start(&loaded, gathered, ticket, launch)
+    })
+}
+
+/// Runs `go` with `op`, or with `op` wrapped in a transcript when `--transcript` asks for one;
+/// the transcript ends with how the run ended.
+fn transcribed(
+    common: &Common,
+    op: &mut dyn Operator,
+    heading: &str,
+    go: impl FnOnce(&mut dyn Operator) -> Result<()>,
+) -> Result<()> {
+    let Some(path) = &common.transcript else {
+        return go(op);
     };
-    Engine::start(&loaded, gathered, ticket, launch)
+    let mut transcript = Transcript::open(path, op, heading).map_err(|e| Error::io(path, e))?;
+    let result = go(&mut transcript);
+    transcript.close(&match &result {
+        Ok(()) => "=== the run ended ===".to_owned(),
+        Err(e) => e.report(),
+    });
+    result
 }
 
 /// A change ticket's id as given, trimmed: visible text on one line, at most 100 characters.
@@ -302,12 +329,19 @@ pub(crate) fn resume(
     let resume = platform::resume_command(path, common.operator.as_deref());
     let hint = format!("resume with: {resume}");
     let mut op = operator(answers.as_ref(), &operator_name, hint, common.color);
-    let launch = Launch {
-        holder,
-        path: path.to_owned(),
-        operator: &mut op,
-        exec,
-        resume,
-    };
-    Engine::resume(opened, secrets, sets, launch)
+    let heading = format!(
+        "runbook resume {} by {operator_name} at {}",
+        platform::display_path(path),
+        state::now()
+    );
+    transcribed(common, &mut op, &heading, |operator| {
+        let launch = Launch {
+            holder,
+            path: path.to_owned(),
+            operator,
+            exec,
+            resume,
+        };
+        Engine::resume(opened, secrets, sets, launch)
+    })
 }

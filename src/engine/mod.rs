@@ -56,6 +56,7 @@ impl<'a, 'o> Engine<'a, 'o> {
         resume_hint: String,
         exec: Option<Exec>,
     ) -> Engine<'a, 'o> {
+        operator.secrets(&session.secret_texts());
         Engine {
             session,
             store,
@@ -116,6 +117,7 @@ impl Engine<'_, '_> {
             });
             let recorded = if p.secret {
                 self.session.secrets.insert(p.name.clone(), value);
+                self.operator.secrets(&self.session.secret_texts());
                 None
             } else {
                 Some(value)

@@ -427,6 +427,7 @@ impl Engine<'_, '_> {
         let shown = |v: Option<&Value>| v.map_or_else(|| "(none)".to_owned(), Value::display);
         if param.secret {
             self.session.secrets.insert(name.clone(), value.clone());
+            self.operator.secrets(&self.session.secret_texts());
             self.session.record(Event::ParamChanged {
                 name: name.clone(),
                 old: None,

@@ -12,8 +12,10 @@ mod interrupt;
 mod keys;
 pub(crate) mod render;
 mod screen;
+mod transcript;
 
 pub(crate) use interrupt::install_interrupt_handler;
+pub(crate) use transcript::Transcript;
 
 use std::io::{self, Write};
 use std::time::{Duration, Instant};

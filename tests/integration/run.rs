@@ -540,3 +540,33 @@ fn the_change_ticket_is_recorded_in_the_header_and_a_malformed_one_is_refused() 
         assert!(!ws.path().join("t.json").exists(), "nothing is written");
     }
 }
+
+#[test]
+fn a_scripted_run_and_its_resume_append_to_one_transcript() {
+    let ws = Workspace::new()
+        .file("stop.yaml", "steps:\n  show-time-source: done\n")
+        .file("done.yaml", "default: done\n");
+    let mut args = scripted_run("exchange-federation-1007-triage", "stop.yaml").to_vec();
+    args.extend(["--transcript", "t.txt"]);
+    ws.cmd(args).failure(3);
+    ws.cmd([
+        "resume",
+        "s.json",
+        "--answers",
+        "done.yaml",
+        "--transcript",
+        "t.txt",
+    ])
+    .success();
+    let t = ws.read("t.txt");
+    let starts: Vec<&str> = t.lines().filter(|l| l.starts_with("=== runbook")).collect();
+    assert_eq!(starts.len(), 2, "{t}");
+    assert!(starts[0].starts_with("=== runbook run exchange-federation-1007-triage by "));
+    assert!(starts[1].starts_with("=== runbook resume "));
+    assert!(t.contains("? What happened? · passed") || t.contains("? What happened? · done"));
+    assert!(
+        t.contains("waiting for operator input at"),
+        "the stop is kept: {t}"
+    );
+    assert!(t.contains("=== the run ended ==="), "{t}");
+}

@@ -212,3 +212,53 @@ fn color_follows_the_color_flag() {
     }
     drop(s);
 }
+
+/// A runbook with a secret used in a command.
+const SECRET: &str = "id: secret\ntitle: Use a secret\nversion: '1'\nparams:\n  - name: token\n    \
+    type: string\n    secret: true\n    example: example-token\n    prompt: Token\nsteps:\n  - id: use\n    \
+    title: Use it\n    kind: check\n    command: Test-Token -Token {{ token }}\n";
+
+#[test]
+fn the_transcript_keeps_what_was_shown_and_answered_in_plain_text_without_secrets() {
+    let ws = Workspace::new().file("secret.yaml", SECRET);
+    let mut s = spawn(
+        &ws,
+        &[
+            "run",
+            "secret.yaml",
+            "--state",
+            "s.json",
+            "--operator",
+            "alice",
+            "--transcript",
+            "t.txt",
+        ],
+    );
+    s.expect("Token ›").expect("the secret's prompt");
+    s.send("hunter2").expect("type");
+    // Nothing is echoed for a secret: wait as a person would before pressing Enter alone.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    s.send("\r").expect("Enter");
+    begin(&mut s);
+    s.expect("What happened? ›").expect("the step");
+    s.send("\r").expect("done");
+    assert_eq!(exit_code(s), 0);
+    let t = ws.read("t.txt");
+    assert!(!t.contains("hunter2"), "a secret in the transcript: {t}");
+    assert!(
+        !t.contains('\u{1b}'),
+        "escape codes in the transcript: {t:?}"
+    );
+    for shown in [
+        "=== runbook run secret.yaml by alice at ",
+        "? Token · ********",
+        "Plan: Use a secret",
+        "? Ready? · yes",
+        "── step 1 of 1 · Use it (use) · check",
+        "Test-Token -Token '********'",
+        "? What happened? · done",
+        "=== the run ended ===",
+    ] {
+        assert!(t.contains(shown), "{shown:?} not in the transcript:\n{t}");
+    }
+}
