@@ -385,14 +385,17 @@ impl Engine<'_, '_> {
                     .find(|s| s.id == current.step)
                     .is_some_and(|s| self.uses(s, &name))
         });
-        self.change_param(param, &value);
         let Some(unit) = restart else {
+            self.change_param(param, &value);
             self.save()?;
             return Ok(());
         };
         let at = self.session.unit_id(unit).to_owned();
         // The command shown used the old value; the operator changed it instead of running it.
+        // The unit is pending again before its step follows a changed list, so an item no
+        // longer listed is dropped with the others, not kept as if something had happened.
         self.session.record(Event::Restarted { unit: at.clone() });
+        self.change_param(param, &value);
         self.save()?;
         self.operator.notify(Notice::Info(format!(
             "{at} uses `{name}`: it starts over with the new value"

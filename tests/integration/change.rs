@@ -234,11 +234,72 @@ fn a_parameter_changed_from_the_menu_shows_the_step_again_and_is_refused_once_us
         events,
         [
             "started Get-AcceptedDomain -Identity 'contso.com'",
-            "param-changed contso.com -> contoso.com",
             "restarted",
+            "param-changed contso.com -> contoso.com",
             "started Get-AcceptedDomain -Identity 'contoso.com'",
             "done",
         ],
         "{record}"
+    );
+}
+
+/// A list changed from the menu while one of its items is on screen: the item no longer listed
+/// is dropped (nothing happened to it), and the walk goes on with the new list's first item.
+#[cfg(unix)]
+#[test]
+fn a_list_changed_from_the_menu_at_one_of_its_items_follows_the_new_list() {
+    use expectrl::Expect as _;
+
+    use crate::terminal::{begin, choose, exit_code, spawn, type_line};
+
+    const SITES: &str = "id: sites\ntitle: Sites\nversion: '1'\nparams:\n  - name: sites\n    \
+        type: list\n    items: string\n    example: [a]\nsteps:\n  - id: per-site\n    \
+        title: Look at a site\n    kind: check\n    for_each: sites\n    as: site\n    \
+        command: Get-Site -Identity {{ site }}\n";
+    let ws = Workspace::new().file("sites.yaml", SITES);
+    let mut s = spawn(
+        &ws,
+        &[
+            "run",
+            "sites.yaml",
+            "--set",
+            "sites=a,b",
+            "--state",
+            "s.json",
+        ],
+    );
+    begin(&mut s);
+    s.expect("Get-Site -Identity 'a'").expect("item a");
+    s.expect("What happened?").expect("its menu");
+    s.send("\x1b[A").expect("up");
+    s.expect("❯ pause").expect("highlighted");
+    choose(&mut s, "\x1b[A", "change a parameter");
+    s.expect("Change which parameter?").expect("which one");
+    choose(&mut s, "\x1b[A", "sites = a,b");
+    s.expect("New value of sites").expect("its new value");
+    type_line(&mut s, "b,c");
+    s.expect("per-site[a] uses `sites`: it starts over with the new value")
+        .expect("the unit on screen starts over");
+    s.expect("Get-Site -Identity 'b'")
+        .expect("the new list's first item");
+    s.expect("── step 1 of 1 · Look at a site (per-site[b]) · check · item 1 of 2")
+        .expect("its header");
+    s.send("\x03").expect("Ctrl-C");
+    assert_eq!(exit_code(s), 3);
+    let ids: Vec<(String, String)> = ws.status("s.json")["units"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .map(|u| {
+            let text = |k: &str| u[k].as_str().unwrap_or_default().to_owned();
+            (text("id"), text("status"))
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("per-site[b]".to_owned(), "in_progress".to_owned()),
+            ("per-site[c]".to_owned(), "pending".to_owned()),
+        ]
     );
 }
