@@ -342,31 +342,62 @@ fn prose_width(styles: Styles) -> usize {
     usize::from(styles.width).clamp(20, 100)
 }
 
-/// `text` reflowed to the terminal: each line filled to the width and broken only between
-/// words (a word wider than the line stays whole); a line's indentation, and a list item's
-/// marker, indent its continuation lines. Lines are never joined: the author's breaks stay.
+/// `text` reflowed to the terminal. Runbook prose comes pre-wrapped (YAML block text at about
+/// 90 columns), so the lines of a paragraph are joined and filled again to the width, broken
+/// only between words (a word wider than the line stays whole). A list item's continuation
+/// lines (indented under its text) join the item and keep its hanging indent. Any other
+/// indented line is taken as verbatim (a command, an example) and left as it is.
 fn wrapped(text: &str, styles: Styles) -> Vec<String> {
-    let width = prose_width(styles);
-    let mut lines = Vec::new();
+    /// A paragraph: its first line's indent, its continuation lines' indent, its words, and
+    /// whether it is filled (prose) or kept as it is.
+    struct Para {
+        indent: String,
+        hanging: String,
+        text: String,
+        fill: bool,
+    }
+    let mut paras: Vec<Option<Para>> = Vec::new();
     for line in text.trim_end().lines() {
         let body = line.trim_start();
+        let indent = &line[..line.len() - body.len()];
         if body.is_empty() {
-            lines.push(String::new());
+            paras.push(None);
             continue;
         }
-        let indent = &line[..line.len() - body.len()];
         let marker = list_marker(body);
-        let hanging = format!("{indent}{}", " ".repeat(marker));
-        let options = textwrap::Options::new(width)
-            .break_words(false)
-            .word_splitter(textwrap::WordSplitter::NoHyphenation)
-            .initial_indent(indent)
-            .subsequent_indent(&hanging);
-        lines.extend(
-            textwrap::wrap(body, options)
-                .into_iter()
-                .map(std::borrow::Cow::into_owned),
-        );
+        if let Some(Some(p)) = paras.last_mut() {
+            if p.fill && marker == 0 && indent == p.hanging {
+                p.text.push(' ');
+                p.text.push_str(body);
+                continue;
+            }
+        }
+        paras.push(Some(Para {
+            indent: indent.to_owned(),
+            hanging: format!("{indent}{}", " ".repeat(marker)),
+            text: body.to_owned(),
+            fill: indent.is_empty() || marker > 0,
+        }));
+    }
+    let width = prose_width(styles);
+    let mut lines = Vec::new();
+    for p in paras {
+        match p {
+            None => lines.push(String::new()),
+            Some(p) if !p.fill => lines.push(format!("{}{}", p.indent, p.text)),
+            Some(p) => {
+                let options = textwrap::Options::new(width)
+                    .break_words(false)
+                    .word_splitter(textwrap::WordSplitter::NoHyphenation)
+                    .initial_indent(&p.indent)
+                    .subsequent_indent(&p.hanging);
+                lines.extend(
+                    textwrap::wrap(&p.text, options)
+                        .into_iter()
+                        .map(std::borrow::Cow::into_owned),
+                );
+            }
+        }
     }
     lines
 }
@@ -710,9 +741,13 @@ mod tests {
 
     #[test]
     fn prose_is_filled_to_the_width_between_words_keeping_indents_and_list_markers() {
-        let text = "Remove the domain from the federation trust first, then check.\n\
-                    - a list item that is long enough to need a second line\n  \
-                    indented text stays indented when it wraps onto the next line\n\
+        let text = "Remove the domain from the federation trust first,\n\
+                    then check that it is gone.\n\
+                    \n\
+                    - a list item that is long enough\n  \
+                    to need a second line, pre-wrapped by its author\n\
+                    - a second item\n    \
+                    Get-FederationTrust | Format-List Name, ApplicationUri, TokenIssuerUri\n\
                     https://learn.microsoft.com/en-us/exchange/a-very-long-unbreakable-address";
         let styles = Styles {
             color: false,
@@ -720,11 +755,13 @@ mod tests {
         };
         assert_snapshot!(wrapped(text, styles).join("\n"), @"
         Remove the domain from the federation
-        trust first, then check.
+        trust first, then check that it is gone.
+
         - a list item that is long enough to
-          need a second line
-          indented text stays indented when it
-          wraps onto the next line
+          need a second line, pre-wrapped by its
+          author
+        - a second item
+            Get-FederationTrust | Format-List Name, ApplicationUri, TokenIssuerUri
         https://learn.microsoft.com/en-us/exchange/a-very-long-unbreakable-address
         ");
         assert_eq!(list_marker("12. twelfth"), 4);
@@ -748,5 +785,52 @@ mod tests {
         Add-FederatedDomain -DomainName 'contoso.com'
         ────────────────────────────────────────
         ");
+    }
+
+    /// Every shipped runbook's prose, at 80 and 60 columns: no filled line is wider than the
+    /// terminal unless it is one word, and no word is broken (the text's words, in order, are
+    /// the reflowed text's words).
+    #[test]
+    fn every_shipped_runbooks_prose_fits_the_width_without_breaking_a_word() {
+        let mut wider = 0;
+        for id in crate::loader::shipped_ids() {
+            let loaded = crate::loader::load(id, &crate::templates::Templates::default())
+                .expect("a shipped runbook loads");
+            for step in &loaded.runbook.steps {
+                let texts = [
+                    step.instructions.as_deref(),
+                    step.rollback
+                        .as_ref()
+                        .and_then(|r| r.instructions.as_deref()),
+                ];
+                for text in texts.into_iter().flatten() {
+                    wider += text.lines().filter(|l| l.len() > 60).count();
+                    for width in [80, 60] {
+                        let styles = Styles {
+                            color: false,
+                            width,
+                        };
+                        let lines = wrapped(text, styles);
+                        for line in &lines {
+                            let verbatim = line.starts_with(char::is_whitespace)
+                                && list_marker(line.trim_start()) == 0
+                                && text.lines().any(|l| l == line);
+                            assert!(
+                                verbatim
+                                    || measure_text_width(line) <= usize::from(width)
+                                    || line.split_whitespace().count() == 1,
+                                "{id}/{}: {line:?} is wider than {width}",
+                                step.id
+                            );
+                        }
+                        let words =
+                            |t: &str| t.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+                        assert_eq!(words(&lines.join("\n")), words(text), "{id}/{}", step.id);
+                    }
+                }
+            }
+        }
+        // Not vacuous: the shipped prose has lines a 60-column terminal would have to break.
+        assert!(wider > 100, "{wider}");
     }
 }
