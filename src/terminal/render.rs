@@ -365,12 +365,14 @@ fn wrapped(text: &str, styles: Styles) -> Vec<String> {
             continue;
         }
         let marker = list_marker(body);
-        if let Some(Some(p)) = paras.last_mut() {
-            if p.fill && marker == 0 && indent == p.hanging {
-                p.text.push(' ');
-                p.text.push_str(body);
-                continue;
-            }
+        if let Some(Some(p)) = paras.last_mut()
+            && p.fill
+            && marker == 0
+            && indent == p.hanging
+        {
+            p.text.push(' ');
+            p.text.push_str(body);
+            continue;
         }
         paras.push(Some(Para {
             indent: indent.to_owned(),
