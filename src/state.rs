@@ -136,6 +136,10 @@ pub struct Unit {
     /// The operator's notes, or the skip reason.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Its last skip was the run's own (a `when:` that is false, or a step a jump passed over),
+    /// not an operator's: it had not been started. The closing summary lists only the others.
+    #[serde(skip)]
+    pub skipped_by_run: bool,
     /// Commands run by `--exec`, oldest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub executions: Vec<ExecutionRecord>,
@@ -363,6 +367,7 @@ impl State {
             }
             Event::Skipped { unit, reason } => {
                 let u = self.unit_mut(unit)?;
+                u.skipped_by_run = u.status == UnitStatus::Pending;
                 finish(u, UnitStatus::Skipped, at, by, Some(reason));
             }
             Event::Failed { unit, reason } => {
@@ -558,6 +563,7 @@ fn pending_unit(step: &str, item: Option<&String>) -> Unit {
         operator: None,
         confirmed_by: None,
         note: None,
+        skipped_by_run: false,
         executions: Vec::new(),
     }
 }
