@@ -106,8 +106,13 @@ pub(crate) enum Command {
         #[arg(long, value_name = "TIME")]
         generated_at: Option<String>,
     },
-    /// Print the JSON Schema of the runbook format.
-    Schema,
+    /// Print the JSON Schema of the runbook format (or, with `--report`, of `runbook report
+    /// --format json`).
+    Schema {
+        /// The schema of the run record's JSON instead (committed as `report.schema.json`).
+        #[arg(long)]
+        report: bool,
+    },
     /// Draw a runbook's flow: decisions and their branches, loops, gates, destructive steps.
     Graph {
         /// A shipped runbook id or a path to a .yaml file.

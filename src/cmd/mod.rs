@@ -41,7 +41,8 @@ pub(crate) fn execute(command: Command, templates: &Templates, color: Option<boo
         Command::Show { runbook, format } => {
             emit(inspect::show(&runbook, format, templates)?.as_bytes())
         }
-        Command::Schema => emit(inspect::schema()?.as_bytes()),
+        Command::Schema { report: false } => emit(inspect::schema()?.as_bytes()),
+        Command::Schema { report: true } => emit(report::schema()?.as_bytes()),
         Command::Graph { runbook, format } => {
             emit(graph::graph(&runbook, format, templates)?.as_bytes())
         }

@@ -165,9 +165,9 @@ fn overrides_approvals_decisions_and_skips_are_recorded_and_reported() {
     for needle in [
         "## Approvals",
         "Carol (change manager)",
-        "## Overrides",
+        "- **Gate overridden:** `check-time-skew`",
         "PDC fixed",
-        "## Skipped",
+        "- **Skipped:** `harden-federation-trust`",
         "tracked in CHG0012399",
     ] {
         assert!(md.contains(needle), "{needle}\n{md}");

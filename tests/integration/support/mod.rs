@@ -20,6 +20,20 @@ pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// What in `record` (a `runbook report --format json`) the committed `report.schema.json` refuses,
+/// one line per error with where it is.
+pub(crate) fn report_schema_errors(record: &serde_json::Value) -> Vec<String> {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("report.schema.json")).expect("report.schema.json"),
+    )
+    .expect("json");
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    validator
+        .iter_errors(record)
+        .map(|e| format!("{}: {e}", e.instance_path))
+        .collect()
+}
+
 /// Whether the file `name` ends in `.ext`, in any case.
 pub(crate) fn has_extension(name: &str, ext: &str) -> bool {
     std::path::Path::new(name)

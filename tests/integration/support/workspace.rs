@@ -114,10 +114,18 @@ impl Workspace {
         serde_json::from_slice(&run.output.stdout).expect("status JSON")
     }
 
-    /// `runbook report <state> --format json`: the whole record, with what `--exec` ran.
+    /// `runbook report <state> --format json`: the whole record, with what `--exec` ran;
+    /// checked against the committed `report.schema.json` (every test's record, so a field the
+    /// schema does not describe fails where it first appears).
     pub(crate) fn record(&self, state: &str) -> Value {
         let run = self.succeeds(&["report", state, "--format", "json"]);
-        serde_json::from_slice(&run.output.stdout).expect("report JSON")
+        let record: Value = serde_json::from_slice(&run.output.stdout).expect("report JSON");
+        let errors = super::report_schema_errors(&record);
+        assert!(
+            errors.is_empty(),
+            "not as report.schema.json says: {errors:#?}"
+        );
+        record
     }
 
     /// The ids of the units `status` shows as done, in the plan's order.
