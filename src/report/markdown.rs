@@ -395,10 +395,15 @@ fn unit(s: &mut String, r: &Report, u: &UnitReport) {
         let exit = e
             .exit_status
             .map_or_else(|| "no exit status".to_owned(), |c| format!("exit {c}"));
-        let summary = format!(
-            "Output of the {} run at {}: {exit}, {} ms, verdict {}",
-            e.what, e.started_at, e.duration_ms, e.verdict
-        );
+        // Pasted output ("add output") has no exit status or verdict of the engine's.
+        let summary = if e.what == "pasted" {
+            format!("Output {} at {}", e.verdict, e.started_at)
+        } else {
+            format!(
+                "Output of the {} run at {}: {exit}, {} ms, verdict {}",
+                e.what, e.started_at, e.duration_ms, e.verdict
+            )
+        };
         let body = if e.output.is_empty() {
             "(no output)\n".to_owned()
         } else {

@@ -247,7 +247,7 @@ pub(crate) struct UnitReport {
     pub verdicts_overruled: Vec<Overrule>,
     /// The command as last shown (secrets masked).
     pub command: Option<String>,
-    /// What `--exec` ran, with its output, oldest first.
+    /// What `--exec` ran and what the operator pasted, with the output kept, oldest first.
     pub executions: Vec<Execution>,
 }
 
@@ -329,11 +329,12 @@ pub(crate) struct Overrule {
     pub reason: String,
 }
 
-/// One command `--exec` ran for a unit.
+/// One command `--exec` ran for a unit, or output the operator pasted.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub(crate) struct Execution {
-    /// `command`, `verify`, `check`, `wait` or `capture`.
+    /// `command`, `verify`, `check`, `wait` or `capture`; `pasted` for output the operator
+    /// pasted ("add output": no exit status, a duration of 0, `verdict` names who pasted it).
     pub what: String,
     pub started_at: String,
     pub duration_ms: u64,

@@ -2,7 +2,7 @@
 //! change ticket as it is): the fixture runbook [`ROTATE`] run by alice up to its decision, then
 //! finished by bob with a skip, as whole outputs; a shipped rebuild with one outcome of each
 //! kind, handed over and finished by another operator; operator text that tries to be Markdown
-//! or HTML; `--exec` output. Every report JSON here is checked against `report.schema.json`
+//! or HTML; pasted and `--exec` output. Every report JSON here is checked against `report.schema.json`
 //! (`Workspace::record`).
 
 use std::sync::OnceLock;
@@ -729,6 +729,10 @@ fn append(ws: &Workspace, state: &str, operator: &str, events: Vec<runbook::test
 const HOSTILE: &str = "<script>alert(1)</script> <b>bold</b> | cell | **strong** _em_ [link](http://x) \
     ![img](http://x/i.png) `code` ```` fence\n# heading\n</details> &amp; $x$ ~~gone~~";
 
+/// Output an operator pasted ("add output"), with a backtick run that would close a shorter
+/// fence.
+const PASTED: &str = "PS> Get-FederationTrust\n```` <i>x</i>";
+
 #[test]
 fn notes_and_a_refused_approval_are_kept_apart_from_reasons_and_escaped() {
     use runbook::testing::Event;
@@ -755,6 +759,10 @@ fn notes_and_a_refused_approval_are_kept_apart_from_reasons_and_escaped() {
                 unit: "look".into(),
                 text: HOSTILE.into(),
             },
+            Event::OutputAdded {
+                unit: "look".into(),
+                text: PASTED.into(),
+            },
             Event::Started {
                 unit: "approve".into(),
                 command: None,
@@ -779,6 +787,8 @@ fn notes_and_a_refused_approval_are_kept_apart_from_reasons_and_escaped() {
     let look = unit(&r, "look");
     assert_eq!(look["notes"][0]["text"], HOSTILE);
     assert_eq!(look["overridden"]["text"], "checked by hand");
+    assert_eq!(look["executions"][0]["what"], "pasted");
+    assert_eq!(look["executions"][0]["output"], PASTED);
     let approve = unit(&r, "approve");
     assert_eq!(approve["notes"][0]["text"], "Carol is on the phone");
     assert_eq!(approve["attempts"][0]["result"], "failed");
@@ -831,6 +841,8 @@ fn notes_and_a_refused_approval_are_kept_apart_from_reasons_and_escaped() {
         "every block of ours is closed once"
     );
     for shown in [
+        // Pasted output is kept as it is, in a fence longer than its backtick run.
+        "<details><summary>Output pasted by alice at <TIME></summary>\n\n`````text\nPS> Get-FederationTrust\n```` <i>x</i>\n`````\n\n</details>",
         "&lt;script&gt;alert(1)&lt;/script&gt;",
         "\\[link\\](http://x)",
         "\\| cell \\|",
