@@ -319,9 +319,11 @@ impl State {
             Event::HandedOver { to, path } => {
                 self.handed_over = Some((to.clone(), path.clone(), at.clone()));
             }
-            Event::Received { host, path, .. } => {
+            // A copy handed over is meant to be taken up elsewhere (the next operator's
+            // machine, the share as it is mounted there): where it is first resumed is its place.
+            Event::Received { .. } => {
                 self.handed_over = None;
-                self.place = Some((host.clone(), path.clone()));
+                self.place = None;
             }
             Event::RunbookSwitched { runbook } => self.runbook = runbook.clone(),
             Event::ParamSet {

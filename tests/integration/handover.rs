@@ -81,9 +81,12 @@ fn a_handed_over_run_goes_on_from_the_copy_and_the_original_is_closed() {
     // A second hand-over of the closed original is refused: one live record only.
     ws.cmd(["handover", "s.json", "other/s.json", "--to", "Carol"])
         .failure(1);
-    // Bob goes on from the copy: no warning about a moved file, and the record says it all.
+    // Bob goes on from the copy on his own machine: no warning about a moved file (a copy
+    // handed over is meant to be taken up elsewhere), and the record says it all.
     let run = ws
-        .cmd([
+        .test()
+        .host("bobs-pc")
+        .args([
             "resume",
             "share/s.json",
             "--operator",
@@ -91,6 +94,7 @@ fn a_handed_over_run_goes_on_from_the_copy_and_the_original_is_closed() {
             "--answers",
             "done.yaml",
         ])
+        .go()
         .success();
     assert!(
         !run.stderr().contains("last written by"),
@@ -101,6 +105,7 @@ fn a_handed_over_run_goes_on_from_the_copy_and_the_original_is_closed() {
     let pos = |n: &str| names.iter().position(|e| e == n).unwrap_or(usize::MAX);
     assert!(pos("handed-over") < pos("received"), "{names:?}");
     assert!(pos("received") < pos("resumed"), "{names:?}");
+    assert!(!names.contains(&"moved".to_owned()), "{names:?}");
     assert_eq!(ws.status("share/s.json")["complete"], true);
     let report = ws.report("share/s.json");
     assert!(report.contains("handed-over"), "{report}");
