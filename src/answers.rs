@@ -496,7 +496,21 @@ impl Operator for ScriptedOperator {
             Notice::Taken { .. } => return,
             Notice::Info(t) => t,
             Notice::Warning(t) => format!("warning: {t}"),
-            Notice::Complete => "complete".into(),
+            Notice::Closing {
+                complete,
+                counts,
+                attention,
+                report,
+            } => {
+                let mut line = format!(
+                    "{}: {counts}; report: {report}",
+                    if complete { "complete" } else { "aborted" }
+                );
+                for (label, what) in attention {
+                    line.push_str(&format!("\n  attention: {label}: {what}"));
+                }
+                line
+            }
         };
         if self.echo {
             use std::io::Write as _;

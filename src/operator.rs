@@ -313,8 +313,18 @@ pub enum Notice {
     Info(String),
     /// A warning.
     Warning(String),
-    /// Finished.
-    Complete,
+    /// The run ended: completed, or aborted (the state saved). What needs attention comes
+    /// first, as the report's closing summary has it.
+    Closing {
+        /// Whether the run reached its end.
+        complete: bool,
+        /// How many units ended how, in words.
+        counts: String,
+        /// What needs attention: a label and its description (unit, who, when, why).
+        attention: Vec<(String, String)>,
+        /// The command that writes the record for the change ticket.
+        report: String,
+    },
 }
 
 /// One step of the plan.

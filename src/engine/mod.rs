@@ -14,6 +14,7 @@ pub(crate) use exec::Exec;
 
 use crate::error::{Error, Result};
 use crate::journal::Event;
+use crate::platform;
 use std::collections::BTreeMap;
 
 use crate::operator::{Aside, History, HistoryLine, Notice, Operator, Question, Reply, Stop};
@@ -155,7 +156,8 @@ impl Engine<'_, '_> {
                         self.session.record(Event::Completed);
                     }
                     self.save()?;
-                    self.operator.notify(Notice::Complete);
+                    let closing = self.closing(true);
+                    self.operator.notify(closing);
                     return Ok(());
                 }
                 Ok(Next::EmptyLoop(step)) => {
@@ -216,6 +218,43 @@ impl Engine<'_, '_> {
         self.session.pass_over(pos.step);
         self.save()?;
         Ok(true)
+    }
+
+    /// The run's closing summary (the report's), and how to write the report.
+    pub(super) fn closing(&self, complete: bool) -> Notice {
+        let summary = crate::report::attention::closing_summary(
+            self.session.state(),
+            Some(self.session.runbook),
+        );
+        let c = summary.counts;
+        let mut counts = vec![format!("{} done", c.done)];
+        for (n, what) in [
+            (c.overridden, "overridden"),
+            (c.skipped, "skipped by an operator"),
+            (c.not_run, "not run (condition or path)"),
+            (c.failed, "failed"),
+            (c.in_progress + c.pending, "not finished"),
+        ] {
+            if n > 0 {
+                counts.push(format!("{n} {what}"));
+            }
+        }
+        let attention = summary
+            .attention
+            .iter()
+            .map(|a| {
+                (
+                    a.kind.label().to_owned(),
+                    a.describe(str::to_owned, str::to_owned),
+                )
+            })
+            .collect();
+        Notice::Closing {
+            complete,
+            counts: counts.join(", "),
+            attention,
+            report: platform::report_command(self.store.path()),
+        }
     }
 
     /// What happened so far, for the operator who takes the run over or asks for it. At most

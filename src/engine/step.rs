@@ -236,6 +236,8 @@ impl Engine<'_, '_> {
             None => self.outcome(pos, view)?,
         };
         if !go_on {
+            let closing = self.closing(false);
+            self.operator.notify(closing);
             return Err(Error::Aborted {
                 message: format!(
                     "aborted at {} after a failure; the state is saved (resume with: {})",
@@ -256,7 +258,9 @@ impl Engine<'_, '_> {
     }
 
     /// The error that ends the run after an abort (exit 4).
-    fn stop_after_abort(&self, view: &UnitView) -> Result<()> {
+    fn stop_after_abort(&mut self, view: &UnitView) -> Result<()> {
+        let closing = self.closing(false);
+        self.operator.notify(closing);
         Err(Error::Aborted {
             message: format!(
                 "aborted at {}; the state is saved (resume with: {})",

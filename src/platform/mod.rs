@@ -22,6 +22,16 @@ pub(crate) fn resume_command(path: &std::path::Path, operator: Option<&str>) -> 
     command
 }
 
+/// The command that writes the run record at `path` for the change ticket, next to it.
+pub(crate) fn report_command(path: &std::path::Path) -> String {
+    let report = path.with_extension("").with_extension("report.md");
+    format!(
+        "runbook report {} --output {}",
+        shell_word(&display_path(path)),
+        shell_word(&display_path(&report))
+    )
+}
+
 /// `word` as one argument of a command line: as it is when that is safe, else single-quoted
 /// (PowerShell doubles a quote inside; a POSIX shell closes, escapes and reopens).
 fn shell_word(word: &str) -> String {

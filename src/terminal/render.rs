@@ -128,7 +128,31 @@ pub fn notice(notice: &Notice, styles: Styles, out: &mut dyn Write) -> io::Resul
         ),
         Notice::Info(text) => writeln!(out, "{text}"),
         Notice::Warning(text) => styles.say(out, format!("warning: {text}"), Style::new().yellow()),
-        Notice::Complete => styles.say(out, "Runbook complete.", Style::new().green()),
+        Notice::Closing {
+            complete,
+            counts,
+            attention,
+            report,
+        } => {
+            if *complete {
+                styles.say(out, "Runbook complete.", Style::new().green().bold())?;
+            } else {
+                styles.say(out, "Run aborted.", Style::new().red().bold())?;
+            }
+            writeln!(out, "{counts}")?;
+            if attention.is_empty() {
+                writeln!(out, "Nothing needs attention.")?;
+            } else {
+                styles.say(out, "Needs attention:", Style::new().yellow().bold())?;
+                for (label, what) in attention {
+                    let item = format!("- {label}: {what}");
+                    for line in wrapped(&item, styles) {
+                        writeln!(out, "{line}")?;
+                    }
+                }
+            }
+            writeln!(out, "The record for the change ticket: {report}")
+        }
     }
 }
 

@@ -78,13 +78,15 @@ fn a_scripted_run_says_the_state_file_the_plan_each_unit_and_where_it_stopped() 
 #[test]
 fn a_scripted_resume_says_what_was_finished_and_each_unit() {
     let (_, err) = finished();
-    insta::assert_snapshot!(err, @"
+    insta::assert_snapshot!(redact(&err), @"
     resumed: 2 done, 1 overridden, 0 skipped, 0 failed; next: how
     unit: how (Rotate now or later?)
     unit: rotate[fabrikam.com] (Rotate the token)
     unit: rotate[tailspin.com] (Rotate the token)
     unit: done (Tell the partners)
-    complete
+    complete: 5 done, 1 overridden, 1 skipped by an operator; report: runbook report s.json --output s.report.md
+      attention: gate overridden: look (Look at the trust), by alice at <TIME>: checked by hand
+      attention: skipped: done (Tell the partners), by bob at <TIME>: told by phone
     ");
 }
 

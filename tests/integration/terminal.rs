@@ -114,6 +114,12 @@ fn an_interactive_run_asks_params_confirms_by_typing_the_target_and_completes() 
     s.send("\r").expect("done");
     s.expect("What happened? ›").expect("instruction outcome");
     s.send("\r").expect("done");
+    s.expect("Runbook complete.").expect("the end");
+    s.expect("3 done").expect("the counts");
+    s.expect("Nothing needs attention.")
+        .expect("the closing summary");
+    s.expect("The record for the change ticket: runbook report s.json --output s.report.md")
+        .expect("how to write the report");
     assert_eq!(exit_code(s), 0);
     let st = ws.status("s.json");
     assert_eq!(st["complete"], true);

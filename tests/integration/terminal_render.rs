@@ -433,7 +433,57 @@ fn warning() {
 }
 
 #[test]
-fn complete() {
-    assert_snapshot!(shown(&Notice::Complete, false), @"Runbook complete.");
-    assert_snapshot!(shown(&Notice::Complete, true), @"␛[32mRunbook complete.␛[0m");
+fn closing() {
+    let clean = Notice::Closing {
+        complete: true,
+        counts: "12 done, 3 not run (condition or path)".into(),
+        attention: Vec::new(),
+        report: "runbook report s.json --output s.report.md".into(),
+    };
+    assert_snapshot!(shown(&clean, false), @"
+    Runbook complete.
+    12 done, 3 not run (condition or path)
+    Nothing needs attention.
+    The record for the change ticket: runbook report s.json --output s.report.md
+    ");
+    let open = Notice::Closing {
+        complete: false,
+        counts: "9 done, 1 overridden, 1 failed, 4 not finished".into(),
+        attention: vec![
+            (
+                "gate overridden".into(),
+                "check-time-skew (Check the clock), by alice at 2026-11-29T05:40:00Z: CAB accepted the risk".into(),
+            ),
+            ("failed".into(), "remove-additional-domains[fabrikam.com] (Remove each additional domain), by bob: MFG refused".into()),
+        ],
+        report: "runbook report s.json --output s.report.md".into(),
+    };
+    assert_snapshot!(shown(&open, false), @"
+    Run aborted.
+    9 done, 1 overridden, 1 failed, 4 not finished
+    Needs attention:
+    - gate overridden: check-time-skew
+      (Check the clock), by alice at
+      2026-11-29T05:40:00Z: CAB accepted the
+      risk
+    - failed:
+      remove-additional-domains[fabrikam.com]
+      (Remove each additional domain), by
+      bob: MFG refused
+    The record for the change ticket: runbook report s.json --output s.report.md
+    ");
+    assert_snapshot!(shown(&open, true), @"
+    ␛[31m␛[1mRun aborted.␛[0m
+    9 done, 1 overridden, 1 failed, 4 not finished
+    ␛[33m␛[1mNeeds attention:␛[0m
+    - gate overridden: check-time-skew
+      (Check the clock), by alice at
+      2026-11-29T05:40:00Z: CAB accepted the
+      risk
+    - failed:
+      remove-additional-domains[fabrikam.com]
+      (Remove each additional domain), by
+      bob: MFG refused
+    The record for the change ticket: runbook report s.json --output s.report.md
+    ");
 }
