@@ -210,7 +210,7 @@ fn every_bad_value_is_reported_with_its_parameter_and_value() {
     let err = run.stderr();
     assert!(
         err.contains(
-            "parameter `primary_domain`: value \"contoso com\" is not valid; expected a DNS name"
+            "parameter `primary_domain`: value \"contoso com\" is not valid: contains a space; expected a DNS name"
         ),
         "{err}"
     );
