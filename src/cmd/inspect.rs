@@ -1,4 +1,5 @@
-//! `runbook list`, `runbook show` and `runbook schema`: read-only views of the runbooks.
+//! `runbook list`, `runbook show`, `runbook schema` and `runbook match`: read-only views of the
+//! runbooks.
 
 use std::fmt::Write as _;
 
@@ -145,7 +146,21 @@ pub(crate) fn schema() -> Result<String> {
         .map_err(|e| Error::Message(e.to_string()))
 }
 
-/// `runbook match`: (output, whether any runbook fits).
+/// A hit as `match --format json` gives it: the fit, and the command that starts it.
+#[derive(serde::Serialize)]
+struct Hit<'a> {
+    #[serde(flatten)]
+    fit: &'a crate::matcher::Fit,
+    run: String,
+}
+
+/// The command that starts a run of the shipped runbook `id`.
+fn run_command(id: &str) -> String {
+    format!("runbook run {id}")
+}
+
+/// `runbook match`: (output, whether any runbook fits). The first hit ends with the command that
+/// starts it, so the operator copies one line rather than composing it from the id.
 pub(crate) fn match_text(
     text: &str,
     format: TextFormat,
@@ -159,19 +174,29 @@ pub(crate) fn match_text(
     let found = !fits.is_empty();
     let out = match format {
         TextFormat::Json => {
-            json_text(&serde_json::to_value(&fits).map_err(|e| Error::Message(e.to_string()))?)?
+            let hits: Vec<Hit<'_>> = fits
+                .iter()
+                .map(|fit| Hit {
+                    fit,
+                    run: run_command(&fit.id),
+                })
+                .collect();
+            json_text(&serde_json::to_value(&hits).map_err(|e| Error::Message(e.to_string()))?)?
         }
-        TextFormat::Text if fits.is_empty() => "no shipped runbook matches this text\n".to_owned(),
-        TextFormat::Text => {
-            let mut s = String::new();
-            for (i, f) in fits.iter().enumerate() {
-                let _ = writeln!(s, "{}. {} (score {}): {}", i + 1, f.id, f.score, f.title);
-                for r in &f.reasons {
-                    let _ = writeln!(s, "     - {r}");
+        TextFormat::Text => match fits.first() {
+            None => "no shipped runbook matches this text\n".to_owned(),
+            Some(first) => {
+                let mut s = String::new();
+                for (i, f) in fits.iter().enumerate() {
+                    let _ = writeln!(s, "{}. {} (score {}): {}", i + 1, f.id, f.score, f.title);
+                    for r in &f.reasons {
+                        let _ = writeln!(s, "     - {r}");
+                    }
                 }
+                let _ = writeln!(s, "\nstart it with: {}", run_command(&first.id));
+                s
             }
-            s
-        }
+        },
     };
     Ok((out, found))
 }

@@ -112,6 +112,45 @@ fn match_reads_a_pasted_block_from_stdin_and_gives_reasons() {
 }
 
 #[test]
+fn match_ends_with_the_command_that_starts_its_first_hit() {
+    let text = Test::new()
+        .args(["match", CASES[0].1])
+        .go()
+        .success()
+        .stdout();
+    let first = text.lines().next().expect("a first hit");
+    assert!(
+        first.starts_with("1. exchange-federation-1007-triage "),
+        "{text}"
+    );
+    assert!(text.contains("\n2. "), "a second hit to tell apart: {text}");
+    let starts: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("start it with:"))
+        .collect();
+    assert_eq!(
+        starts,
+        ["start it with: runbook run exchange-federation-1007-triage"],
+        "{text}"
+    );
+    assert!(text.ends_with("start it with: runbook run exchange-federation-1007-triage\n"));
+}
+
+#[test]
+fn match_json_gives_each_hit_the_command_that_starts_it() {
+    let fits = rank_stdin(CASES[0].1);
+    assert!(fits.len() >= 2, "{fits:?}");
+    assert_eq!(
+        fits[0]["run"],
+        "runbook run exchange-federation-1007-triage"
+    );
+    for fit in &fits {
+        let id = fit["id"].as_str().expect("an id");
+        assert_eq!(fit["run"], format!("runbook run {id}"), "{fit}");
+    }
+}
+
+#[test]
 fn unrelated_text_matches_nothing_and_says_so() {
     let run = Test::new()
         .args(["match", "The printer is out of paper"])
