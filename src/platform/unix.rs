@@ -1,4 +1,4 @@
-//! Unix: directory fsync, user and host names, bracketed paste.
+//! Unix: directory fsync, user and host names, bracketed paste, the controlling terminal.
 
 use std::path::Path;
 
@@ -79,3 +79,11 @@ pub(crate) fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
 /// Unix terminals (xterm and its kin, tmux, screen) mark a paste when asked to (bracketed
 /// paste), so a prompt receives it as one event.
 pub(crate) const BRACKETED_PASTE: bool = true;
+
+/// The controlling terminal, for the prompts when stderr is not a terminal (`2>&1 | tee log`).
+pub(crate) fn open_terminal() -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+}

@@ -1,6 +1,6 @@
 //! Windows: no directory fsync (a directory cannot be opened for writing; NTFS journals the
 //! rename), names from `USERNAME` / `COMPUTERNAME`, paths shown with backslashes, and no
-//! bracketed paste.
+//! bracketed paste; the console itself is `CONOUT$`.
 
 use std::path::Path;
 
@@ -60,3 +60,16 @@ pub(crate) fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
 /// The Windows console has no bracketed paste (crossterm cannot ask for it there): a paste comes
 /// as a burst of key events, which the prompts tell from typing by its speed.
 pub(crate) const BRACKETED_PASTE: bool = false;
+
+/// The console's screen buffer, for the prompts when stderr is not the console
+/// (`2>&1 | Tee-Object log`).
+pub(crate) fn open_terminal() -> std::io::Result<std::fs::File> {
+    let console = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("CONOUT$")?;
+    // The prompts draw with escape sequences. console turns their processing on for stderr when
+    // stderr is the console; here it is not, so ask for it on the screen buffer (`CONOUT$`).
+    let _ = crossterm::ansi_support::supports_ansi();
+    Ok(console)
+}

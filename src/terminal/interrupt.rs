@@ -2,13 +2,12 @@
 //! resume command and exit with [`exit::STOPPED`].
 //!
 //! The handler runs on its own thread, at any moment, and has to know what the terminal is doing
-//! then: the prompts record it in [`PROMPT`], the one static the terminal needs.
+//! then: the prompts record it in [`PROMPT`].
 
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
-use console::Term;
-
+use super::tty::Tty;
 use super::{keys, render};
 use crate::error::exit;
 
@@ -63,12 +62,17 @@ pub(crate) fn install_interrupt_handler(resume_hint: String) {
             }
             Prompt::Idle => {}
         }
-        let term = Term::stderr();
-        if term.is_term() {
-            let _ = term.show_cursor();
-            let _ = term.clear_line(); // a spinner may be on this line
+        let mut tty = Tty::get();
+        if tty.is_term() {
+            let _ = tty.show_cursor();
+            let _ = tty.clear_line(); // a spinner may be on this line
         }
-        let _ = render::interrupted(&resume_hint, &mut &term);
+        let _ = render::interrupted(&resume_hint, &mut tty);
+        if let Tty::Device(_) = tty {
+            // stderr goes to a log too. The signal reached the pipe's reader as well (`tee` ends
+            // with it), so the message may be lost there: the screen has it first.
+            let _ = render::interrupted(&resume_hint, &mut std::io::stderr());
+        }
         std::process::exit(exit::STOPPED);
     });
 }

@@ -8,6 +8,7 @@ use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event}
 use crossterm::{QueueableCommand, terminal};
 
 use super::input::Keys;
+use super::tty::Tty;
 use crate::platform;
 
 /// The terminal's keyboard while a prompt reads it. Raw mode: keys come one by one, unechoed,
@@ -19,9 +20,10 @@ impl Terminal {
     pub(super) fn open() -> io::Result<Terminal> {
         terminal::enable_raw_mode()?;
         if platform::BRACKETED_PASTE {
-            let mut err = io::stderr();
-            err.queue(EnableBracketedPaste)?;
-            err.flush()?;
+            // Asked of the terminal the prompts draw on: into a piped stderr it would be lost.
+            let mut out = Tty::get();
+            out.queue(EnableBracketedPaste)?;
+            out.flush()?;
         }
         Ok(Terminal(()))
     }
@@ -47,8 +49,8 @@ impl Drop for Terminal {
 /// [`Terminal`]'s drop and for the interrupt handler, which may exit while a prompt reads.
 pub(super) fn restore() {
     if platform::BRACKETED_PASTE {
-        let mut err = io::stderr();
-        let _ = err.queue(DisableBracketedPaste).and_then(Write::flush);
+        let mut out = Tty::get();
+        let _ = out.queue(DisableBracketedPaste).and_then(Write::flush);
     }
     let _ = terminal::disable_raw_mode();
 }

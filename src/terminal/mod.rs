@@ -6,6 +6,9 @@
 //! file asks the questions with them and draws indicatif's progress bar and countdown. Ctrl-C
 //! ends the run with the state saved: inside a prompt it comes back as [`Stop::Interrupted`];
 //! anywhere else the handler in `interrupt.rs` prints the resume hint and exits.
+//!
+//! When stderr is not a terminal but a person is at the keyboard (`2>&1 | tee log`), "stderr"
+//! above is the terminal itself: see `tty.rs`.
 
 mod input;
 mod interrupt;
@@ -13,6 +16,7 @@ mod keys;
 pub(crate) mod render;
 mod screen;
 mod transcript;
+mod tty;
 
 pub(crate) use interrupt::install_interrupt_handler;
 pub(crate) use transcript::Transcript;
@@ -20,8 +24,7 @@ pub(crate) use transcript::Transcript;
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
-use console::Term;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::duration::duration_text;
 use crate::operator::{
@@ -33,6 +36,7 @@ use interrupt::Prompt;
 use keys::Terminal;
 use render::Styles;
 use screen::Screen;
+use tty::Tty;
 
 /// The last items of every menu of a run: what can be asked for before answering, and pause.
 const ASIDES: [(&str, Aside); 4] = [
@@ -48,15 +52,15 @@ const PAUSE: &str = "pause (the state is saved; resume later)";
 
 /// Asks the person at the terminal.
 pub(crate) struct TerminalOperator {
-    term: Term,
+    term: Tty,
     color: bool,
 }
 
 impl TerminalOperator {
     /// A terminal operator. `color` is `--color`: `Some` forces colour on or off; `None` colours
-    /// when stderr is a terminal and `NO_COLOR` is not set (non-empty).
+    /// when the prompts draw on a terminal and `NO_COLOR` is not set (non-empty).
     pub(crate) fn new(color: Option<bool>) -> TerminalOperator {
-        let term = Term::stderr();
+        let term = Tty::get().clone();
         let color = color.unwrap_or_else(|| {
             let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
             !no_color && term.is_term()
@@ -81,7 +85,7 @@ impl TerminalOperator {
         }
     }
 
-    /// Reads the terminal in raw mode with `prompt`, drawing on stderr.
+    /// Reads the terminal in raw mode with `prompt`, drawing on [`Tty`].
     fn read<T>(
         &self,
         prompt: impl FnOnce(&mut Presses<Terminal>, &mut Screen<'_>) -> io::Result<T>,
@@ -338,7 +342,7 @@ impl TerminalOperator {
         if !self.term.is_term() {
             return Err(Stop::NoAnswer);
         }
-        let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        let spinner = ProgressBar::with_draw_target(None, self.term.draw_target());
         if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
             spinner.set_style(style);
         }
@@ -363,7 +367,7 @@ fn has_rollback(view: &UnitView) -> bool {
 
 /// Maps a prompt's result: Ctrl-C (`Interrupted`) to [`Stop::Interrupted`], any other failure
 /// (no terminal, end of input) to [`Stop::NoAnswer`]. The cursor is shown again either way.
-fn settle<T>(term: &Term, result: io::Result<T>) -> Result<T, Stop> {
+fn settle<T>(term: &Tty, result: io::Result<T>) -> Result<T, Stop> {
     let interrupted = matches!(&result, Err(e) if e.kind() == io::ErrorKind::Interrupted);
     if interrupted {
         Prompt::Stopping.enter();
@@ -381,13 +385,13 @@ fn settle<T>(term: &Term, result: io::Result<T>) -> Result<T, Stop> {
 }
 
 /// A menu hides the cursor until it is answered; a prompt that failed did not show it again.
-fn show_cursor(term: &Term) {
+fn show_cursor(term: &Tty) {
     if term.is_term() {
         let _ = term.show_cursor();
     }
 }
 
-/// A one-off bar for "step N of M" (hidden by indicatif when stderr is no terminal).
+/// A one-off bar for "step N of M" (hidden by indicatif when the prompts draw on no terminal).
 fn progress(view: &UnitView) {
     let bar = ProgressBar::hidden();
     bar.set_length(view.step_count as u64);
@@ -398,7 +402,7 @@ fn progress(view: &UnitView) {
         bar.set_message(format!("· item {i} of {n}"));
     }
     bar.set_position(view.step_number as u64);
-    bar.set_draw_target(ProgressDrawTarget::stderr());
+    bar.set_draw_target(Tty::get().draw_target());
     bar.abandon();
 }
 

@@ -268,3 +268,124 @@ fn the_transcript_keeps_what_was_shown_and_answered_in_plain_text_without_secret
         assert!(t.contains(shown), "{shown:?} not in the transcript:\n{t}");
     }
 }
+
+/// Spawns `sh -c 'runbook ARGS 2>&1 | cat > log'` in a pseudo-terminal, in `ws`: a person at the
+/// keyboard (stdin is the terminal) keeping a log, so stdout and stderr are a pipe. The program's
+/// exit status is written into the log after its output. `NO_COLOR` is set when `plain`, else
+/// colour is the program's choice.
+fn spawn_logged(ws: &Workspace, args: &str, plain: bool) -> Session {
+    let mut cmd = std::process::Command::new("sh");
+    cmd.current_dir(ws.path())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("RUNBOOK_FAILPOINTS")
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm")
+        .arg("-c")
+        .arg(format!(
+            "{{ \"$0\" {args}; echo \"exit status $?\"; }} 2>&1 | cat > log"
+        ))
+        .arg(crate::support::binary());
+    if plain {
+        cmd.env("NO_COLOR", "1");
+    }
+    let mut s = Session::spawn(cmd).expect("spawn in a pty");
+    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    s
+}
+
+/// What the program wrote into the pipe of [`spawn_logged`].
+fn log(ws: &Workspace) -> String {
+    std::fs::read_to_string(ws.path().join("log")).expect("the log is written")
+}
+
+#[test]
+fn with_stdout_and_stderr_piped_into_a_log_the_questions_still_go_to_the_terminal() {
+    let ws = Workspace::new().file("pty.yaml", RUNBOOK);
+    let mut s = spawn_logged(
+        &ws,
+        "run pty.yaml --set domain=contoso.com --state s.json",
+        true,
+    );
+    begin(&mut s);
+    let shown = output_until(&mut s, "What happened? ›");
+    assert!(
+        shown.contains("Get-AcceptedDomain -Identity 'contoso.com'"),
+        "the step is shown on the terminal: {shown:?}"
+    );
+    // Bracketed paste is asked of the terminal too, not of the pipe.
+    assert!(
+        shown.contains("\u{1b}[?2004h"),
+        "bracketed paste: {shown:?}"
+    );
+    s.send("\r").expect("passed");
+    s.expect("This step is destructive. What now? ›")
+        .expect("destructive step");
+    s.send("\r").expect("run it");
+    s.expect("Type contoso.com to confirm (empty: back to the menu) ›")
+        .expect("typed confirmation");
+    type_line(&mut s, "contoso.com");
+    s.expect("What happened? ›").expect("outcome");
+    s.send("\r").expect("done");
+    s.expect("What happened? ›").expect("last step");
+    s.send("\r").expect("done");
+    s.expect("Runbook complete.").expect("said on the terminal");
+    assert_eq!(exit_code(s), 0);
+    assert_eq!(ws.status("s.json")["complete"], true);
+    // Nothing of the walk went into the pipe: through `tee` it would be drawn twice.
+    assert_eq!(log(&ws), "exit status 0\n");
+}
+
+#[test]
+fn with_stderr_piped_into_a_log_colour_follows_the_terminal_and_the_log_keeps_the_stop() {
+    let ws = Workspace::new().file("pty.yaml", RUNBOOK);
+    let mut s = spawn_logged(
+        &ws,
+        "run pty.yaml --set domain=contoso.com --state s.json",
+        false,
+    );
+    // Coloured: the prompts draw on a terminal, whatever stderr is.
+    let shown = output_until(&mut s, "start step 1");
+    assert!(shown.contains("\u{1b}[1m"), "bold plan title: {shown:?}");
+    s.send("\r").expect("Enter");
+    s.expect("What happened?").expect("the first step");
+    s.send("\r").expect("passed");
+    s.expect("This step is destructive. What now?")
+        .expect("destructive step");
+    s.send("\x03").expect("Ctrl-C, a key in the prompt");
+    assert_eq!(exit_code(s), 0, "sh's status is the log's");
+    let log = log(&ws);
+    assert!(
+        log.starts_with("interrupted at ") && log.contains("the state is saved"),
+        "{log:?}"
+    );
+    assert!(
+        log.ends_with("\nresume with: runbook resume s.json\nexit status 3\n"),
+        "{log:?}"
+    );
+    for drawn in ["What happened?", "Get-AcceptedDomain", "\u{1b}["] {
+        assert!(!log.contains(drawn), "{drawn:?} in the log: {log:?}");
+    }
+    assert_eq!(ws.status("s.json")["complete"], false);
+}
+
+#[test]
+fn with_stderr_piped_ctrl_c_outside_a_prompt_is_still_answered_on_the_terminal() {
+    let slow = "id: slow\ntitle: Slow\nversion: '1'\nsteps:\n  - id: look\n    title: Look\n    \
+                kind: check\n    command: sleep 5\n";
+    let ws = Workspace::new().file("slow.yaml", slow);
+    let mut s = spawn_logged(
+        &ws,
+        "run slow.yaml --state s.json --exec --shell-dialect posix --auto-read",
+        true,
+    );
+    begin(&mut s);
+    s.expect("sleep 5").expect("the command is shown, then run");
+    // No prompt reads while it runs: Ctrl-C is a signal, which ends the log's reader as well.
+    s.send("\x03").expect("Ctrl-C");
+    s.expect("interrupted; the state is saved")
+        .expect("said on the terminal");
+    s.expect("resume with: runbook resume s.json")
+        .expect("the resume command on the terminal");
+    s.expect(Eof).expect("the program ends");
+    assert_eq!(ws.status("s.json")["complete"], false);
+}
