@@ -259,15 +259,24 @@ fn transcribed(
     heading: &str,
     go: impl FnOnce(&mut dyn Operator) -> Result<()>,
 ) -> Result<()> {
-    let Some(path) = &common.transcript else {
-        return go(op);
+    let result = match &common.transcript {
+        None => go(op),
+        Some(path) => {
+            let mut transcript =
+                Transcript::open(path, op, heading).map_err(|e| Error::io(path, e))?;
+            let result = go(&mut transcript);
+            transcript.close(&match &result {
+                Ok(()) => "=== the run ended ===".to_owned(),
+                Err(e) => e.report(),
+            });
+            result
+        }
     };
-    let mut transcript = Transcript::open(path, op, heading).map_err(|e| Error::io(path, e))?;
-    let result = go(&mut transcript);
-    transcript.close(&match &result {
-        Ok(()) => "=== the run ended ===".to_owned(),
-        Err(e) => e.report(),
-    });
+    if let Err(e) = &result
+        && std::io::stdin().is_terminal()
+    {
+        terminal::tell_the_end(&e.report());
+    }
     result
 }
 

@@ -365,6 +365,16 @@ fn has_rollback(view: &UnitView) -> bool {
     view.rollback.is_some() || view.rollback_command.is_some()
 }
 
+/// Shows how an interactive run ended (an error, or "paused ...; resume with: ...") on the
+/// terminal the prompts drew on, when that is not stderr: stderr keeps it for the log, and the
+/// person at the keyboard needs the resume command too.
+pub(crate) fn tell_the_end(text: &str) {
+    let tty = Tty::get();
+    if matches!(tty, Tty::Device(_)) {
+        let _ = tty.write_line(text);
+    }
+}
+
 /// Maps a prompt's result: Ctrl-C (`Interrupted`) to [`Stop::Interrupted`], any other failure
 /// (no terminal, end of input) to [`Stop::NoAnswer`]. The cursor is shown again either way.
 fn settle<T>(term: &Tty, result: io::Result<T>) -> Result<T, Stop> {

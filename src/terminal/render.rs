@@ -2,7 +2,7 @@
 //! warnings...), what is said before a question's prompt, and the interrupt message.
 //!
 //! Everything is written into an injected [`Write`] with the [`Styles`] passed in, and nothing
-//! here reads the terminal or global state: the operator writes to stderr, tests write into a
+//! here reads the terminal or global state: the operator writes to its terminal, tests write into a
 //! `Vec<u8>` and snapshot the text (nextest's reporter takes a writer the same way). The prompts
 //! themselves (`screen.rs`) and the progress bar (indicatif) are drawn by the terminal, not here.
 

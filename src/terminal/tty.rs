@@ -4,8 +4,8 @@
 //! stderr is a pipe, so the questions must still reach the screen (issue 14). They go to the
 //! controlling terminal (`platform::open_terminal`: `/dev/tty`, the console's `CONOUT$`), opened
 //! once for the process and shared by the prompts, the progress bar and spinner, bracketed paste
-//! and the interrupt handler. What ends a run (errors, "paused ...; resume with: ...") is not
-//! drawn here: it stays on stderr, so the log keeps it.
+//! and the interrupt handler. What ends a run (errors, "paused ...; resume with: ...") stays on
+//! stderr, so the log keeps it, and is also shown here (`tell_the_end`).
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Write};

@@ -352,6 +352,8 @@ fn with_stderr_piped_into_a_log_colour_follows_the_terminal_and_the_log_keeps_th
     s.expect("This step is destructive. What now?")
         .expect("destructive step");
     s.send("\x03").expect("Ctrl-C, a key in the prompt");
+    s.expect("resume with: runbook resume s.json")
+        .expect("the operator sees the resume command too");
     assert_eq!(exit_code(s), 0, "sh's status is the log's");
     let log = log(&ws);
     assert!(
