@@ -1,8 +1,9 @@
 //! Drawing a prompt in place: a text prompt or a menu is drawn again after each key over the
 //! rows it took, and left behind as one `✔ prompt · answer` line once answered.
 //!
-//! Frames are written into an injected [`Write`]: the operator's terminal (stderr, or the terminal itself when stderr is piped), or a `Vec<u8>` in
-//! tests. Lines end in `\r\n` because the terminal is in raw mode while a prompt reads.
+//! Frames are written into an injected [`Write`]: the operator's terminal (stderr, or the
+//! terminal itself when stderr is piped), or a `Vec<u8>` in tests. Lines end in `\r\n`
+//! because the terminal is in raw mode while a prompt reads.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
