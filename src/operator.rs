@@ -65,6 +65,18 @@ pub struct UnitView {
     pub gate: bool,
 }
 
+impl UnitView {
+    /// How the menu and the transcript say the unit went well: a check (a gate or not)
+    /// `passed`, anything else is `done`.
+    pub(crate) fn success_word(&self) -> &'static str {
+        if self.gate || self.kind == "check" {
+            "passed"
+        } else {
+            "done"
+        }
+    }
+}
+
 /// What happened to a unit, as the operator reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Outcome {

@@ -200,10 +200,7 @@ impl TerminalOperator {
             Output,
             Rollback,
         }
-        let mut items = vec![
-            (if view.gate { "passed" } else { "done" }, Item::Done),
-            ("failed", Item::Failed),
-        ];
+        let mut items = vec![(view.success_word(), Item::Done), ("failed", Item::Failed)];
         if !view.gate {
             items.push(("skip (with a reason)", Item::Skip));
         }

@@ -8,7 +8,9 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use super::render::{self, Styles};
-use crate::operator::{Aside, Notice, Operator, Outcome, Question, Recovery, Reply, Stop};
+use crate::operator::{
+    Aside, Notice, Operator, Outcome, Question, Recovery, Reply, Stop, UnitView,
+};
 
 /// How wide the transcript's text is set.
 const WIDTH: u16 = 100;
@@ -161,8 +163,7 @@ fn answer(q: &Question<'_>, reply: &Reply) -> String {
         Reply::Text(t) if t.is_empty() => "(empty)".to_owned(),
         Reply::Text(t) => t.clone(),
         Reply::Outcome(o) => match o {
-            Outcome::Done if q.view().is_some_and(|v| v.gate) => "passed".to_owned(),
-            Outcome::Done => "done".to_owned(),
+            Outcome::Done => q.view().map_or("done", UnitView::success_word).to_owned(),
             Outcome::Failed(why) => format!("failed: {why}"),
             Outcome::Skip(why) => format!("skip: {why}"),
             Outcome::Note(text) => format!("note: {text}"),
