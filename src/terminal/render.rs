@@ -267,7 +267,8 @@ pub(super) fn question(
 ) -> io::Result<()> {
     match question {
         Question::Param { param, error } | Question::NewValue { param, error, .. } => {
-            if let Some(help) = &param.help {
+            // Asked again after a refusal, the help is still on screen: only what was wrong.
+            if let Some(help) = param.help.as_ref().filter(|_| error.is_none()) {
                 for line in wrapped(help, styles) {
                     styles.say(out, line, Style::new().dim())?;
                 }
