@@ -668,7 +668,6 @@ mod tests {
     fn what_is_said_before_each_prompt() {
         assert_snapshot!(said_before_each(false), @r#"
         [param]
-        An accepted domain.
         error: expected a DNS name such as `contoso.com`
         [outcome]
         [after failure]
@@ -698,7 +697,6 @@ mod tests {
     fn what_is_said_before_each_prompt_in_colour() {
         assert_snapshot!(said_before_each(true), @r#"
         [param]
-        ␛[2mAn accepted domain.␛[0m
         ␛[31merror: expected a DNS name such as `contoso.com`␛[0m
         [outcome]
         [after failure]
