@@ -65,21 +65,26 @@ pub fn notice(notice: &Notice, styles: Styles, out: &mut dyn Write) -> io::Resul
                     Impact::Destructive => styles.paint("DESTRUCTIVE", Style::new().red().bold()),
                     other => other.name().to_owned(),
                 });
-                writeln!(
-                    out,
+                let line = format!(
                     "  {:>2}. {} ({}) [{}]",
                     i + 1,
                     step.title,
                     step.id,
                     marks.join(", ")
-                )?;
+                );
+                filled(&line, 6, styles, out)?;
                 if let Some((item, list, items)) = &step.for_each {
                     let listed = match items.as_deref() {
                         None => format!("known once `{list}` is captured"),
                         Some([]) => "none: the step has nothing to do".to_owned(),
                         Some(items) => items.join(", "),
                     };
-                    writeln!(out, "      for each {item} in {list}: {listed}")?;
+                    filled(
+                        &format!("      for each {item} in {list}: {listed}"),
+                        8,
+                        styles,
+                        out,
+                    )?;
                 }
             }
             if !params.is_empty() {
@@ -96,7 +101,7 @@ pub fn notice(notice: &Notice, styles: Styles, out: &mut dyn Write) -> io::Resul
                     }
                     other => format!(" ({other})"),
                 };
-                writeln!(out, "  {name} = {value}{origin}")?;
+                filled(&format!("  {name} = {value}{origin}"), 4, styles, out)?;
             }
             let destructive = match destructive {
                 0 => "0 destructive".to_owned(),
@@ -126,8 +131,11 @@ pub fn notice(notice: &Notice, styles: Styles, out: &mut dyn Write) -> io::Resul
             styles.paint("·", Style::new().dim()),
             styles.paint(value, Style::new().green())
         ),
-        Notice::Info(text) => writeln!(out, "{text}"),
-        Notice::Warning(text) => styles.say(out, format!("warning: {text}"), Style::new().yellow()),
+        Notice::Info(text) => filled(text, 2, styles, out),
+        Notice::Warning(text) => {
+            let text = styles.paint(&format!("warning: {text}"), Style::new().yellow());
+            filled(&text, 2, styles, out)
+        }
         Notice::Closing {
             complete,
             counts,
@@ -427,6 +435,20 @@ fn wrapped(text: &str, styles: Styles) -> Vec<String> {
         }
     }
     lines
+}
+
+/// One line of ours (a plan line, a notice) filled to the terminal's width between words, its
+/// continuation lines indented by `hanging` columns. Escape codes take no width.
+fn filled(line: &str, hanging: usize, styles: Styles, out: &mut dyn Write) -> io::Result<()> {
+    let indent = " ".repeat(hanging);
+    let options = textwrap::Options::new(usize::from(styles.width).max(20))
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .subsequent_indent(&indent);
+    for l in textwrap::wrap(line, options) {
+        writeln!(out, "{l}")?;
+    }
+    Ok(())
 }
 
 /// The width of a list item's marker (`- `, `* `, `1. `, `a) `), or 0.

@@ -130,13 +130,20 @@ fn plan() {
     assert_snapshot!(shown(&plan_notice(1), false), @r"
     Plan: Remove a domain
     Change ticket: CHG0042
-       1. Look at it (look) [check, gate, read]
-       2. Remove the domain (remove) [command, DESTRUCTIVE]
-          for each domain in domains: contoso.com, fabrikam.com
-       3. Tell the users (tell) [instruction, read]
-          for each user in users: known once `users` is captured
-       4. Finish (finish) [instruction, read]
-          for each site in sites: none: the step has nothing to do
+       1. Look at it (look) [check, gate,
+          read]
+       2. Remove the domain (remove)
+          [command, DESTRUCTIVE]
+          for each domain in domains:
+            contoso.com, fabrikam.com
+       3. Tell the users (tell)
+          [instruction, read]
+          for each user in users: known once
+            `users` is captured
+       4. Finish (finish) [instruction,
+          read]
+          for each site in sites: none: the
+            step has nothing to do
     Parameters:
       domain = contoso.com (EXAMPLE value)
       record_folder = C:\Change (default)
@@ -152,13 +159,20 @@ fn plan_in_colour() {
     assert_snapshot!(shown(&plan_notice(1), true), @r"
     ␛[1mPlan: Remove a domain␛[0m
     Change ticket: CHG0042
-       1. Look at it (look) [check, ␛[33m␛[1mgate␛[0m, read]
-       2. Remove the domain (remove) [command, ␛[31m␛[1mDESTRUCTIVE␛[0m]
-          for each domain in domains: contoso.com, fabrikam.com
-       3. Tell the users (tell) [instruction, read]
-          for each user in users: known once `users` is captured
-       4. Finish (finish) [instruction, read]
-          for each site in sites: none: the step has nothing to do
+       1. Look at it (look) [check, ␛[33m␛[1mgate␛[0m,
+          read]
+       2. Remove the domain (remove)
+          [command, ␛[31m␛[1mDESTRUCTIVE␛[0m]
+          for each domain in domains:
+            contoso.com, fabrikam.com
+       3. Tell the users (tell)
+          [instruction, read]
+          for each user in users: known once
+            `users` is captured
+       4. Finish (finish) [instruction,
+          read]
+          for each site in sites: none: the
+            step has nothing to do
     Parameters:
       domain = contoso.com ␛[33m(EXAMPLE value)␛[0m
       record_folder = C:\Change (default)
@@ -174,13 +188,20 @@ fn plan_without_destructive_steps_in_colour_leaves_the_count_plain() {
     assert_snapshot!(shown(&plan_notice(0), true), @r"
     ␛[1mPlan: Remove a domain␛[0m
     Change ticket: CHG0042
-       1. Look at it (look) [check, ␛[33m␛[1mgate␛[0m, read]
-       2. Remove the domain (remove) [command, ␛[31m␛[1mDESTRUCTIVE␛[0m]
-          for each domain in domains: contoso.com, fabrikam.com
-       3. Tell the users (tell) [instruction, read]
-          for each user in users: known once `users` is captured
-       4. Finish (finish) [instruction, read]
-          for each site in sites: none: the step has nothing to do
+       1. Look at it (look) [check, ␛[33m␛[1mgate␛[0m,
+          read]
+       2. Remove the domain (remove)
+          [command, ␛[31m␛[1mDESTRUCTIVE␛[0m]
+          for each domain in domains:
+            contoso.com, fabrikam.com
+       3. Tell the users (tell)
+          [instruction, read]
+          for each user in users: known once
+            `users` is captured
+       4. Finish (finish) [instruction,
+          read]
+          for each site in sites: none: the
+            step has nothing to do
     Parameters:
       domain = contoso.com ␛[33m(EXAMPLE value)␛[0m
       record_folder = C:\Change (default)
@@ -428,8 +449,14 @@ fn info() {
 #[test]
 fn warning() {
     let notice = Notice::Warning("the runbook changed since this run started".into());
-    assert_snapshot!(shown(&notice, false), @"warning: the runbook changed since this run started");
-    assert_snapshot!(shown(&notice, true), @"␛[33mwarning: the runbook changed since this run started␛[0m");
+    assert_snapshot!(shown(&notice, false), @"
+    warning: the runbook changed since this
+      run started
+    ");
+    assert_snapshot!(shown(&notice, true), @"
+    ␛[33mwarning: the runbook changed since this
+      run started␛[0m
+    ");
 }
 
 #[test]
