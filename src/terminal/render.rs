@@ -133,7 +133,7 @@ pub fn notice(notice: &Notice, styles: Styles, out: &mut dyn Write) -> io::Resul
         ),
         Notice::Info(text) => filled(text, 2, styles, out),
         Notice::Warning(text) => {
-            let text = styles.paint(&format!("warning: {text}"), Style::new().yellow());
+            let text = styles.paint(format!("warning: {text}"), Style::new().yellow());
             filled(&text, 2, styles, out)
         }
         Notice::Closing {
