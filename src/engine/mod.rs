@@ -108,8 +108,9 @@ impl Engine<'_, '_> {
                 }
             };
             self.origins.insert(p.name.clone(), "asked");
+            // Named as the plan and `--set` name it: a long prompt is on screen just above.
             self.operator.notify(Notice::Taken {
-                what: p.prompt.clone().unwrap_or_else(|| p.name.clone()),
+                what: p.name.clone(),
                 value: if p.secret {
                     "(secret: kept in memory only)".to_owned()
                 } else {

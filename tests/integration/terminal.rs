@@ -89,7 +89,7 @@ fn an_interactive_run_asks_params_confirms_by_typing_the_target_and_completes() 
     // Keys typed before a prompt is drawn are discarded: wait for it.
     s.expect("Domain to remove ›").expect("the prompt again");
     type_line(&mut s, "Contoso.COM");
-    s.expect("✔ Domain to remove · contoso.com")
+    s.expect("✔ domain · contoso.com")
         .expect("taken, and echoed as it is kept");
     s.expect("s.json").expect("the plan names the state file");
     begin(&mut s);
