@@ -402,7 +402,7 @@ fn show_cursor(term: &Tty) {
 fn progress(view: &UnitView) {
     let bar = ProgressBar::hidden();
     bar.set_length(view.step_count as u64);
-    if let Ok(style) = ProgressStyle::with_template("{bar:30} step {pos} of {len} {msg}") {
+    if let Ok(style) = ProgressStyle::with_template("[{bar:30}] step {pos} of {len} {msg}") {
         bar.set_style(style.progress_chars("=> "));
     }
     if let Some((i, n, _)) = &view.item {

@@ -228,8 +228,7 @@ fn a_value_prompt_refuses_a_pasted_answer_of_several_lines() {
     s.expect("one line is needed here").expect("refused");
     s.send("\x15").expect("Ctrl-U clears it");
     type_line(&mut s, "contoso.com");
-    s.expect("✔ domain · contoso.com")
-        .expect("one line taken");
+    s.expect("✔ domain · contoso.com").expect("one line taken");
     begin(&mut s);
     s.expect("What happened? ›").expect("the run goes on");
     interrupt(s);
