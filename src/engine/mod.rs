@@ -365,14 +365,7 @@ impl Engine<'_, '_> {
         let params: Vec<(String, String)> = rb
             .params
             .iter()
-            .map(|p| {
-                let shown = match values.get(&p.name) {
-                    None => "(none)".to_owned(),
-                    Some(_) if p.secret => "(secret)".to_owned(),
-                    Some(v) => v.display(),
-                };
-                (p.name.clone(), shown)
-            })
+            .map(|p| (p.name.clone(), start::shown_value(p, values.get(&p.name))))
             .collect();
         let halt = |engine: &mut Self, stop| match unit {
             Some(u) => engine.halt(stop, u),

@@ -107,13 +107,7 @@ impl Engine<'_, '_> {
                     self.session.advance(pos);
                     return Ok(false);
                 }
-                Reply::Outcome(Outcome::Note(text)) => {
-                    self.session.record(Event::Note {
-                        unit: view.unit.clone(),
-                        text,
-                    });
-                    self.save()?;
-                }
+                Reply::Outcome(Outcome::Note(text)) => self.note(view, text)?,
                 other => return Err(unexpected(view, &other)),
             }
         }
@@ -135,13 +129,7 @@ impl Engine<'_, '_> {
                     self.session.advance(pos);
                     return Ok(true);
                 }
-                Reply::Outcome(Outcome::Note(text)) => {
-                    self.session.record(Event::Note {
-                        unit: view.unit.clone(),
-                        text,
-                    });
-                    self.save()?;
-                }
+                Reply::Outcome(Outcome::Note(text)) => self.note(view, text)?,
                 Reply::Outcome(Outcome::Output(text)) => self.keep_output(view, &text)?,
                 Reply::Outcome(Outcome::Failed(why)) => {
                     if let Some(go_on) = self.after_failure(pos, view, why)? {

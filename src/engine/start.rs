@@ -294,6 +294,19 @@ impl Engine<'_, '_> {
     }
 }
 
+/// A parameter's value as the operator is shown it (the plan, "change a parameter"): a
+/// secret's never.
+pub(super) fn shown_value(param: &Param, value: Option<&Value>) -> String {
+    match value {
+        None => "(none)".to_owned(),
+        Some(_) if param.secret => "(secret: kept in memory only)".to_owned(),
+        Some(v) => match v.display() {
+            s if s.is_empty() => "(empty)".to_owned(),
+            s => s,
+        },
+    }
+}
+
 impl Engine<'_, '_> {
     /// The plan: every step, and every parameter with its value as shown (never a secret's)
     /// and where it came from.
@@ -304,21 +317,12 @@ impl Engine<'_, '_> {
             .params
             .iter()
             .map(|p| {
-                let (shown, origin) = match values.get(&p.name) {
-                    None => ("(none)".to_owned(), "not given"),
-                    Some(_) if p.secret => ("(secret: kept in memory only)".to_owned(), "given"),
-                    Some(v) => {
-                        let shown = match v.display() {
-                            s if s.is_empty() => "(empty)".to_owned(),
-                            s => s,
-                        };
-                        (
-                            shown,
-                            self.origins.get(&p.name).copied().unwrap_or("recorded"),
-                        )
-                    }
+                let origin = match values.get(&p.name) {
+                    None => "not given",
+                    Some(_) if p.secret => "given",
+                    Some(_) => self.origins.get(&p.name).copied().unwrap_or("recorded"),
                 };
-                (p.name.clone(), shown, origin)
+                (p.name.clone(), shown_value(p, values.get(&p.name)), origin)
             })
             .collect();
         Notice::Plan {

@@ -249,7 +249,7 @@ impl Engine<'_, '_> {
     }
 
     /// Records a note on the unit of `view`.
-    fn note(&mut self, view: &UnitView, text: String) -> Result<()> {
+    pub(super) fn note(&mut self, view: &UnitView, text: String) -> Result<()> {
         self.session.record(Event::Note {
             unit: view.unit.clone(),
             text,
