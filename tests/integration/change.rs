@@ -155,6 +155,16 @@ fn a_misspelt_or_malformed_change_is_refused_with_the_expected_form() {
     assert_eq!(ws.read("s.json"), before, "nothing recorded");
 }
 
+/// Up from the first item of a run's menu, one key at a time: pause, then "change a parameter".
+#[cfg(unix)]
+fn change_a_parameter(s: &mut expectrl::session::OsSession) {
+    use expectrl::Expect as _;
+    s.send("\x1b[A").expect("up");
+    s.expect("❯ pause").expect("highlighted");
+    crate::terminal::choose(s, "\x1b[A", "change a parameter");
+    s.expect("Change which parameter?").expect("which one");
+}
+
 /// The "change a parameter" menu item, at a terminal: a typo seen in the rendered command is
 /// corrected before the command is run, and the step is shown again with the new value; once a
 /// finished step used the value, the change is refused and the question stays.
@@ -164,14 +174,6 @@ fn a_parameter_changed_from_the_menu_shows_the_step_again_and_is_refused_once_us
     use expectrl::Expect as _;
 
     use crate::terminal::{RUNBOOK, begin, choose, exit_code, spawn, type_line};
-
-    /// Up from the first item of a run's menu: pause, then "change a parameter".
-    fn change_a_parameter(s: &mut expectrl::session::OsSession) {
-        s.send("\x1b[A").expect("up");
-        s.expect("❯ pause").expect("highlighted");
-        choose(s, "\x1b[A", "change a parameter");
-        s.expect("Change which parameter?").expect("which one");
-    }
 
     let ws = Workspace::new().file("pty.yaml", RUNBOOK);
     let mut s = spawn(
@@ -271,10 +273,7 @@ fn a_list_changed_from_the_menu_at_one_of_its_items_follows_the_new_list() {
     begin(&mut s);
     s.expect("Get-Site -Identity 'a'").expect("item a");
     s.expect("What happened?").expect("its menu");
-    s.send("\x1b[A").expect("up");
-    s.expect("❯ pause").expect("highlighted");
-    choose(&mut s, "\x1b[A", "change a parameter");
-    s.expect("Change which parameter?").expect("which one");
+    change_a_parameter(&mut s);
     choose(&mut s, "\x1b[A", "sites = a,b");
     s.expect("New value of sites").expect("its new value");
     type_line(&mut s, "b,c");

@@ -230,21 +230,11 @@ fn a_clock_slightly_behind_is_recorded_and_the_run_goes_on() {
 #[cfg(unix)]
 mod at_a_prompt {
     use super::*;
-    use crate::terminal::{RUNBOOK, begin, exit_code, spawn};
+    use crate::terminal::{RUNBOOK, begin, exit_code, spawn_pty_run};
     use expectrl::Expect;
 
     fn at_first_prompt(ws: &Workspace) -> expectrl::session::OsSession {
-        let mut s = spawn(
-            ws,
-            &[
-                "run",
-                "pty.yaml",
-                "--set",
-                "domain=contoso.com",
-                "--state",
-                "s.json",
-            ],
-        );
+        let mut s = spawn_pty_run(ws);
         begin(&mut s);
         s.expect("What happened?").expect("first step's outcome");
         s

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::support::Workspace;
 use crate::support::record::events;
-use crate::terminal::{RUNBOOK, begin, choose, exit_code, spawn, type_line};
+use crate::terminal::{RUNBOOK, begin, choose, exit_code, spawn, spawn_pty_run, type_line};
 
 /// What an operator pasted in the walk that found the bug: three lines of PowerShell error.
 const ERROR: [&str; 3] = [
@@ -61,17 +61,7 @@ fn paste_raw(s: &mut Session, text: &str) {
 
 /// `runbook run` on the pty runbook, at the gate's outcome menu; and what it printed so far.
 fn at_the_gate(ws: &Workspace) -> (Session, String) {
-    let mut s = spawn(
-        ws,
-        &[
-            "run",
-            "pty.yaml",
-            "--set",
-            "domain=contoso.com",
-            "--state",
-            "s.json",
-        ],
-    );
+    let mut s = spawn_pty_run(ws);
     begin(&mut s);
     let shown = output_until(&mut s, "What happened? ›");
     (s, shown)
@@ -188,17 +178,7 @@ fn a_paste_into_a_menu_answers_nothing() {
 #[test]
 fn keys_typed_or_pasted_before_a_menu_answer_nothing() {
     let ws = Workspace::new().file("pty.yaml", RUNBOOK);
-    let mut s = spawn(
-        &ws,
-        &[
-            "run",
-            "pty.yaml",
-            "--set",
-            "domain=contoso.com",
-            "--state",
-            "s.json",
-        ],
-    );
+    let mut s = spawn_pty_run(&ws);
     begin(&mut s);
     // Printed just before the menu: what is sent now comes before it, or as a burst with it.
     s.expect("Get-AcceptedDomain -Identity 'contoso.com'")

@@ -28,6 +28,21 @@ pub(crate) fn spawn(ws: &Workspace, args: &[&str]) -> Session {
     s
 }
 
+/// `runbook run` of [`RUNBOOK`] for contoso.com, recorded at `s.json`, in a pseudo-terminal.
+pub(crate) fn spawn_pty_run(ws: &Workspace) -> Session {
+    spawn(
+        ws,
+        &[
+            "run",
+            "pty.yaml",
+            "--set",
+            "domain=contoso.com",
+            "--state",
+            "s.json",
+        ],
+    )
+}
+
 /// Types `text` and presses Enter the way a person does: the keys, then, once they are shown,
 /// Enter on its own. (Text and its newline in one write arrive as a paste would.)
 pub(crate) fn type_line(s: &mut Session, text: &str) {
@@ -134,17 +149,7 @@ fn an_interactive_run_asks_params_confirms_by_typing_the_target_and_completes() 
 #[test]
 fn ctrl_c_at_a_prompt_saves_prints_the_resume_command_and_resume_finishes() {
     let ws = Workspace::new().file("pty.yaml", RUNBOOK);
-    let mut s = spawn(
-        &ws,
-        &[
-            "run",
-            "pty.yaml",
-            "--set",
-            "domain=contoso.com",
-            "--state",
-            "s.json",
-        ],
-    );
+    let mut s = spawn_pty_run(&ws);
     begin(&mut s);
     s.expect("What happened? ›").expect("first step");
     s.send("\r").expect("passed");
